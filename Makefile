@@ -1,0 +1,121 @@
+# Makefile - build, run, test and debug vmlab.
+#
+#   make            build build/kernel.elf (+ kernel.asm, kernel.sym)
+#   make run        boot in QEMU, serial on this terminal, run ARGS (test=all)
+#   make test       host unit tests, then every kernel test in its own QEMU
+#   make test T=X   one kernel test
+#   make bench      benchmarks under -icount shift=0 (exact instruction counts)
+#   make debug      QEMU halted, waiting for gdb on port $(GDBPORT)
+#   make gdb        gdb with symbols, connected, breakpoint on panic
+#   make iso        GRUB rescue ISO (build/vmlab.iso); make run-iso boots it
+#   make qemu-log   a run with -d int,cpu_reset,guest_errors into build/qemu.log
+#   make clean
+#
+# Every target first runs tools/deps.sh, which installs missing packages.
+
+CROSS    ?= i686-linux-gnu-
+CC       := $(CROSS)gcc
+CXX      := $(CROSS)g++
+OBJDUMP  := $(CROSS)objdump
+NM       := $(CROSS)nm
+NASM     := nasm
+QEMU     := qemu-system-i386
+PYTHON   := python3
+B        := build
+
+MEM      ?= 128
+ARGS     ?= test=all
+T        ?=
+GDBPORT  ?= $(shell echo $$((20000 + $$(id -u) % 10000)))
+
+# Freestanding 32-bit code: no PIC, no stack protector, no SSE/x87 (the
+# kernel never saves FPU state), frame pointers kept for backtraces, -Og
+# so that gdb can step through every C function.
+COMMON   := -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
+            -fno-stack-protector -mgeneral-regs-only -fno-omit-frame-pointer \
+            -fno-asynchronous-unwind-tables -Og -g -Wall -Wextra -Werror \
+            -I. -MMD -MP
+CFLAGS   := -std=gnu11 $(COMMON)
+CXXFLAGS := -std=gnu++17 $(COMMON) -fno-exceptions -fno-rtti -fno-threadsafe-statics \
+            -fno-use-cxa-atexit
+LDFLAGS  := -nostdlib -no-pie -static -T linker.ld -Wl,--build-id=none \
+            -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments
+LIBGCC    = $(shell $(CC) -print-libgcc-file-name)
+
+CSRC     := $(wildcard kernel/*.c mm/*.c mm/replace/*.c drivers/*.c lib/*.c \
+                       tests/*.c tests/workloads/*.c)
+CXXSRC   := $(wildcard kernel/*.cc tests/*.cc)
+ASRC     := $(wildcard boot/*.asm)
+OBJS     := $(ASRC:%.asm=$(B)/%.o) $(CSRC:%.c=$(B)/%.o) $(CXXSRC:%.cc=$(B)/%.o)
+KERNEL   := $(B)/kernel.elf
+
+QFLAGS   := -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
+RUNNER   := $(PYTHON) tools/runtests.py
+
+.PHONY: all deps run test host-test bench debug gdb iso run-iso qemu-log clean
+
+all: deps $(KERNEL) $(B)/kernel.asm $(B)/kernel.sym
+
+deps:
+	@sh tools/deps.sh
+
+$(B)/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf32 -g -F dwarf -o $@ $<
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c -o $@ $<
+
+$(KERNEL): $(OBJS) linker.ld
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBGCC)
+	@grub-file --is-x86-multiboot $@ || { echo "$@ is not multiboot"; rm -f $@; exit 1; }
+
+$(B)/kernel.asm: $(KERNEL)
+	$(OBJDUMP) -d -S -M intel $< > $@
+
+$(B)/kernel.sym: $(KERNEL)
+	$(NM) -n -C $< > $@
+
+run: all
+	$(RUNNER) run --mem $(MEM) -- $(ARGS)
+
+test: all host-test
+	$(RUNNER) test $(if $(T),$(T))
+
+host-test: deps
+	@$(MAKE) --no-print-directory -f tests/host/host.mk
+
+bench: all
+	$(RUNNER) bench
+
+debug: all
+	@echo "QEMU is halted; in another terminal: make gdb   (port $(GDBPORT))"
+	$(QEMU) $(QFLAGS) -m $(MEM) -serial stdio -kernel $(KERNEL) -append "$(ARGS)" \
+	    -S -gdb tcp::$(GDBPORT)
+
+gdb: all
+	gdb -q $(KERNEL) -ex "target remote localhost:$(GDBPORT)" -x tools/gdb/vmlab.gdb
+
+iso: all
+	@mkdir -p $(B)/iso/boot/grub
+	cp $(KERNEL) $(B)/iso/boot/kernel.elf
+	printf 'set timeout=0\nset default=0\nserial --unit=0 --speed=115200\nterminal_output serial console\nmenuentry "vmlab" {\n  multiboot /boot/kernel.elf %s\n  boot\n}\n' "$(ARGS)" > $(B)/iso/boot/grub/grub.cfg
+	grub-mkrescue -o $(B)/vmlab.iso $(B)/iso 2> $(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
+	@echo "built $(B)/vmlab.iso (kernel options: $(ARGS))"
+
+run-iso: iso
+	$(RUNNER) run --mem $(MEM) --iso $(B)/vmlab.iso
+
+qemu-log: all
+	$(RUNNER) run --mem $(MEM) --qemu-log $(B)/qemu.log -- $(ARGS)
+	@echo "interrupt and reset log: $(B)/qemu.log"
+
+clean:
+	rm -rf $(B)
+
+-include $(OBJS:.o=.d)

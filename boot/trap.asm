@@ -1,0 +1,105 @@
+; boot/trap.asm - entry stubs for all 48 interrupt vectors, and GDT loading.
+;
+; The CPU pushes EFLAGS, CS and EIP (and, for some exceptions, an error
+; code) and jumps to the stub named in the IDT (kernel/idt.c).  Each stub
+; pushes a zero error code where the CPU pushes none, so that every trap
+; frame has the same shape, then its vector number, and jumps to
+; trap_common, which saves the rest of the registers and calls
+; trap(struct trapframe *) in kernel/trap.c.  The layout built here must
+; match struct trapframe in kernel/trap.h field for field.
+
+section .text
+
+%macro TRAP_NOERR 1
+global trap_stub_%1
+trap_stub_%1:
+    push dword 0                ; no error code from the CPU
+    push dword %1               ; vector
+    jmp trap_common
+%endmacro
+
+%macro TRAP_ERR 1
+global trap_stub_%1
+trap_stub_%1:
+    push dword %1               ; the CPU already pushed an error code
+    jmp trap_common
+%endmacro
+
+; Vectors 8, 10-14, 17 and 21 push an error code (Intel SDM vol. 3, 6.13).
+TRAP_NOERR 0
+TRAP_NOERR 1
+TRAP_NOERR 2
+TRAP_NOERR 3
+TRAP_NOERR 4
+TRAP_NOERR 5
+TRAP_NOERR 6
+TRAP_NOERR 7
+TRAP_ERR   8
+TRAP_NOERR 9
+TRAP_ERR   10
+TRAP_ERR   11
+TRAP_ERR   12
+TRAP_ERR   13
+TRAP_ERR   14
+TRAP_NOERR 15
+TRAP_NOERR 16
+TRAP_ERR   17
+TRAP_NOERR 18
+TRAP_NOERR 19
+TRAP_NOERR 20
+TRAP_ERR   21
+%assign v 22
+%rep 26                          ; 22..31 reserved, 32..47 the PIC's IRQs
+TRAP_NOERR %[v]
+%assign v v+1
+%endrep
+
+extern trap
+global trap_common, trap_return
+trap_common:
+    pusha                       ; eax ecx edx ebx esp ebp esi edi
+    push ds
+    push es
+    push fs
+    push gs
+    mov ax, 0x10                ; kernel data segment (kernel/gdt.c)
+    mov ds, ax
+    mov es, ax
+    push esp                    ; argument: struct trapframe *
+    call trap
+    add esp, 4
+trap_return:
+    pop gs
+    pop fs
+    pop es
+    pop ds
+    popa
+    add esp, 8                  ; vector and error code
+    iret
+
+; The table of stub addresses, indexed by vector, for kernel/idt.c.
+section .rodata
+global trap_stubs
+trap_stubs:
+%assign v 0
+%rep 48
+    dd trap_stub_%[v]
+%assign v v+1
+%endrep
+
+section .text
+; gdt_load(struct gdtdesc *d): load GDTR, then reload every segment
+; register so the CPU uses our descriptors instead of the loader's.
+global gdt_load
+gdt_load:
+    mov eax, [esp + 4]
+    lgdt [eax]
+    mov ax, 0x10                ; SEG_KDATA
+    mov ds, ax
+    mov es, ax
+    mov fs, ax
+    mov gs, ax
+    mov ss, ax
+    jmp 0x08:.reload_cs         ; SEG_KCODE: a far jump reloads CS
+.reload_cs:
+    ret

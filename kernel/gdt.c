@@ -1,0 +1,40 @@
+/* kernel/gdt.c - vmlab's own flat global descriptor table.
+ *
+ * The boot loader leaves a GDT of its own somewhere we do not control.
+ * We install three descriptors: the null descriptor, a ring-0 code
+ * segment and a ring-0 data segment, both base 0 and limit 4 GiB, so
+ * that segmentation is an identity and paging does all translation. */
+#include <stdint.h>
+#include "kernel/gdt.h"
+
+struct segdesc {
+    uint16_t limit_lo;
+    uint16_t base_lo;
+    uint8_t  base_mid;
+    uint8_t  access;        /* present, ring, code/data, type bits */
+    uint8_t  flags_limit;   /* granularity 4K, 32-bit, limit 19:16 */
+    uint8_t  base_hi;
+} __attribute__((packed));
+
+struct gdtdesc {
+    uint16_t limit;
+    uint32_t base;
+} __attribute__((packed));
+
+#define FLAT(access) { 0xFFFF, 0, 0, (access), 0xCF, 0 }
+
+static struct segdesc gdt[] = {
+    { 0, 0, 0, 0, 0, 0 },   /* 0x00 null */
+    FLAT(0x9A),             /* 0x08 SEG_KCODE: present, ring 0, exec/read */
+    FLAT(0x92),             /* 0x10 SEG_KDATA: present, ring 0, read/write */
+};
+
+void gdt_load(struct gdtdesc *d);   /* boot/trap.asm */
+
+void gdt_init(void)
+{
+    static struct gdtdesc d;
+    d.limit = sizeof gdt - 1;
+    d.base = (uint32_t)gdt;
+    gdt_load(&d);
+}

@@ -1,0 +1,40 @@
+/* kernel/main.c - kmain: vmlab's boot sequence, one subsystem per line.
+ *
+ * boot/entry.asm calls kmain on the boot stack, with interrupts off and
+ * paging off.  Each line below brings up one subsystem, in the order in
+ * which they depend on each other; read it as the kernel's table of
+ * contents.  Then the test harness runs what the command line selects
+ * and ends the run with its verdict. */
+#include "kernel/multiboot.h"
+#include "kernel/cmdline.h"
+#include "kernel/gdt.h"
+#include "kernel/trap.h"
+#include "kernel/pic.h"
+#include "kernel/pit.h"
+#include "kernel/panic.h"
+#include "kernel/x86.h"
+#include "mm/physmem.h"
+#include "tests/harness.h"
+
+void console_init(void);
+
+const struct multiboot_info *boot_mbi;
+
+void kmain(uint32_t magic, struct multiboot_info *mbi)
+{
+    console_init();         /* kernel/console.c  serial + VGA: kprintf works */
+    if (magic != MULTIBOOT_MAGIC)
+        panic("kmain: not started by a multiboot loader (magic 0x%x)", magic);
+    boot_mbi = mbi;
+    gdt_init();             /* kernel/gdt.c      our flat code and data segments */
+    idt_init();             /* kernel/trap.c     48 gates into boot/trap.asm */
+    pic_init();             /* kernel/pic.c      IRQs to vectors 32-47, masked */
+    pit_init();             /* kernel/pit.c      100 Hz tick on IRQ 0 */
+    cmdline_init(mbi);      /* kernel/cmdline.c  key=value options */
+    physmem_init(mbi);      /* mm/physmem.c      kernel and process frame pools */
+    sti();
+
+    kprintf("vmlab: %u MiB RAM, command line '%s'\n",
+            (uint32_t)(ram_total >> 20), cmdline_raw());
+    harness_run(cmdline_get("test"));
+}

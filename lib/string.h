@@ -1,0 +1,22 @@
+/* lib/string.h - the few C string and memory routines the kernel uses.
+ * gcc may also emit calls to memset/memcpy/memmove/memcmp on its own. */
+#ifndef LIB_STRING_H
+#define LIB_STRING_H
+
+#include <stddef.h>
+
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strchr(const char *s, int c);
+size_t strlcpy(char *dst, const char *src, size_t size);
+
+/* Parse an unsigned decimal (or 0x-prefixed hex) number from S.  Sets
+ * *END to the first unparsed character.  Returns the value. */
+unsigned long strtoul_simple(const char *s, const char **end);
+
+#endif

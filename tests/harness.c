@@ -1,0 +1,167 @@
+/* tests/harness.c - select, run and judge in-kernel tests.
+ *
+ * kmain calls harness_run() with the test= option.  Each selected test
+ * runs in turn; the first failure ends the run with EXIT_FAIL, and if
+ * every test passes the run ends with EXIT_PASS.  panic() and trap()
+ * consult the harness before giving up, so that a test can expect them. */
+#include <stdarg.h>
+#include "tests/harness.h"
+#include "kernel/exit.h"
+#include "kernel/panic.h"
+#include "kernel/trap.h"
+#include "lib/string.h"
+
+static const struct test *cur;
+static const char *want_file;   /* expect_panic_at */
+static int want_line;
+static uint32_t want_eip;       /* expect_trap_at; 0 = any */
+
+const char *current_test(void) { return cur ? cur->name : 0; }
+
+void msg(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kprintf("(%s) ", cur ? cur->name : "kernel");
+    kvprintf(fmt, ap);
+    kprintf("\n");
+    va_end(ap);
+}
+
+static void __attribute__((noreturn)) vfail(const char *prefix, const char *fmt, va_list ap)
+{
+    kprintf("(%s) FAIL: %s", cur ? cur->name : "kernel", prefix);
+    kvprintf(fmt, ap);
+    kprintf("\n");
+    qemu_exit(EXIT_FAIL);
+}
+
+void fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfail("", fmt, ap);
+}
+
+void check_failed(const char *file, int line, const char *cond, const char *fmt, ...)
+{
+    char where[160];
+    ksnprintf(where, sizeof where, "%s:%d: check '%s' failed: ", file, line, cond);
+    va_list ap;
+    va_start(ap, fmt);
+    vfail(where, fmt, ap);
+}
+
+void expect_panic_at(const char *file, int line)
+{
+    want_file = file;
+    want_line = line;
+}
+
+void expect_trap_at(uint32_t eip) { want_eip = eip; }
+
+static void passed_by_ending(const char *what)
+{
+    kprintf("(%s) the expected %s happened\n", cur->name, what);
+    kprintf("(%s) PASS\n", cur->name);
+    qemu_exit(EXIT_PASS);
+}
+
+void harness_panic(void)
+{
+    if (!cur || cur->expect != EXPECT_PANIC) return;
+    if (want_file && (strcmp(want_file, panic_file) != 0 || want_line != panic_line)) {
+        kprintf("(%s) FAIL: panic raised at %s:%d, expected at %s:%d\n",
+                cur->name, panic_file, panic_line, want_file, want_line);
+        qemu_exit(EXIT_FAIL);
+    }
+    passed_by_ending("panic");
+}
+
+void harness_trap(const struct trapframe *tf)
+{
+    if (!cur || cur->expect != EXPECT_TRAP) return;
+    if (tf->vector != (uint32_t)cur->vector) {
+        kprintf("(%s) FAIL: got %s (vector %u), expected vector %d\n",
+                cur->name, trap_name(tf->vector), tf->vector, cur->vector);
+        qemu_exit(EXIT_FAIL);
+    }
+    if (want_eip && tf->eip != want_eip) {
+        kprintf("(%s) FAIL: %s at eip %08x, expected at %08x\n",
+                cur->name, trap_name(tf->vector), tf->eip, want_eip);
+        qemu_exit(EXIT_FAIL);
+    }
+    passed_by_ending(trap_name(tf->vector));
+}
+
+static const struct test *find(const char *name, int len)
+{
+    for (int i = 0; i < ntests; i++)
+        if ((int)strlen(tests[i].name) == len && strncmp(tests[i].name, name, len) == 0)
+            return &tests[i];
+    return 0;
+}
+
+static void list_tests(void)
+{
+    static const char *const ex[] = { "nothing", "panic", "trap" };
+    for (int i = 0; i < ntests; i++)
+        kprintf("test %s kind=%s expect=%s host=\"%s\" about=\"%s\"\n", tests[i].name,
+                tests[i].bench ? "bench" : "test", ex[tests[i].expect],
+                tests[i].host ? tests[i].host : "", tests[i].about);
+}
+
+static void unknown(const char *name, int len)
+{
+    kprintf("harness: unknown test '%.*s'. Available tests:\n", len, name);
+    (void)len;
+    for (int i = 0; i < ntests; i++)
+        kprintf("  %-18s %s\n", tests[i].name, tests[i].about);
+    qemu_exit(EXIT_FAIL);
+}
+
+void harness_run(const char *sel)
+{
+    static const struct test *run[64];
+    int n = 0;
+
+    if (!sel || strcmp(sel, "all") == 0) {
+        /* Every test that returns normally; tests that end the boot run
+         * alone (make test boots each test on its own). */
+        for (int i = 0; i < ntests && n < 64; i++)
+            if (!tests[i].bench && tests[i].expect == EXPECT_NOTHING) run[n++] = &tests[i];
+    } else if (strcmp(sel, "list") == 0) {
+        list_tests();
+        qemu_exit(EXIT_PASS);
+    } else {
+        for (const char *p = sel; *p && n < 64;) {
+            const char *comma = strchr(p, ',');
+            int len = comma ? comma - p : (int)strlen(p);
+            const struct test *t = find(p, len);
+            if (!t) unknown(p, len);
+            run[n++] = t;
+            p += len + (comma ? 1 : 0);
+        }
+    }
+    for (int i = 0; i + 1 < n; i++) {
+        if (run[i]->expect != EXPECT_NOTHING) {
+            kprintf("harness: test %s ends the boot with a %s; select it last\n",
+                    run[i]->name, run[i]->expect == EXPECT_PANIC ? "panic" : "trap");
+            qemu_exit(EXIT_FAIL);
+        }
+    }
+
+    for (int i = 0; i < n; i++) {
+        cur = run[i];
+        want_file = 0, want_line = 0, want_eip = 0;
+        msg("begin: %s", cur->about);
+        cur->run();
+        if (cur->expect != EXPECT_NOTHING)
+            fail("the test returned, but it expected a %s",
+                 cur->expect == EXPECT_PANIC ? "panic" : "CPU exception");
+        msg("PASS");
+    }
+    cur = 0;
+    kprintf("harness: %d of %d selected tests passed\n", n, n);
+    qemu_exit(EXIT_PASS);
+}

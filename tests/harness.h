@@ -1,0 +1,76 @@
+/* tests/harness.h - vmlab's in-kernel test harness.
+ *
+ * A test is a C (or C++) function listed in tests/tests.c.  It reports
+ * progress with msg(), which prints "(name) ...", and ends by returning
+ * (the harness prints "(name) PASS") or by calling fail(), which prints
+ * "(name) FAIL: reason" and ends the run at once with EXIT_FAIL.  A test
+ * may instead expect a panic or a CPU exception; the harness then passes
+ * it only if exactly that happens, and such a test ends the boot.
+ *
+ * The host runner (tools/runtests.py) boots QEMU once per test with
+ * test=NAME and judges by the exit status: only 33 (EXIT_PASS) passes. */
+#ifndef TESTS_HARNESS_H
+#define TESTS_HARNESS_H
+
+#include <stdint.h>
+#include "lib/printf.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct trapframe;
+
+enum expect {
+    EXPECT_NOTHING,         /* the test returns normally */
+    EXPECT_PANIC,           /* the test must end in panic() */
+    EXPECT_TRAP,            /* the test must end in CPU exception VECTOR */
+};
+
+struct test {
+    const char *name;
+    void (*run)(void);
+    const char *about;      /* one line: what it checks */
+    enum expect expect;
+    int vector;             /* for EXPECT_TRAP */
+    const char *host;       /* options for the host runner, e.g. "mem=32,256
+                               timeout=60"; see tools/runtests.py */
+    int bench;              /* 1: a benchmark, run by `make bench` only */
+};
+
+extern const struct test tests[];
+extern const int ntests;
+
+/* Run the tests named in SEL ("NAME,NAME", "all", or "list"), then exit
+ * QEMU with the verdict.  Never returns. */
+void harness_run(const char *sel) __attribute__((noreturn));
+
+/* Print "(test) " followed by the message and a newline. */
+void msg(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/* Fail the running test with a reason; ends the run. */
+void fail(const char *fmt, ...) __attribute__((noreturn)) PRINTF_LIKE(1, 2);
+
+#define CHECK(cond, ...) \
+    do { if (!(cond)) check_failed(__FILE__, __LINE__, #cond, __VA_ARGS__); } while (0)
+void check_failed(const char *file, int line, const char *cond, const char *fmt, ...)
+    __attribute__((noreturn)) PRINTF_LIKE(4, 5);
+
+/* An expected panic passes only if raised at FILE:LINE. */
+void expect_panic_at(const char *file, int line);
+/* An expected trap passes only if it happened at instruction EIP. */
+void expect_trap_at(uint32_t eip);
+
+/* The name of the running test, or 0 outside tests. */
+const char *current_test(void);
+
+/* Called by panic() and by trap() for an unhandled exception: if the
+ * running test expected this, print its PASS and exit; else return. */
+void harness_panic(void);
+void harness_trap(const struct trapframe *tf);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,30 @@
+# tests/host/host.mk - build the host unit tests of vmlab's pure mm/ code.
+#
+# The data-structure code in mm/ (frame pool bitmaps, VMPool region
+# lists, kmalloc size classes, replacement policies) compiles for the
+# host as well as for the kernel.  Each tests/host/test_X.c is linked
+# with the mm/ files it names in HOST_DEPS_X below and with
+# tests/host/shim.c (kprintf and panic for the host), under
+# AddressSanitizer and UBSan.  tools/runtests.py builds this file and
+# runs every build/host/test_* it produces.
+
+HB      := build/host
+HCC     ?= gcc
+HCFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -I. -DVMLAB_HOST \
+           -fsanitize=address,undefined -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer
+
+HOST_TESTS := $(patsubst tests/host/%.c,$(HB)/%,$(filter-out tests/host/shim.c,$(wildcard tests/host/test_*.c)))
+
+# The kernel sources each host test is built with.
+DEPS_test_frame_pool := mm/frame_pool.c lib/errno.c
+DEPS_test_region     := mm/region.c lib/errno.c
+DEPS_test_slab       := mm/slab.c lib/errno.c
+DEPS_test_replace    := $(wildcard mm/replace/*.c) mm/refstring.c lib/errno.c
+
+all: $(HOST_TESTS)
+
+.SECONDEXPANSION:
+$(HB)/%: tests/host/%.c tests/host/shim.c $$(DEPS_%) $$(wildcard mm/*.h mm/replace/*.h lib/*.h tests/host/*.h)
+	@mkdir -p $(HB)
+	$(HCC) $(HCFLAGS) -o $@ $< tests/host/shim.c $(DEPS_$*) $(if $(filter test_replace,$*),-lm)

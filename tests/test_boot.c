@@ -1,0 +1,90 @@
+/* tests/test_boot.c - what boot leaves behind: the memory map, panic()
+ * and exception reporting.
+ *
+ * memory_map: booted once at -m 32M and once at -m 256M (the runner
+ *   passes ram=MB); the process pool must end where the multiboot map
+ *   says RAM ends, not at a fixed 32 MiB, and every frame the map does
+ *   not call RAM (and the 15-16 MiB hole) must be inaccessible.  The
+ *   expected state of each frame is recomputed here from the raw map.
+ * panic: a deliberate panic, which must be reported at this file:line.
+ * exception: a division by zero, which must arrive as vector 0 with EIP
+ *   at the div instruction. */
+#include "tests/harness.h"
+#include "mm/frame_pool.h"
+#include "mm/physmem.h"
+#include "mm/memlayout.h"
+#include "kernel/cmdline.h"
+#include "kernel/panic.h"
+
+/* Does the loader's own memory map (still intact below 1 MiB) call the
+ * whole frame at PA available RAM, and no part of it reserved? */
+static int map_says_ram(uint32_t pa)
+{
+    const struct multiboot_info *mbi = boot_mbi;
+    uint64_t lo = pa, hi = lo + PAGE_SIZE;
+    int ram = 0;
+    for (uint32_t p = mbi->mmap_addr; p < mbi->mmap_addr + mbi->mmap_length;) {
+        const struct multiboot_mmap *e = (const void *)p;
+        int overlap = lo < e->addr + e->len && hi > e->addr;
+        if (overlap && e->type != MMAP_AVAILABLE) return 0;
+        if (lo >= e->addr && hi <= e->addr + e->len) ram = 1;
+        p += e->size + 4;
+    }
+    return ram;
+}
+
+void test_memory_map(void)
+{
+    uint32_t mb = cmdline_uint("ram", 0);
+    CHECK(mb != 0, "the runner did not pass ram=MB");
+    physmem_print();
+    uint32_t ram = mb << 20;
+    CHECK(ram_end <= ram && ram_end + (1u << 20) >= ram,
+          "process pool ends at 0x%x, RAM is %u MiB", ram_end, mb);
+    CHECK(process_pool.base == PPOOL_START / PAGE_SIZE, "process pool starts at frame 0x%x",
+          process_pool.base);
+    CHECK(process_pool.nframes == ram_end / PAGE_SIZE - process_pool.base,
+          "process pool has %u frames, expected %u", process_pool.nframes,
+          ram_end / PAGE_SIZE - process_pool.base);
+    CHECK(kernel_pool.base == KPOOL_START / PAGE_SIZE && kernel_pool.nframes == 512,
+          "kernel pool is frames 0x%x+%u, expected 0x200+512", kernel_pool.base,
+          kernel_pool.nframes);
+
+    /* Recount every frame against the independent rule. */
+    uint32_t inacc = 0;
+    for (uint32_t f = process_pool.base; f < process_pool.base + process_pool.nframes; f++) {
+        uint32_t pa = f * PAGE_SIZE;
+        int hole = pa >= ISA_HOLE_START && pa < ISA_HOLE_END;
+        int ram_here = map_says_ram(pa);
+        int want = hole || !ram_here;
+        int is = frame_state(&process_pool, f) == FRAME_INACC;
+        CHECK(want == is, "frame 0x%x: inaccessible is %d, expected %d", f, is, want);
+        inacc += want;
+    }
+    CHECK(process_pool.ninacc == inacc, "ninacc %u, recount %u", process_pool.ninacc, inacc);
+    CHECK(process_pool.nfree + process_pool.nused + process_pool.ninacc == process_pool.nframes,
+          "process pool counters do not add up");
+    if (ram_end > ISA_HOLE_END)
+        CHECK(inacc >= 256, "only %u inaccessible frames; the ISA hole alone has 256", inacc);
+    msg("%u MiB: process pool frames 0x%x-0x%x, %u free, %u inaccessible", mb,
+        process_pool.base, process_pool.base + process_pool.nframes - 1,
+        process_pool.nfree, process_pool.ninacc);
+}
+
+void test_panic(void)
+{
+    msg("panicking on purpose; the report must name this file and line");
+    expect_panic_at(__FILE__, __LINE__ + 1);
+    panic("deliberate panic from the panic test (value %d)", 42);
+}
+
+void test_exception(void)
+{
+    extern char div_insn[];
+    expect_trap_at((uint32_t)div_insn);
+    msg("dividing by zero at %p; expecting vector 0 there", div_insn);
+    uint32_t q, r, zero = 0;
+    asm volatile(".globl div_insn\ndiv_insn: divl %2"
+                 : "=a"(q), "=d"(r) : "r"(zero), "a"(1), "d"(0));
+    msg("survived a division by zero: %u", q + r);
+}

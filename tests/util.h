@@ -1,0 +1,31 @@
+/* tests/util.h - small helpers shared by the in-kernel tests. */
+#ifndef TESTS_UTIL_H
+#define TESTS_UTIL_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A xorshift32 generator: the same SEED always gives the same sequence,
+ * so every test run sees the same "random" operations. */
+static inline uint32_t rand_next(uint32_t *seed)
+{
+    uint32_t x = *seed ? *seed : 0x9E3779B9u;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *seed = x;
+}
+
+/* Reach physical frame F from a test, with or without paging: returns a
+ * pointer to its 4 KiB, valid until frame_unmap. */
+void *frame_map(uint32_t f);
+void frame_unmap(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
