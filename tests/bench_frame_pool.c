@@ -27,7 +27,7 @@ static uint32_t per_op(uint32_t n)
     return (uint32_t)((t1 - t0 - bench_overhead(ROUNDS)) / ROUNDS);
 }
 
-void bench_frame_pool(void)
+static void bench_frame_pool(void)
 {
     uint32_t mb = cmdline_uint("ram", 0);
     cli();
@@ -36,3 +36,5 @@ void bench_frame_pool(void)
     bench_report("frame_pool.get1_release", mb, one, "instructions per get_frames(1)+release_frames");
     bench_report("frame_pool.get16_release", mb, sixteen, "instructions per get_frames(16)+release_frames");
 }
+
+BENCH("bench_frame_pool", bench_frame_pool, "instructions per get_frames+release_frames", "mem=32,1024");

@@ -11,6 +11,10 @@
 #include "kernel/trap.h"
 #include "lib/string.h"
 
+extern const struct test __tests_start[], __tests_end[];   /* linker.ld */
+#define tests __tests_start
+#define ntests ((int)(__tests_end - __tests_start))
+
 static const struct test *cur;
 static const char *want_file;   /* expect_panic_at */
 static int want_line;

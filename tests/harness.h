@@ -38,8 +38,31 @@ struct test {
     int bench;              /* 1: a benchmark, run by `make bench` only */
 };
 
-extern const struct test tests[];
-extern const int ntests;
+/* Tests register themselves: TEST(...) next to the test function puts
+ * its description into the .tests section, which linker.ld gathers
+ * between __tests_start and __tests_end.  There is no central table to
+ * edit, and `test=list` prints them in link order. */
+#define TEST_DEFINE(name, fn, about, expect, vector, host, bench)             \
+    static const struct test test_desc_##fn                                   \
+        __attribute__((used, section(".tests"), aligned(4))) =                \
+        { name, fn, about, expect, vector, host, bench }
+
+/* A test that returns normally.  HOST: options for tools/runtests.py,
+ * space-separated: mem=MB[,MB...] (boot once per size), timeout=SECONDS,
+ * log=REGEX (must appear in the serial log), disk=MB (attach a fresh
+ * swap disk), blkdebug=FILE (QEMU blkdebug error injection on it),
+ * qemu=ARG,ARG (extra QEMU arguments). */
+#define TEST(name, fn, about, host) \
+    TEST_DEFINE(name, fn, about, EXPECT_NOTHING, 0, host, 0)
+/* A test that passes only by ending in panic(). */
+#define TEST_PANIC(name, fn, about, host) \
+    TEST_DEFINE(name, fn, about, EXPECT_PANIC, 0, host, 0)
+/* A test that passes only by ending in CPU exception VECTOR. */
+#define TEST_TRAP(name, fn, about, vector, host) \
+    TEST_DEFINE(name, fn, about, EXPECT_TRAP, vector, host, 0)
+/* A benchmark: run by `make bench` under -icount shift=0, not by make test. */
+#define BENCH(name, fn, about, host) \
+    TEST_DEFINE(name, fn, about, EXPECT_NOTHING, 0, host, 1)
 
 /* Run the tests named in SEL ("NAME,NAME", "all", or "list"), then exit
  * QEMU with the verdict.  Never returns. */

@@ -15,6 +15,7 @@
 #include "mm/memlayout.h"
 #include "kernel/cmdline.h"
 #include "kernel/panic.h"
+#include "kernel/trap.h"
 
 /* Does the loader's own memory map (still intact below 1 MiB) call the
  * whole frame at PA available RAM, and no part of it reserved? */
@@ -33,7 +34,7 @@ static int map_says_ram(uint32_t pa)
     return ram;
 }
 
-void test_memory_map(void)
+static void test_memory_map(void)
 {
     uint32_t mb = cmdline_uint("ram", 0);
     CHECK(mb != 0, "the runner did not pass ram=MB");
@@ -71,14 +72,14 @@ void test_memory_map(void)
         process_pool.nfree, process_pool.ninacc);
 }
 
-void test_panic(void)
+static void test_panic(void)
 {
     msg("panicking on purpose; the report must name this file and line");
     expect_panic_at(__FILE__, __LINE__ + 1);
     panic("deliberate panic from the panic test (value %d)", 42);
 }
 
-void test_exception(void)
+static void test_exception(void)
 {
     extern char div_insn[];
     expect_trap_at((uint32_t)div_insn);
@@ -88,3 +89,9 @@ void test_exception(void)
                  : "=a"(q), "=d"(r) : "r"(zero), "a"(1), "d"(0));
     msg("survived a division by zero: %u", q + r);
 }
+
+TEST("memory_map", test_memory_map, "pools follow the multiboot memory map", "mem=32,256");
+TEST_PANIC("panic", test_panic, "panic() reports file:line, registers, backtrace",
+           "log=PANIC\\sat\\stests/test_boot.c:\\d+ log=#0\\s0x[0-9a-f]+\\s+test_panic");
+TEST_TRAP("exception", test_exception, "divide by zero arrives as vector 0 at its EIP", T_DIVIDE,
+          "log=divide\\serror\\s\\(vector\\s0\\)");

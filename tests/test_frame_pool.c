@@ -117,7 +117,7 @@ static void exhaust(struct frame_pool *pool)
     msg("%s pool: exhausted at exactly %u frames, all returned", pool->name, before);
 }
 
-void test_frame_pool(void)
+static void test_frame_pool(void)
 {
     struct frame_pool *pools[] = { &kernel_pool, &process_pool };
     for (int i = 0; i < 2; i++) {
@@ -148,3 +148,5 @@ void test_frame_pool(void)
     frame_pool_check(&kernel_pool);
     frame_pool_check(&process_pool);
 }
+
+TEST("frame_pool", test_frame_pool, "frame pools: fill/verify, first fit, exhaustion", "mem=64");

@@ -37,7 +37,7 @@ static void expect_refused(const char *what, int rc, int want,
     msg("refused as it should: %s -> %s", what, errname(rc));
 }
 
-void test_frame_pool_bad(void)
+static void test_frame_pool_bad(void)
 {
     uint32_t f = get_frames(&process_pool, 4);
     CHECK(f, "get_frames(4) failed");
@@ -70,3 +70,5 @@ void test_frame_pool_bad(void)
     expect_refused("second release of the same sequence", release_frames(f),
                    E_FREE, kf, pf + 4);
 }
+
+TEST("frame_pool_bad", test_frame_pool_bad, "frame pools refuse bad releases, change nothing", "");

@@ -54,7 +54,7 @@ def qemu_cmd(mem, append, serial, extra=(), icount=False, iso=None):
 
 
 def parse_host(host):
-    """Split a test's host options ("mem=32,256 log=RE") into a dict of lists."""
+    """Split a test's host options ("mem=32,256 log=RE disk=8") into a dict of lists."""
     opts = {}
     for tok in host.split():
         k, _, v = tok.partition("=")
@@ -117,6 +117,24 @@ def boot(name, mem, append, host, icount=False, extra=(), tag=""):
     return True, "%.1fs" % secs, log, text
 
 
+def disk_args(name, host, tag=""):
+    """QEMU arguments for the test's swap disk, if its host options ask
+    for one: disk=MB makes a fresh zeroed raw image (IDE primary slave,
+    as drivers/ata.c expects); blkdebug=FILE puts QEMU's blkdebug error
+    injector, configured by FILE, between the disk and the image."""
+    if "disk" not in host:
+        return []
+    mb = int(host["disk"][0])
+    img = os.path.join(LOGS, "%s%s.img" % (name, tag))
+    with open(img, "wb") as f:
+        f.truncate(mb << 20)
+    spec = "file=%s,format=raw" % img
+    if "blkdebug" in host:
+        conf = os.path.join(ROOT, host["blkdebug"][0])
+        spec = "file=blkdebug:%s:%s,format=raw" % (conf, img)
+    return ["-drive", spec + ",if=ide,index=1,cache=writeback"]
+
+
 def run_kernel_test(t):
     """Boot test T once per memory size it asks for."""
     mems = [int(m) for v in t["host"].get("mem", [str(DEFAULT_MEM)]) for m in v.split(",")]
@@ -124,8 +142,8 @@ def run_kernel_test(t):
     for mem in mems:
         tag = ("-%dM" % mem) if len(mems) > 1 else ""
         ok, why, log, text = boot(t["name"], mem, "test=%s ram=%d" % (t["name"], mem),
-                                  t["host"], extra=[a for e in extra for a in e.split(",")],
-                                  tag=tag)
+                                  t["host"], extra=[a for e in extra for a in e.split(",")]
+                                  + disk_args(t["name"], t["host"], tag), tag=tag)
         if not ok:
             return False, "%s (at -m %dM)" % (why, mem), log, text
     return True, why, log, text

@@ -1,0 +1,93 @@
+/* mm/replace/policy.h - the interface every page replacement policy implements.
+ *
+ * The pager (mm/pager.c) keeps a resident set of NFRAMES slots for a
+ * workload's pool.  Slot s holds one resident virtual page (its virtual
+ * page number, VPN) or nothing.  When a page must come in and every slot
+ * is full, the pager asks the policy for a victim slot, evicts that page
+ * (writing it to swap only if it is dirty), puts the new page in the
+ * same slot and tells the policy.  Policies see the hardware Accessed and
+ * Dirty bits only through struct pte_bits, which the kernel implements
+ * on the real page tables (clearing A includes invlpg) and host unit
+ * tests implement on a model (tests/host/test_replace.c), so the same
+ * policy code runs in both.
+ *
+ * Every policy lives in its own file under mm/replace/, keeps all its
+ * state in struct policy (no allocation), and is pure code: it compiles
+ * for the host too.
+ *
+ * About the first Accessed bit: the access that faulted a page in sets A
+ * when the instruction restarts, after fault_in() returns.  A policy that
+ * wants a new page to start unreferenced must remember that the first A
+ * it sees on that page is the fault's own (flag the slot in fault_in,
+ * and when it first inspects it, clear A and ignore it); otherwise it
+ * behaves exactly like CLOCK. */
+#ifndef MM_REPLACE_POLICY_H
+#define MM_REPLACE_POLICY_H
+
+#include <stdint.h>
+
+#define POLICY_MAX_FRAMES 1024      /* largest resident set a policy tracks */
+#define POLICY_NO_SLOT    0xFFFFFFFFu
+
+/* Access to the A and D bits of resident pages, supplied by the pager. */
+struct pte_bits {
+    void *ctx;
+    /* Return VPN's Accessed bit; if CLEAR, also clear it (and flush the TLB entry). */
+    int (*accessed)(void *ctx, uint32_t vpn, int clear);
+    /* Return VPN's Dirty bit (never cleared by a policy). */
+    int (*dirty)(void *ctx, uint32_t vpn);
+};
+
+struct policy;
+
+struct policy_ops {
+    const char *name;       /* as on the command line: policy=NAME */
+    /* Set up for NFRAMES slots (1..POLICY_MAX_FRAMES); SEED for random. */
+    void (*init)(struct policy *p, uint32_t nframes, uint32_t seed);
+    /* Page VPN has just been loaded into SLOT (free or just vacated). */
+    void (*fault_in)(struct policy *p, uint32_t slot, uint32_t vpn);
+    /* Choose the slot to evict; every slot is full.  May clear A bits. */
+    uint32_t (*victim)(struct policy *p);
+    /* The page VPN in SLOT has been evicted (optional: may be 0). */
+    void (*evicted)(struct policy *p, uint32_t slot, uint32_t vpn);
+    /* Called on every timer tick (optional: may be 0). */
+    void (*tick)(struct policy *p);
+};
+
+/* One policy instance.  The union holds each policy's private state. */
+struct policy {
+    const struct policy_ops *ops;
+    const struct pte_bits *bits;
+    uint32_t nframes;
+    uint32_t vpn[POLICY_MAX_FRAMES];    /* page in each slot, for any policy */
+    union {
+        struct { uint32_t seed; } random;
+        struct { uint32_t hand; } fifo;                 /* also second_chance, clock */
+        struct { uint32_t hand; uint8_t fresh[POLICY_MAX_FRAMES]; } clock;
+        struct { uint32_t hand; uint8_t fresh[POLICY_MAX_FRAMES]; } nru;
+        struct { uint8_t age[POLICY_MAX_FRAMES]; uint8_t fresh[POLICY_MAX_FRAMES]; } aging;
+        struct {
+            /* CLOCK-Pro: resident hot/cold pages plus non-resident "test"
+             * (ghost) entries, all on one clock of up to 2*nframes entries. */
+            uint32_t vpn[2 * POLICY_MAX_FRAMES];
+            uint32_t slot[2 * POLICY_MAX_FRAMES];   /* POLICY_NO_SLOT if ghost */
+            uint8_t  state[2 * POLICY_MAX_FRAMES];
+            uint8_t  test[2 * POLICY_MAX_FRAMES];
+            uint32_t n;                             /* entries on the clock */
+            uint32_t hand_hot, hand_cold, hand_test;
+            uint32_t cold_target;                   /* adaptive m_c */
+            uint32_t slot_entry[POLICY_MAX_FRAMES]; /* clock entry of each slot */
+        } pro;
+    } u;
+};
+
+/* Look a policy up by name; 0 if there is none.  The list of names, in
+ * order, is what policy_name(i) returns for i = 0, 1, ... until 0. */
+const struct policy_ops *policy_find(const char *name);
+const char *policy_name(int i);
+
+/* Set P up as policy OPS over NFRAMES slots, reading A/D through BITS. */
+void policy_init(struct policy *p, const struct policy_ops *ops,
+                 const struct pte_bits *bits, uint32_t nframes, uint32_t seed);
+
+#endif
