@@ -45,7 +45,7 @@ LIBGCC    = $(shell $(CC) -print-libgcc-file-name)
 CSRC     := $(wildcard kernel/*.c mm/*.c mm/replace/*.c drivers/*.c lib/*.c \
                        tests/*.c tests/workloads/*.c)
 CXXSRC   := $(wildcard kernel/*.cc tests/*.cc)
-ASRC     := $(wildcard boot/*.asm)
+ASRC     := $(wildcard boot/*.asm kernel/*.asm)
 OBJS     := $(ASRC:%.asm=$(B)/%.o) $(CSRC:%.c=$(B)/%.o) $(CXXSRC:%.cc=$(B)/%.o)
 KERNEL   := $(B)/kernel.elf
 
@@ -59,27 +59,34 @@ all: deps $(KERNEL) $(B)/kernel.asm $(B)/kernel.sym
 deps:
 	@sh tools/deps.sh
 
+# V=1 shows every command.
+Q        := $(if $(V),,@)
+
 $(B)/%.o: %.asm
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf32 -g -F dwarf -o $@ $<
+	@echo "  NASM $<"
+	$(Q)$(NASM) -f elf32 -g -F dwarf -o $@ $<
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC   $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/%.o: %.cc
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -c -o $@ $<
+	@echo "  CXX  $<"
+	$(Q)$(CXX) $(CXXFLAGS) -c -o $@ $<
 
 $(KERNEL): $(OBJS) linker.ld
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBGCC)
-	@grub-file --is-x86-multiboot $@ || { echo "$@ is not multiboot"; rm -f $@; exit 1; }
+	@echo "  LD   $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBGCC)
+	$(Q)grub-file --is-x86-multiboot $@ || { echo "$@ is not multiboot"; rm -f $@; exit 1; }
 
 $(B)/kernel.asm: $(KERNEL)
-	$(OBJDUMP) -d -S -M intel $< > $@
+	$(Q)$(OBJDUMP) -d -S -M intel $< > $@
 
 $(B)/kernel.sym: $(KERNEL)
-	$(NM) -n -C $< > $@
+	$(Q)$(NM) -n -C $< > $@
 
 run: all
 	$(RUNNER) run --mem $(MEM) -- $(ARGS)

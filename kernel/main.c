@@ -14,6 +14,8 @@
 #include "kernel/panic.h"
 #include "kernel/x86.h"
 #include "mm/physmem.h"
+#include "mm/paging.h"
+#include "mm/kmalloc.h"
 #include "tests/harness.h"
 
 void console_init(void);
@@ -32,6 +34,8 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
     pit_init();             /* kernel/pit.c      100 Hz tick on IRQ 0 */
     cmdline_init(mbi);      /* kernel/cmdline.c  key=value options */
     physmem_init(mbi);      /* mm/physmem.c      kernel and process frame pools */
+    paging_init();          /* mm/paging.c       page directory, recursive slot, CR0.PG */
+    kmalloc_init();         /* mm/kmalloc.c      kernel heap VMPool, size classes */
     sti();
 
     kprintf("vmlab: %u MiB RAM, command line '%s'\n",

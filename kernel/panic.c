@@ -10,6 +10,7 @@
 #include "kernel/exit.h"
 #include "kernel/x86.h"
 #include "mm/memlayout.h"
+#include "mm/paging.h"
 #include "tests/harness.h"
 
 const char *panic_file;
@@ -19,12 +20,12 @@ static int panicking;
 #define MAX_FRAMES 20
 
 /* Is the 8-byte frame at ADDR safe to read?  The identity-mapped kernel
- * area always is; above it we ask the paging code (kernel/stackcheck). */
+ * area always is; above it we ask the page tables (mm/paging.c). */
 static int stack_readable(uint32_t addr)
 {
     if (addr & 3) return 0;
     if (addr >= KERNEL_LOAD && addr + 8 <= IDENTITY_END) return 1;
-    return 0;
+    return mapped_readable(addr) && mapped_readable(addr + 7);
 }
 
 void backtrace(uint32_t eip, uint32_t ebp)

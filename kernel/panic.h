@@ -12,6 +12,10 @@
 #include <stdint.h>
 #include "lib/printf.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 void panic_at(const char *file, int line, const char *func, const char *fmt, ...)
     __attribute__((noreturn)) PRINTF_LIKE(4, 5);
 
@@ -27,5 +31,9 @@ void backtrace(uint32_t eip, uint32_t ebp);
 /* Where the last panic was raised (for the harness's expected-panic check). */
 extern const char *panic_file;
 extern int panic_line;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

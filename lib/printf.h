@@ -11,6 +11,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 
 int kprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -20,5 +24,9 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* The formatter under all three: calls PUTC(c, ARG) for every output
  * character and returns how many it produced. */
 int vformat(void (*putc)(char c, void *arg), void *arg, const char *fmt, va_list ap);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,6 +5,10 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
@@ -18,5 +22,9 @@ size_t strlcpy(char *dst, const char *src, size_t size);
 /* Parse an unsigned decimal (or 0x-prefixed hex) number from S.  Sets
  * *END to the first unparsed character.  Returns the value. */
 unsigned long strtoul_simple(const char *s, const char **end);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -24,8 +24,10 @@
  * which the page directory and tables are reached:
  *
  *   0x00000000 - 0x003FFFFF  identity: kernel image and kernel pool
- *   0x00400000 - ...         VMPools (tests choose their own bases)
- *   0x20000000 - 0x2FFFFFFF  KHEAP: the kernel heap pool behind kmalloc
+ *   0x00400000 - 0xBFFFFFFF  VMPools (tests choose their own bases; the
+ *                            MP4 test uses 512 MiB and 1 GiB)
+ *   0xC0000000 - 0xCFFFFFFF  KHEAP: the kernel heap pool behind kmalloc
+ *   0xFF800000 - 0xFF80FFFF  KMAP: 16 one-page windows onto any frame
  *   0xFFC00000 - 0xFFFFFFFF  recursive window: page table i at
  *                            0xFFC00000 + i*4096, directory at 0xFFFFF000 */
 #ifndef MM_MEMLAYOUT_H
@@ -42,9 +44,12 @@
 #define ISA_HOLE_START  0x00F00000u     /* the classic 15-16 MiB hole */
 #define ISA_HOLE_END    0x01000000u
 
-#define KHEAP_BASE      0x20000000u     /* kernel heap VMPool */
+#define KHEAP_BASE      0xC0000000u     /* kernel heap VMPool */
 #define KHEAP_SIZE      0x10000000u
 
+#define KMAP_BASE       0xFF800000u     /* kmap() windows (mm/paging.c) */
+#define KMAP_SLOTS      16
+#define VM_USER_END     0xFF800000u     /* VMPools must end below this */
 #define RECURSIVE_SLOT  1023u           /* PDE that maps the directory itself */
 #define PT_WINDOW       0xFFC00000u     /* page tables, as virtual memory */
 #define PD_WINDOW       0xFFFFF000u     /* the page directory, ditto */

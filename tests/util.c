@@ -1,6 +1,6 @@
 /* tests/util.c - test helpers that need kernel services. */
 #include "tests/util.h"
-#include "mm/memlayout.h"
+#include "mm/paging.h"
 
-void *frame_map(uint32_t f) { return frame_addr(f); }
-void frame_unmap(void *p) { (void)p; }
+void *frame_map(uint32_t f) { return kmap(f); }
+void frame_unmap(void *p) { kunmap(p); }

@@ -1,0 +1,29 @@
+/* mm/fault.h - the page-fault handler (vector 14) and fault probes. */
+#ifndef MM_FAULT_H
+#define MM_FAULT_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Install the page-fault handler. */
+void fault_init(void);
+
+/* Read or write one 32-bit word at ADDR, surviving a page fault that the
+ * handler refuses (an illegitimate address or a protection violation):
+ * return 0 on success, -1 if the access faulted (nothing is mapped and
+ * no frame is taken).  Tests use these to touch addresses that must be
+ * refused and then look at what changed.  (kernel/probe.asm) */
+int probe_read(const volatile void *addr, uint32_t *out);
+int probe_write(volatile void *addr, uint32_t value);
+
+/* The address and error code of the last refused fault. */
+extern uint32_t fault_last_va, fault_last_err;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,186 @@
+/* mm/paging.c - build the page directory, turn paging on, edit mappings.
+ *
+ * The page directory and every page table live in process-pool frames,
+ * which are NOT mapped one-to-one once paging is on.  The kernel reaches
+ * them through the recursive slot: PDE 1023 points at the directory
+ * itself, so the MMU, walking an address whose top ten bits are 1023,
+ * uses the directory as a page table, and:
+ *
+ *   0xFFC00000 + i*4096  (1023 | i    | offset)  is page table i
+ *   0xFFFFF000           (1023 | 1023 | offset)  is the directory
+ *   0xFFC00000 + (va>>12)*4                      is va's PTE
+ *   0xFFFFF000 + (va>>22)*4                      is va's PDE
+ *
+ * pte_of()/pde_of() in mm/paging.h compute these.  The recursive PDE is
+ * supervisor-only, so no user-mode code could ever edit page tables.
+ *
+ * A page table is released when its last entry goes (pt_live counts the
+ * non-empty entries of each), so after a VMPool releases everything the
+ * process pool is back to where it started. */
+#include "mm/paging.h"
+#include "mm/physmem.h"
+#include "mm/fault.h"
+#include "kernel/panic.h"
+#include "kernel/x86.h"
+#include "kernel/trap.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "lib/printf.h"
+
+struct vmstat vmstat_counts;
+static uint32_t pd_phys;
+static uint16_t pt_live[NPDENTRIES];    /* non-empty PTEs in each page table */
+static uint16_t kmap_used;              /* bit i: KMAP slot i in use */
+
+void tlb_flush_page(uint32_t va)
+{
+    invlpg(va);
+    vmstat_counts.invlpg++;
+}
+
+uint32_t paging_pd_phys(void) { return pd_phys; }
+
+void paging_init(void)
+{
+    uint32_t pd = get_frames(&process_pool, 1);
+    uint32_t pt0 = get_frames(&process_pool, 1);
+    uint32_t ptk = get_frames(&process_pool, 1);
+    if (!pd || !pt0 || !ptk) panic("paging_init: no frames for the page directory");
+
+    /* Paging is still off: frames are reachable at their physical address. */
+    pte_t *dir = frame_addr(pd), *t0 = frame_addr(pt0), *tk = frame_addr(ptk);
+    memset(dir, 0, PAGE_SIZE);
+    memset(tk, 0, PAGE_SIZE);
+    /* Identity-map 0-4 MiB, except page 0, so that a NULL dereference
+     * faults instead of reading the real-mode interrupt table. */
+    t0[0] = 0;
+    for (uint32_t i = 1; i < NPTENTRIES; i++) t0[i] = i * PAGE_SIZE | PTE_P | PTE_W;
+    dir[0] = pt0 * PAGE_SIZE | PTE_P | PTE_W;
+    dir[PDX(KMAP_BASE)] = ptk * PAGE_SIZE | PTE_P | PTE_W;
+    dir[RECURSIVE_SLOT] = pd * PAGE_SIZE | PTE_P | PTE_W;      /* no PTE_U */
+    pt_live[0] = NPTENTRIES - 1;
+    pt_live[PDX(KMAP_BASE)] = NPTENTRIES;                      /* never released */
+    vmstat_counts.frames_pt = 3;
+    pd_phys = pd * PAGE_SIZE;
+
+    fault_init();
+    write_cr3(pd_phys);
+    write_cr0(read_cr0() | CR0_PG | CR0_WP);
+}
+
+int pt_ensure(uint32_t va)
+{
+    pte_t *pde = pde_of(va);
+    if (*pde & PTE_P) return 0;
+    uint32_t f = get_frames(&process_pool, 1);
+    if (!f) return -E_NOMEM;
+    *pde = f * PAGE_SIZE | PTE_P | PTE_W;
+    /* The table's window address may still be cached from an earlier
+     * table in this slot; flush it before zeroing through it. */
+    uint32_t win = (uint32_t)pte_of(PGADDR(PDX(va), 0, 0));
+    tlb_flush_page(win);
+    memset((void *)win, 0, PAGE_SIZE);
+    vmstat_counts.frames_pt++;
+    return 0;
+}
+
+/* Drop page table PDX(VA) if it has no entries left. */
+static void pt_release_if_empty(uint32_t va)
+{
+    uint32_t d = PDX(va);
+    if (pt_live[d] != 0 || d == 0 || d >= PDX(KMAP_BASE)) return;
+    pte_t *pde = pde_of(va);
+    uint32_t f = PTE_ADDR(*pde) / PAGE_SIZE;
+    *pde = 0;
+    tlb_flush_page((uint32_t)pte_of(PGADDR(d, 0, 0)));
+    if (release_frames(f) != 0) panic("pt_release: page table frame 0x%x not releasable", f);
+    vmstat_counts.frames_pt--;
+    vmstat_counts.pt_freed++;
+}
+
+void map_page(uint32_t va, uint32_t frame, uint32_t flags)
+{
+    pte_t *pte = pte_of(va);
+    if (*pte & PTE_P) panic("map_page: %p is already mapped (pte 0x%x)", (void *)va, *pte);
+    if (*pte == 0) pt_live[PDX(va)]++;
+    *pte = frame * PAGE_SIZE | flags | PTE_P;
+}
+
+void pte_set_absent(uint32_t va, pte_t v)
+{
+    pte_t *pte = pte_of(va);
+    int was = *pte != 0;
+    if (v & PTE_P) panic("pte_set_absent: 0x%x has the present bit", v);
+    *pte = v;
+    if (was) tlb_flush_page(va);
+    if (was && !v) pt_live[PDX(va)]--;
+    else if (!was && v) pt_live[PDX(va)]++;
+    if (!v) pt_release_if_empty(va);
+}
+
+pte_t pte_get(uint32_t va)
+{
+    if (!(*pde_of(va) & PTE_P)) return 0;
+    return *pte_of(va);
+}
+
+int mapped_readable(uint32_t va)
+{
+    if (!(read_cr0() & CR0_PG)) return va < ram_end;
+    return (pte_get(va) & PTE_P) != 0;
+}
+
+void free_page(uint32_t va)
+{
+    va = PG_ROUND_DOWN(va);
+    pte_t e = pte_get(va);
+    if (e == 0) return;                         /* never touched */
+    if (e & PTE_P) {
+        uint32_t f = PTE_ADDR(e) / PAGE_SIZE;
+        if (frame_state(&process_pool, f) != FRAME_HEAD)
+            panic("free_page: %p maps frame 0x%x, which is not allocated", (void *)va, f);
+        release_frames(f);
+        vmstat_counts.frames_data--;
+        vmstat_counts.pages_freed++;
+    } else {
+        panic("free_page: %p has a non-present entry 0x%x", (void *)va, e);
+    }
+    pte_set_absent(va, 0);
+}
+
+void *kmap(uint32_t frame)
+{
+    for (int i = 0; i < KMAP_SLOTS; i++) {
+        if (kmap_used & (1u << i)) continue;
+        kmap_used |= 1u << i;
+        uint32_t va = KMAP_BASE + i * PAGE_SIZE;
+        *pte_of(va) = frame * PAGE_SIZE | PTE_P | PTE_W;
+        tlb_flush_page(va);
+        return (void *)va;
+    }
+    panic("kmap: all %d windows in use", KMAP_SLOTS);
+}
+
+void kunmap(void *p)
+{
+    uint32_t va = (uint32_t)p, i = (va - KMAP_BASE) / PAGE_SIZE;
+    if (va < KMAP_BASE || i >= KMAP_SLOTS || !(kmap_used & (1u << i)))
+        panic("kunmap: %p is not a kmap window", p);
+    *pte_of(va) = 0;
+    tlb_flush_page(va);
+    kmap_used &= ~(1u << i);
+}
+
+void vmstat(void)
+{
+    struct vmstat *s = &vmstat_counts;
+    kprintf("vmstat: faults: %u demand-zero (%u new page tables), %u swap-in, "
+            "%u illegitimate, %u protection\n",
+            s->fault_zero, s->fault_pt, s->fault_swapin, s->fault_illegit, s->fault_prot);
+    kprintf("vmstat: frames: %u data pages, %u page tables; %u pages and %u tables "
+            "freed; %u invlpg\n", s->frames_data, s->frames_pt, s->pages_freed,
+            s->pt_freed, s->invlpg);
+    for (struct frame_pool *p = frame_pools(); p; p = p->next)
+        kprintf("vmstat: %-8s pool: %u free, %u used, %u inaccessible\n",
+                p->name, p->nfree, p->nused, p->ninacc);
+}

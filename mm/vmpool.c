@@ -1,0 +1,181 @@
+/* mm/vmpool.c - VMPool allocators and the registry the fault handler asks.
+ *
+ *   base                meta_end                                base+size
+ *   | region-map nodes  | regions: allocated and free, first fit |
+ *   | (touched lazily)  |                                        |
+ *
+ * The bookkeeping reservation is a sixteenth of the pool (one page at
+ * least, 4 MiB at most): room for 32-byte nodes enough for any pool, but
+ * only the pages the node array has reached ever get frames.  Why first
+ * fit: it is what the classic design uses, it keeps allocations packed at
+ * the low end (so few page tables are needed), and with the region map's
+ * MAXFREE augmentation it costs O(log n), the same as best fit would. */
+#include "mm/vmpool.h"
+#include "mm/paging.h"
+#include "mm/memlayout.h"
+#include "kernel/panic.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+
+static struct vmpool *pools;
+
+#define META_MAX (4u << 20)
+
+struct vmpool *vmpools(void) { return pools; }
+
+struct vmpool *vmpool_of(uint32_t addr)
+{
+    for (struct vmpool *p = pools; p; p = p->next)
+        if (addr >= p->base && addr - p->base < p->size) return p;
+    return 0;
+}
+
+int vmpool_init(struct vmpool *p, const char *name, uint32_t base, uint32_t size,
+                struct frame_pool *frames, uint32_t pte_flags)
+{
+    if (PGOFF(base) || PGOFF(size) || size < 2 * PAGE_SIZE) {
+        kprintf("vmpool_init(%s): base 0x%x / size 0x%x must be page aligned, size >= 2 pages\n",
+                name, base, size);
+        return -E_INVAL;
+    }
+    if (base < IDENTITY_END || size > VM_USER_END - base) {
+        kprintf("vmpool_init(%s): 0x%x+0x%x must lie between 0x%x and 0x%x\n",
+                name, base, size, IDENTITY_END, VM_USER_END);
+        return -E_INVAL;
+    }
+    for (struct vmpool *q = pools; q; q = q->next) {
+        if (base < q->base + q->size && q->base < base + size) {
+            kprintf("vmpool_init(%s): 0x%x+0x%x overlaps pool %s at 0x%x+0x%x\n",
+                    name, base, size, q->name, q->base, q->size);
+            return -E_INVAL;
+        }
+    }
+    uint32_t meta = PG_ROUND_UP(size / 16);
+    if (meta > META_MAX) meta = META_MAX;
+    if (meta < PAGE_SIZE) meta = PAGE_SIZE;
+
+    p->name = name;
+    p->base = base;
+    p->size = size;
+    p->meta_end = base + meta;
+    p->frames = frames;
+    p->pte_flags = pte_flags;
+    p->nallocs = p->nreleases = 0;
+    p->next = pools;
+    pools = p;                  /* registered first: region_init faults */
+    region_init(&p->map, (struct rnode *)base, meta / sizeof(struct rnode),
+                PGNUM(p->meta_end), PGNUM(size - meta));
+    return 0;
+}
+
+uint32_t vmpool_alloc(struct vmpool *p, uint32_t size)
+{
+    if (size == 0) {
+        kprintf("vmpool_alloc(%s): allocate(0) refused\n", p->name);
+        return 0;
+    }
+    uint32_t n = PG_ROUND_UP(size) / PAGE_SIZE;
+    if (size > p->size || n == 0) n = 0xFFFFFFFFu / PAGE_SIZE;
+    uint32_t page = region_alloc(&p->map, n);
+    if (!page) {
+        kprintf("vmpool_alloc(%s): no free region of %u bytes (largest is %u pages)\n",
+                p->name, size, p->map.node[p->map.root].maxfree);
+        return 0;
+    }
+    p->nallocs++;
+    return page * PAGE_SIZE;
+}
+
+int vmpool_release(struct vmpool *p, uint32_t start)
+{
+    uint32_t rs, rn;
+    if (start - p->base >= p->size) {
+        kprintf("vmpool_release(%s): 0x%x is not in this pool (0x%x-0x%x)\n",
+                p->name, start, p->base, p->base + p->size - 1);
+        return -E_NOPOOL;
+    }
+    if (start < p->meta_end) {
+        kprintf("vmpool_release(%s): 0x%x is the pool's own region table\n", p->name, start);
+        return -E_INVAL;
+    }
+    int found = region_find(&p->map, PGNUM(start), &rs, &rn);
+    if (found == 0) {
+        kprintf("vmpool_release(%s): 0x%x is not allocated (released twice?)\n",
+                p->name, start);
+        return -E_FREE;
+    }
+    if (rs * PAGE_SIZE != start) {
+        kprintf("vmpool_release(%s): 0x%x is not the start of an allocated region "
+                "(it lies in the region at 0x%x)\n", p->name, start, rs * PAGE_SIZE);
+        return -E_NOREGION;
+    }
+    /* Give back every touched page, skipping 4 MiB spans with no table. */
+    uint32_t va = start, end = start + rn * PAGE_SIZE;
+    while (va < end) {
+        if (!(*pde_of(va) & PTE_P)) {
+            va = (va & ~(PT_SPAN - 1)) + PT_SPAN;
+            continue;
+        }
+        free_page(va);
+        va += PAGE_SIZE;
+    }
+    if (region_free(&p->map, PGNUM(start)) <= 0)
+        panic("vmpool_release(%s): region map refused 0x%x after lookup", p->name, start);
+    p->nreleases++;
+    return 0;
+}
+
+int vmpool_legit(const struct vmpool *p, uint32_t addr)
+{
+    if (addr - p->base >= p->size) return 0;
+    if (addr < p->meta_end) return 1;
+    return region_find(&p->map, PGNUM(addr), 0, 0) == 1;
+}
+
+int vmpool_destroy(struct vmpool *p)
+{
+    if (p->map.nalloc) {
+        kprintf("vmpool_destroy(%s): %u regions still allocated\n", p->name, p->map.nalloc);
+        return -E_BUSY;
+    }
+    for (uint32_t va = p->base; va < p->meta_end; va += PAGE_SIZE) free_page(va);
+    for (struct vmpool **pp = &pools; *pp; pp = &(*pp)->next) {
+        if (*pp == p) {
+            *pp = p->next;
+            break;
+        }
+    }
+    return 0;
+}
+
+uint32_t vmpool_table_frames(const struct vmpool *p)
+{
+    uint32_t n = 0;
+    for (uint32_t va = p->base; va < p->meta_end; va += PAGE_SIZE) {
+        if (!(*pde_of(va) & PTE_P)) {
+            va = (va & ~(PT_SPAN - 1)) + PT_SPAN - PAGE_SIZE;
+            continue;
+        }
+        n += (*pte_of(va) & PTE_P) != 0;
+    }
+    return n;
+}
+
+struct printer { int left; };
+
+static void print_one(void *arg, uint32_t start, uint32_t npages, int free)
+{
+    struct printer *pr = arg;
+    if (pr->left-- > 0)
+        kprintf("    %08x-%08x %6u pages %s\n", start * PAGE_SIZE,
+                (start + npages) * PAGE_SIZE - 1, npages, free ? "free" : "allocated");
+}
+
+void vmpool_print(const struct vmpool *p, int max)
+{
+    kprintf("vmpool %s: 0x%08x-0x%08x, table to 0x%08x, %u allocated / %u free regions\n",
+            p->name, p->base, p->base + p->size - 1, p->meta_end, p->map.nalloc, p->map.nfree);
+    struct printer pr = { max };
+    region_walk(&p->map, print_one, &pr);
+    if (pr.left < 0) kprintf("    ... %d more\n", -pr.left);
+}

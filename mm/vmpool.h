@@ -1,0 +1,85 @@
+/* mm/vmpool.h - VMPools: lazily backed ranges of virtual address space.
+ *
+ * A VMPool owns a range [base, base+size) of virtual addresses.
+ * vmpool_alloc() hands out page-rounded regions of it, first fit, but
+ * maps nothing: a page gets a frame (from the pool's frame pool) the
+ * first time it is touched, in the page-fault handler (mm/fault.c), which
+ * asks vmpool_legit() whether the address was really allocated.
+ * vmpool_release() gives every page of a region back through free_page()
+ * and merges the region with its free neighbours.
+ *
+ * The pool's bookkeeping (a region map, mm/region.h) lives in the pool's
+ * own first pages, as in the classic design: those pages are always
+ * legitimate, and like any other page they get frames only when touched,
+ * so the table grows page by page as regions are added. */
+#ifndef MM_VMPOOL_H
+#define MM_VMPOOL_H
+
+#include <stdint.h>
+#include "mm/region.h"
+#include "mm/frame_pool.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct vmpool {
+    const char *name;
+    uint32_t base;              /* first address, page aligned */
+    uint32_t size;              /* bytes, page aligned */
+    uint32_t meta_end;          /* [base, meta_end) holds the region map's nodes */
+    struct frame_pool *frames;  /* where this pool's pages come from */
+    uint32_t pte_flags;         /* PTE_W (and PTE_U) for its pages */
+    struct region_map map;      /* allocated and free regions, in pages */
+    struct vmpool *next;        /* all registered pools */
+    uint32_t nallocs;           /* successful vmpool_alloc calls */
+    uint32_t nreleases;         /* successful vmpool_release calls */
+};
+
+/* Set up POOL over [BASE, BASE+SIZE) (both page aligned; SIZE at least
+ * two pages) with pages from FRAMES mapped with PTE_FLAGS, and register
+ * it with the page-fault handler.  Returns 0, or -E_INVAL (with a
+ * message) if the range is misaligned, too small, or overlaps the
+ * identity-mapped first 4 MiB, the kernel's windows at the top, or
+ * another pool. */
+int vmpool_init(struct vmpool *pool, const char *name, uint32_t base, uint32_t size,
+                struct frame_pool *frames, uint32_t pte_flags);
+
+/* Reserve SIZE bytes, rounded up to whole pages: returns the region's
+ * first address, or 0 (with a message) if SIZE is 0 or no free region
+ * is large enough.  No frame is taken until a page is touched. */
+uint32_t vmpool_alloc(struct vmpool *pool, uint32_t size);
+
+/* Release the region that starts at START: every touched page goes back
+ * to its frame pool, and the region rejoins the free space.  Returns 0,
+ * or (with a message naming START, and no change) -E_NOPOOL if START is
+ * outside the pool, -E_FREE if it is not allocated (a second release),
+ * -E_NOREGION if it is inside a region but not its start, -E_INVAL if
+ * it is the pool's own bookkeeping. */
+int vmpool_release(struct vmpool *pool, uint32_t start);
+
+/* Is ADDR inside an allocated region of POOL (or its bookkeeping)? */
+int vmpool_legit(const struct vmpool *pool, uint32_t addr);
+
+/* The registered pool whose range contains ADDR, or 0. */
+struct vmpool *vmpool_of(uint32_t addr);
+
+/* The first registered pool (the rest follow through ->next). */
+struct vmpool *vmpools(void);
+
+/* Unregister POOL and free its bookkeeping pages.  Returns -E_BUSY if
+ * it still has allocated regions (nothing changes), else 0. */
+int vmpool_destroy(struct vmpool *pool);
+
+/* Frames now backing POOL's own region table (it grows page by page as
+ * the node array reaches new pages, and keeps them). */
+uint32_t vmpool_table_frames(const struct vmpool *pool);
+
+/* Print POOL's regions (at most MAX lines of them). */
+void vmpool_print(const struct vmpool *pool, int max);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
