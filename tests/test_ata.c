@@ -1,0 +1,274 @@
+/* tests/test_ata.c - the swap disk driver (drivers/ata.c) and CRC-32.
+ *
+ * ata: booted with a fresh zeroed 4 MiB disk as the IDE primary slave.
+ *   IDENTIFY must report exactly 4 MiB / 512 sectors.  Sectors written
+ *   with a pattern that encodes their own LBA must read back identical,
+ *   at the right place (their neighbours stay zero), for a 9-sector
+ *   transfer, for a 300-sector one that needs two commands (256 + 44),
+ *   and at LBA 0 and the last sector.  Bad requests (count 0, past the
+ *   end, wrapping around) must return -E_INVAL without touching the disk:
+ *   the sector counters do not move and the data reads back unchanged.
+ *   Every expected value comes from the pattern function, never from the
+ *   driver.  Also crc32("123456789") == 0xCBF43926 and the CRC of a page
+ *   equals a bitwise CRC computed here.
+ * ata_nodisk: booted without a disk: ata_init must say so and return
+ *   -E_IO within a second, and reads and writes must return -E_IO.
+ * ata_read_error: QEMU's blkdebug fails the first read of sector
+ *   EIO_SECTOR (tests/blkdebug/ata_read_eio.conf): that read must return
+ *   -E_IO with a message naming the LBA, the retry must succeed with the
+ *   right data, and its neighbours must read fine.
+ * Any of them fails if the driver hangs (the runner's timeout), loses or
+ * misplaces a sector, or accepts a bad request. */
+#include "tests/harness.h"
+#include "drivers/ata.h"
+#include "kernel/pit.h"
+#include "lib/crc32.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+#include "mm/frame_pool.h"
+#include "mm/physmem.h"
+#include "mm/memlayout.h"
+
+#define DISK_SECTORS    (4u * 1024 * 1024 / ATA_SECTOR_SIZE)
+#define BIG             300u        /* sectors: more than one command's 256 */
+#define BUF_FRAMES      ((BIG * ATA_SECTOR_SIZE + PAGE_SIZE - 1) / PAGE_SIZE)
+#define EIO_SECTOR      2000u       /* must match tests/blkdebug/ata_read_eio.conf */
+
+static uint32_t buf_frame;          /* first of 2 * BUF_FRAMES kernel frames */
+static uint8_t *wbuf, *rbuf;        /* what we write, what we read back */
+
+/* Word I of sector LBA as written with SALT: different for every word,
+ * every sector and every salt, so a sector at the wrong LBA shows. */
+static uint32_t pattern(uint32_t lba, uint32_t salt, uint32_t i)
+{
+    return (lba << 12) ^ (salt << 28) ^ (i * 0x9E3779B1u) ^ 0x5A5A0000u;
+}
+
+/* Fill COUNT sectors at P with the pattern of sectors LBA.. and SALT. */
+static void fill(uint8_t *p, uint32_t lba, uint32_t count, uint32_t salt)
+{
+    uint32_t *w = (uint32_t *)p;
+    for (uint32_t s = 0; s < count; s++)
+        for (uint32_t i = 0; i < ATA_SECTOR_SIZE / 4; i++)
+            *w++ = pattern(lba + s, salt, i);
+}
+
+/* Check COUNT sectors at P against the pattern of LBA.. and SALT (or
+ * against zeros if SALT is 0); fail naming the first wrong sector. */
+static void expect(const char *what, const uint8_t *p, uint32_t lba, uint32_t count,
+                   uint32_t salt)
+{
+    const uint32_t *w = (const uint32_t *)p;
+    for (uint32_t s = 0; s < count; s++)
+        for (uint32_t i = 0; i < ATA_SECTOR_SIZE / 4; i++, w++) {
+            uint32_t want = salt ? pattern(lba + s, salt, i) : 0;
+            if (*w != want)
+                fail("%s: sector %u (LBA %u) word %u is 0x%x, expected 0x%x",
+                     what, s, lba + s, i, *w, want);
+        }
+}
+
+/* Read COUNT sectors at LBA and check them as expect() does. */
+static void read_expect(const char *what, uint32_t lba, uint32_t count, uint32_t salt)
+{
+    memset(rbuf, 0xEE, count * ATA_SECTOR_SIZE);
+    int rc = ata_read(lba, count, rbuf);
+    CHECK(rc == 0, "%s: ata_read(%u, %u) returned %d (%s)", what, lba, count, rc, errname(rc));
+    expect(what, rbuf, lba, count, salt);
+}
+
+/* Write COUNT pattern sectors at LBA with SALT. */
+static void write_pattern(const char *what, uint32_t lba, uint32_t count, uint32_t salt)
+{
+    fill(wbuf, lba, count, salt);
+    int rc = ata_write(lba, count, wbuf);
+    CHECK(rc == 0, "%s: ata_write(%u, %u) returned %d (%s)", what, lba, count, rc, errname(rc));
+}
+
+/* Two buffers of BIG sectors each, in kernel-pool frames: identity-
+ * mapped, so usable with or without paging, and not 300 KiB of .bss in
+ * an image that must end below 2 MiB. */
+static void get_buffers(void)
+{
+    buf_frame = get_frames(&kernel_pool, 2 * BUF_FRAMES);
+    CHECK(buf_frame, "no %u kernel frames for the buffers", 2 * BUF_FRAMES);
+    wbuf = frame_addr(buf_frame);
+    rbuf = frame_addr(buf_frame + BUF_FRAMES);
+}
+
+static void put_buffers(void)
+{
+    CHECK(release_frames(buf_frame) == 0, "release of the buffer frames failed");
+}
+
+/* CRC-32 one bit at a time, straight from the definition (reflected
+ * polynomial 0xEDB88320, register starts at ~0, result inverted): the
+ * independent check on lib/crc32.c's table. */
+static uint32_t crc32_bitwise(const uint8_t *p, uint32_t len)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    while (len--) {
+        c ^= *p++;
+        for (int k = 0; k < 8; k++)
+            c = (c >> 1) ^ (0xEDB88320u & -(c & 1));
+    }
+    return ~c;
+}
+
+static void test_crc32(void)
+{
+    uint32_t c = crc32("123456789", 9);
+    CHECK(c == 0xCBF43926u, "crc32(\"123456789\") = 0x%x, expected 0xcbf43926", c);
+    CHECK(crc32("", 0) == 0, "crc32 of nothing is 0x%x, expected 0", crc32("", 0));
+    fill(wbuf, 7, PAGE_SIZE / ATA_SECTOR_SIZE, 3);
+    uint32_t want = crc32_bitwise(wbuf, PAGE_SIZE);
+    c = crc32(wbuf, PAGE_SIZE);
+    CHECK(c == want, "crc32 of a page = 0x%x, bitwise CRC says 0x%x", c, want);
+    c = crc32_update(crc32(wbuf, 1000), wbuf + 1000, PAGE_SIZE - 1000);
+    CHECK(c == want, "crc32 of a page in two parts = 0x%x, expected 0x%x", c, want);
+    wbuf[2049] ^= 0x10;
+    CHECK(crc32(wbuf, PAGE_SIZE) != want, "crc32 missed a flipped bit");
+    msg("crc32: check value 0xcbf43926 ok; page CRC 0x%x matches the bitwise CRC", want);
+}
+
+/* A bad request: must return -E_INVAL and move no sector, i.e. leave
+ * the counters where they were at BEFORE, taken ahead of all bad calls. */
+static void expect_inval(const char *what, int rc, const struct ata_stats *before)
+{
+    struct ata_stats st;
+    CHECK(rc == -E_INVAL, "%s returned %d (%s), expected -E_INVAL", what, rc, errname(rc));
+    ata_get_stats(&st);
+    CHECK(st.sectors_read == before->sectors_read &&
+          st.sectors_written == before->sectors_written && st.errors == before->errors,
+          "%s reached the disk: counters moved", what);
+    msg("refused as it should: %s", what);
+}
+
+static void test_ata(void)
+{
+    struct ata_stats st0, st;
+    uint32_t nread = 0, nwritten = 0;       /* what the counters should say */
+
+    int rc = ata_init();
+    CHECK(rc == 0, "ata_init returned %d (%s)", rc, errname(rc));
+    CHECK(ata_sectors() == DISK_SECTORS, "IDENTIFY says %u sectors, the image has %u",
+          ata_sectors(), DISK_SECTORS);
+    msg("disk '%s', %u sectors = 4 MiB", ata_model(), ata_sectors());
+    get_buffers();
+    ata_get_stats(&st0);
+
+    /* 9 sectors at LBA 100; their neighbours must stay zero. */
+    write_pattern("9 sectors", 100, 9, 1);
+    read_expect("9 sectors", 100, 9, 1);
+    read_expect("sector before the 9", 99, 1, 0);
+    read_expect("sector after the 9", 109, 1, 0);
+    nwritten += 9;
+    nread += 11;
+    msg("9 sectors at LBA 100 read back; neighbours untouched");
+
+    /* 300 sectors: 256 in one command, 44 in the next. */
+    write_pattern("300 sectors", 1000, BIG, 2);
+    read_expect("300 sectors", 1000, BIG, 2);
+    read_expect("sectors 255-256 of the 300", 1255, 2, 2);
+    read_expect("last of the 300", 1299, 1, 2);
+    read_expect("sector after the 300", 1300, 1, 0);
+    nwritten += BIG;
+    nread += BIG + 4;
+    msg("300 sectors at LBA 1000 (256 + 44) read back, also piecewise");
+
+    /* Both ends of the disk. */
+    read_expect("LBA 0 of a fresh disk", 0, 1, 0);
+    write_pattern("LBA 0", 0, 1, 4);
+    read_expect("LBA 0", 0, 1, 4);
+    write_pattern("last sector", DISK_SECTORS - 1, 1, 5);
+    read_expect("last sector", DISK_SECTORS - 1, 1, 5);
+    memset(rbuf, 0xEE, 2 * ATA_SECTOR_SIZE);
+    rc = ata_read(DISK_SECTORS - 2, 2, rbuf);
+    CHECK(rc == 0, "reading the last two sectors returned %d (%s)", rc, errname(rc));
+    expect("second-to-last sector", rbuf, DISK_SECTORS - 2, 1, 0);
+    expect("last sector, read with its neighbour", rbuf + ATA_SECTOR_SIZE,
+           DISK_SECTORS - 1, 1, 5);
+    nwritten += 2;
+    nread += 5;
+    msg("LBA 0 and LBA %u written and read back", DISK_SECTORS - 1);
+
+    /* Bad requests.  wbuf holds a pattern the disk must never see. */
+    fill(wbuf, 0, 2, 6);
+    ata_get_stats(&st);
+    expect_inval("ata_read of LBA = disk size", ata_read(DISK_SECTORS, 1, rbuf), &st);
+    expect_inval("ata_write of the last sector and one past it",
+                 ata_write(DISK_SECTORS - 1, 2, wbuf), &st);
+    expect_inval("ata_write of 0 sectors", ata_write(100, 0, wbuf), &st);
+    expect_inval("ata_read of 0 sectors", ata_read(100, 0, rbuf), &st);
+    expect_inval("ata_write at LBA 0xffffffff", ata_write(0xFFFFFFFFu, 2, wbuf), &st);
+    expect_inval("ata_write whose LBA + count wraps around",
+                 ata_write(100, 0xFFFFFFF0u, wbuf), &st);
+    expect_inval("ata_read into a null buffer", ata_read(100, 1, 0), &st);
+    read_expect("last sector after the bad writes", DISK_SECTORS - 1, 1, 5);
+    read_expect("LBA 100 after the bad writes", 100, 9, 1);
+    nread += 10;
+
+    ata_get_stats(&st);
+    CHECK(st.sectors_read - st0.sectors_read == nread &&
+          st.sectors_written - st0.sectors_written == nwritten && st.errors == st0.errors,
+          "counters say %u read, %u written, %u errors; expected %u, %u, 0",
+          st.sectors_read - st0.sectors_read, st.sectors_written - st0.sectors_written,
+          st.errors - st0.errors, nread, nwritten);
+    msg("counters: %u sectors read, %u written, %u errors", st.sectors_read,
+        st.sectors_written, st.errors);
+
+    test_crc32();
+    put_buffers();
+}
+
+TEST("ata", test_ata, "ATA PIO: IDENTIFY size, pattern round trips, 300-sector transfer, "
+     "bounds, crc32", "disk=4");
+
+static void test_ata_nodisk(void)
+{
+    static uint8_t sector[ATA_SECTOR_SIZE];
+    uint32_t t0 = pit_ticks();
+    int rc = ata_init();
+    uint32_t dt = pit_ticks() - t0;
+    CHECK(rc == -E_IO, "ata_init without a disk returned %d (%s), expected -E_IO",
+          rc, errname(rc));
+    CHECK(dt <= PIT_HZ, "ata_init took %u ticks to notice there is no disk", dt);
+    CHECK(ata_sectors() == 0, "ata_sectors() is %u without a disk", ata_sectors());
+    rc = ata_read(0, 1, sector);
+    CHECK(rc == -E_IO, "ata_read without a disk returned %d (%s)", rc, errname(rc));
+    rc = ata_write(0, 1, sector);
+    CHECK(rc == -E_IO, "ata_write without a disk returned %d (%s)", rc, errname(rc));
+    msg("no disk: ata_init gave up after %u ticks; reads and writes refused", dt);
+}
+
+TEST("ata_nodisk", test_ata_nodisk, "ATA PIO without a disk: -E_IO at once, no hang",
+     "log=ata:.no.disk");
+
+static void test_ata_read_error(void)
+{
+    struct ata_stats st0, st;
+    int rc = ata_init();
+    CHECK(rc == 0, "ata_init returned %d (%s)", rc, errname(rc));
+    get_buffers();
+    write_pattern("sectors around the bad one", EIO_SECTOR - 1, 3, 7);
+    ata_get_stats(&st0);
+
+    read_expect("sector before the bad one", EIO_SECTOR - 1, 1, 7);
+    rc = ata_read(EIO_SECTOR, 1, rbuf);
+    CHECK(rc == -E_IO, "the injected error was not reported: ata_read(%u) returned %d (%s)",
+          EIO_SECTOR, rc, errname(rc));
+    ata_get_stats(&st);
+    CHECK(st.errors == st0.errors + 1, "error counter went from %u to %u",
+          st0.errors, st.errors);
+    msg("injected EIO on LBA %u came back as -E_IO", EIO_SECTOR);
+
+    read_expect("retry of the bad sector", EIO_SECTOR, 1, 7);
+    read_expect("sector after the bad one", EIO_SECTOR + 1, 1, 7);
+    read_expect("all three in one command", EIO_SECTOR - 1, 3, 7);
+    msg("retry and neighbours read fine");
+    put_buffers();
+}
+
+TEST("ata_read_error", test_ata_read_error,
+     "ATA PIO: an injected read error is -E_IO once, then the retry succeeds",
+     "disk=4 blkdebug=tests/blkdebug/ata_read_eio.conf log=read.error.at.LBA.2000");
