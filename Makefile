@@ -77,6 +77,9 @@ $(B)/%.o: %.cc
 	@echo "  CXX  $<"
 	$(Q)$(CXX) $(CXXFLAGS) -c -o $@ $<
 
+# Changing a flag above must rebuild everything.
+$(OBJS): Makefile
+
 $(KERNEL): $(OBJS) linker.ld
 	@echo "  LD   $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBGCC)

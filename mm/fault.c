@@ -70,7 +70,8 @@ static int page_fault(struct trapframe *tf)
     /* Zeroing wrote to the page; that is not the program's access, so
      * clear A and D (and the TLB entry that caches them). */
     *pte_of(page) &= ~(PTE_A | PTE_D);
-    tlb_flush_page(page);
+    invlpg(page);
+    vmstat_counts.invlpg++;
     vmstat_counts.fault_zero++;
     vmstat_counts.frames_data++;
     return 1;

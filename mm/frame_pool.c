@@ -91,8 +91,29 @@ void frame_pool_init(struct frame_pool *p, const char *name,
     pools = p;
 }
 
+/* get_frames(P, 1): the lowest free frame, from the hint on.  Kept apart
+ * because it is on the page-fault path. */
+static uint32_t get_one(struct frame_pool *p)
+{
+    uint32_t nw = nwords(p);
+    for (uint32_t w = p->hint; w < nw; w++) {
+        uint32_t busy = busy_bits(p->bitmap[w]);
+        if (busy == EVEN_BITS) {                /* full: no word below has room */
+            p->hint = w + 1;
+            continue;
+        }
+        uint32_t sh = __builtin_ctz(~busy & EVEN_BITS);
+        p->bitmap[w] |= FRAME_HEAD << sh;       /* the field was 00 */
+        p->nfree--;
+        p->nused++;
+        return p->base + w * FRAMES_PER_WORD + sh / 2;
+    }
+    return 0;
+}
+
 uint32_t get_frames(struct frame_pool *p, uint32_t n)
 {
+    if (n == 1) return get_one(p);
     if (n == 0 || n > p->nframes) return 0;
 
     uint32_t run = 0, start = 0;
@@ -105,10 +126,6 @@ uint32_t get_frames(struct frame_pool *p, uint32_t n)
             continue;
         }
         below_all_full = 0;
-        if (n == 1) {                           /* lowest free frame */
-            start = w * FRAMES_PER_WORD + __builtin_ctz(~busy & EVEN_BITS) / 2;
-            goto found;
-        }
         if (busy == 0) {                        /* 16 frames free */
             if (run == 0) start = w * FRAMES_PER_WORD;
             run += FRAMES_PER_WORD;

@@ -185,7 +185,8 @@ uint32_t region_alloc(struct region_map *m, uint32_t npages)
         if (!x) return 0;
         N(t).start += npages;                   /* still between its neighbours */
         N(t).npages -= npages;
-        fix_path(m, m->root, N(t).start);
+        /* X's key is T's old start, so inserting X walks the path to T
+         * and recomputes MAXFREE on every node of it: no fix_path needed. */
         m->root = insert(m, m->root, x);
     }
     m->nalloc++;
@@ -223,11 +224,36 @@ int32_t region_free(struct region_map *m, uint32_t start)
 int region_find(const struct region_map *m, uint32_t page, uint32_t *start, uint32_t *npages)
 {
     if (page < m->first || page - m->first >= m->npages) return -1;
-    uint32_t t = lookup(m, page);
-    if (!t) t = pred(m, page);
+    /* One descent for the floor: the node with the largest start <= PAGE.
+     * This is on the page-fault path, so it is kept to a single loop. */
+    uint32_t t = m->root, best = 0;
+    while (t) {
+        if (N(t).start <= page) {
+            best = t;
+            if (N(t).start == page) break;
+            t = N(t).right;
+        } else {
+            t = N(t).left;
+        }
+    }
+    t = best;
     if (start) *start = N(t).start;
     if (npages) *npages = N(t).npages;
     return !N(t).free;
+}
+
+int region_allocated(const struct region_map *m, uint32_t page)
+{
+    uint32_t t = m->root, best = 0;
+    while (t) {
+        if (N(t).start > page) {
+            t = N(t).left;
+        } else {
+            best = t;
+            t = N(t).right;
+        }
+    }
+    return best && !N(best).free && page - N(best).start < N(best).npages;
 }
 
 static void walk(const struct region_map *m, uint32_t t,

@@ -59,6 +59,10 @@ int32_t region_free(struct region_map *m, uint32_t start);
  * is allocated, 0 if it is free, -1 if PAGE is outside the map. */
 int region_find(const struct region_map *m, uint32_t page, uint32_t *start, uint32_t *npages);
 
+/* 1 if PAGE lies in an allocated region, else 0: region_find's answer
+ * alone, as cheaply as possible, for the page-fault handler. */
+int region_allocated(const struct region_map *m, uint32_t page);
+
 /* Call FN for every region in address order. */
 void region_walk(const struct region_map *m,
                  void (*fn)(void *arg, uint32_t start, uint32_t npages, int free), void *arg);

@@ -129,7 +129,7 @@ int vmpool_legit(const struct vmpool *p, uint32_t addr)
 {
     if (addr - p->base >= p->size) return 0;
     if (addr < p->meta_end) return 1;
-    return region_find(&p->map, PGNUM(addr), 0, 0) == 1;
+    return region_allocated(&p->map, PGNUM(addr));
 }
 
 int vmpool_destroy(struct vmpool *p)

@@ -224,9 +224,26 @@ def _ratio(res, key, hi, lo, limit):
         key, a, hi, b, lo, a / b, limit)
 
 
+def _limit(res, key, mem, limit):
+    v = res.get((key, mem))
+    if v is None:
+        return False, "missing %s" % key
+    return v <= limit, "%s: %d (target <= %d)" % (key, v, limit)
+
+
+def _pair(res, hi, lo, limit):
+    a, b = res.get((hi, 0)), res.get((lo, 0))
+    if a is None or b is None:
+        return False, "missing %s or %s" % (hi, lo)
+    return a <= limit * b, "%s / %s: %d / %d = %.2fx (target <= %.1fx)" % (
+        hi, lo, a, b, a / b, limit)
+
+
 TARGETS = [
     lambda r: _ratio(r, "frame_pool.get1_release", 1024, 32, 1.2),
     lambda r: _ratio(r, "frame_pool.get16_release", 1024, 32, 1.2),
+    lambda r: _limit(r, "vm.fault_handler", 0, 300),
+    lambda r: _pair(r, "vm.region_10000", "vm.region_10", 2.0),
 ]
 
 
@@ -254,7 +271,8 @@ def cmd_bench(args):
                 key, mb, val, what = m.group(1), int(m.group(2)), int(m.group(3)), m.group(4)
                 results[(key, mb)] = val
                 rows.append((key, mb, val, what))
-                print("  %-34s %6d MiB %10d  %s" % (key, mb, val, what), flush=True)
+                print("  %-26s %10s %10d  %s" % (key, "%d MiB" % mb if mb else "", val, what),
+                      flush=True)
     out = os.path.join(BUILD, "bench.txt")
     with open(out, "w") as f:
         for key, mb, val, what in rows:
