@@ -9,6 +9,8 @@
 #   make gdb        gdb with symbols, connected, breakpoint on panic
 #   make iso        GRUB rescue ISO (build/vmlab.iso); make run-iso boots it
 #   make qemu-log   a run with -d int,cpu_reset,guest_errors into build/qemu.log
+#   make run WORKLOAD=scan NFRAMES=50 POLICY=clock   one replacement experiment
+#   make replacement-report   every workload x policy x frames, CSV and plots
 #   make clean
 #
 # Every target first runs tools/deps.sh, which installs missing packages.
@@ -23,8 +25,12 @@ QEMU     := qemu-system-i386
 PYTHON   := python3
 B        := build
 
-MEM      ?= 128
+MEM      ?= 256
 ARGS     ?= test=all
+WORKLOAD ?=
+NFRAMES  ?= 25
+POLICY   ?= clock_pro
+NPAGES   ?= 100
 T        ?=
 GDBPORT  ?= $(shell echo $$((20000 + $$(id -u) % 10000)))
 
@@ -52,7 +58,7 @@ KERNEL   := $(B)/kernel.elf
 QFLAGS   := -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 RUNNER   := $(PYTHON) tools/runtests.py
 
-.PHONY: all deps run test host-test bench debug gdb iso run-iso qemu-log clean
+.PHONY: all deps run test host-test bench debug gdb iso run-iso qemu-log clean replacement-report
 
 all: deps $(KERNEL) $(B)/kernel.asm $(B)/kernel.sym
 
@@ -91,10 +97,19 @@ $(B)/kernel.asm: $(KERNEL)
 $(B)/kernel.sym: $(KERNEL)
 	$(Q)$(NM) -n -C $< > $@
 
+# With WORKLOAD=... `make run` runs one replacement experiment instead.
 run: all
-	$(RUNNER) run --mem $(MEM) -- $(ARGS)
+ifeq ($(WORKLOAD),)
+	$(RUNNER) run --mem $(MEM) --disk 16 -- $(ARGS)
+else
+	$(RUNNER) run --mem $(MEM) --disk 16 -- workload=$(WORKLOAD) npages=$(NPAGES) \
+	    nframes=$(NFRAMES) policy=$(POLICY)
+endif
 
-test: all host-test
+replacement-report: all
+	$(PYTHON) tools/report.py
+
+test: all
 	$(RUNNER) test $(if $(T),$(T))
 
 host-test: deps

@@ -77,6 +77,21 @@ trap_return:
     add esp, 8                  ; vector and error code
     iret
 
+; The double-fault task (kernel/dfault.c).  A double fault arrives
+; through a task gate: the CPU saves the interrupted state in the kernel's
+; TSS and loads the double-fault TSS, whose EIP is df_task and whose
+; stack is its own, so the handler runs even when the fault was caused
+; by a broken stack.  The CPU pushes an error code (always 0) there.
+; `iret` with NT set switches back to the interrupted task; the next
+; double fault resumes after it, at the jmp, and so runs the loop again.
+extern double_fault
+global df_task
+df_task:
+    add esp, 4                  ; the error code
+    call double_fault
+    iret
+    jmp df_task
+
 ; The table of stub addresses, indexed by vector, for kernel/idt.c.
 section .rodata
 global trap_stubs

@@ -1,9 +1,10 @@
 /* kernel/gdt.c - vmlab's own flat global descriptor table.
  *
  * The boot loader leaves a GDT of its own somewhere we do not control.
- * We install three descriptors: the null descriptor, a ring-0 code
- * segment and a ring-0 data segment, both base 0 and limit 4 GiB, so
- * that segmentation is an identity and paging does all translation. */
+ * We install the null descriptor, a ring-0 code segment and a ring-0
+ * data segment, both base 0 and limit 4 GiB, so that segmentation is an
+ * identity and paging does all translation; and two task-state segments
+ * that exist only so a double fault can run on a stack of its own. */
 #include <stdint.h>
 #include "kernel/gdt.h"
 
@@ -27,7 +28,20 @@ static struct segdesc gdt[] = {
     { 0, 0, 0, 0, 0, 0 },   /* 0x00 null */
     FLAT(0x9A),             /* 0x08 SEG_KCODE: present, ring 0, exec/read */
     FLAT(0x92),             /* 0x10 SEG_KDATA: present, ring 0, read/write */
+    { 0, 0, 0, 0, 0, 0 },   /* 0x18 SEG_TSS: the kernel's task (kernel/dfault.c) */
+    { 0, 0, 0, 0, 0, 0 },   /* 0x20 SEG_DFTSS: the double-fault task */
 };
+
+void gdt_set_tss(int sel, uint32_t base, uint32_t limit)
+{
+    struct segdesc *d = &gdt[sel / 8];
+    d->limit_lo = limit & 0xFFFF;
+    d->base_lo = base & 0xFFFF;
+    d->base_mid = (base >> 16) & 0xFF;
+    d->access = 0x89;       /* present, ring 0, 32-bit TSS (available) */
+    d->flags_limit = (limit >> 16) & 0x0F;
+    d->base_hi = base >> 24;
+}
 
 void gdt_load(struct gdtdesc *d);   /* boot/trap.asm */
 

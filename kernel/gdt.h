@@ -4,7 +4,13 @@
 
 #define SEG_KCODE 0x08
 #define SEG_KDATA 0x10
+#define SEG_TSS   0x18
+#define SEG_DFTSS 0x20
+
+#include <stdint.h>
 
 void gdt_init(void);
+/* Fill GDT entry SEL with a 32-bit TSS at BASE of LIMIT+1 bytes. */
+void gdt_set_tss(int sel, uint32_t base, uint32_t limit);
 
 #endif

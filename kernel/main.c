@@ -13,12 +13,16 @@
 #include "kernel/pit.h"
 #include "kernel/panic.h"
 #include "kernel/x86.h"
+#include "kernel/thread.h"
 #include "mm/physmem.h"
 #include "mm/paging.h"
 #include "mm/kmalloc.h"
+#include "mm/swap.h"
+#include "tests/experiment.h"
 #include "tests/harness.h"
 
 void console_init(void);
+void dfault_init(void);
 
 const struct multiboot_info *boot_mbi;
 
@@ -35,10 +39,14 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
     cmdline_init(mbi);      /* kernel/cmdline.c  key=value options */
     physmem_init(mbi);      /* mm/physmem.c      kernel and process frame pools */
     paging_init();          /* mm/paging.c       page directory, recursive slot, CR0.PG */
+    dfault_init();          /* kernel/dfault.c   double faults get a task and stack */
+    thread_init();          /* kernel/thread.c   boot context becomes thread "main" */
     kmalloc_init();         /* mm/kmalloc.c      kernel heap VMPool, size classes */
+    swap_init();            /* mm/swap.c         swap slots on the IDE disk, if any */
     sti();
 
     kprintf("vmlab: %u MiB RAM, command line '%s'\n",
             (uint32_t)(ram_total >> 20), cmdline_raw());
+    experiment_main();      /* tests/experiment.c workload= / report= modes */
     harness_run(cmdline_get("test"));
 }

@@ -8,19 +8,20 @@
 #include "kernel/pic.h"
 #include "kernel/trap.h"
 #include "kernel/x86.h"
+#include "kernel/panic.h"
 
 #define PIT_FREQ 1193182
 #define PIT_CH0  0x40
 #define PIT_CMD  0x43
 
 static volatile uint32_t ticks;
-static void (*hook)(void);
+static void (*hooks[4])(void);
 
 static int tick(struct trapframe *tf)
 {
     (void)tf;
     ticks++;
-    if (hook) hook();
+    for (int i = 0; i < 4 && hooks[i]; i++) hooks[i]();
     return 1;
 }
 
@@ -36,4 +37,10 @@ void pit_init(void)
 
 uint32_t pit_ticks(void) { return ticks; }
 
-void pit_set_hook(void (*fn)(void)) { hook = fn; }
+void pit_add_hook(void (*fn)(void))
+{
+    int i = 0;
+    while (i < 4 && hooks[i]) i++;
+    if (i == 4) panic("pit_add_hook: no room for another hook");
+    hooks[i] = fn;
+}

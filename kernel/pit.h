@@ -9,7 +9,7 @@
 void pit_init(void);
 /* Ticks since pit_init (PIT_HZ per second of guest time). */
 uint32_t pit_ticks(void);
-/* Call FN on every tick, after the tick count is advanced (one hook). */
-void pit_set_hook(void (*fn)(void));
+/* Call FN on every tick, after the tick count is advanced (up to 4). */
+void pit_add_hook(void (*fn)(void));
 
 #endif

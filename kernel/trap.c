@@ -11,6 +11,7 @@
 #include "kernel/panic.h"
 #include "kernel/x86.h"
 #include "kernel/exit.h"
+#include "kernel/thread.h"
 #include "lib/printf.h"
 #include "tests/harness.h"
 
@@ -62,6 +63,14 @@ void idt_init(void)
     asm volatile("lidt %0" : : "m"(d));
 }
 
+/* Make VECTOR a task gate to the TSS selected by SEL (the double fault). */
+void trap_set_task_gate(int vector, uint16_t sel)
+{
+    idt[vector].off_lo = idt[vector].off_hi = 0;
+    idt[vector].sel = sel;
+    idt[vector].type = 0x85;                    /* present, ring 0, task gate */
+}
+
 void trap_register(int vector, trap_handler_t h)
 {
     if (vector < 0 || vector >= NVECTORS)
@@ -94,6 +103,7 @@ void trap(struct trapframe *tf)
          * frame (a context switch) leaves the PIC ready for the next. */
         pic_eoi(v - T_IRQ0);
         if (handlers[v]) handlers[v](tf);
+        thread_preempt_check(tf->eflags & EFLAGS_IF);
         return;
     }
     if (handlers[v] && handlers[v](tf))

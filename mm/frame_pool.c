@@ -32,6 +32,18 @@
 
 static struct frame_pool *pools;    /* every pool, for release_frames */
 
+/* One spinlock for every pool's bitmap (kernel/sync.h, level 50).  Host
+ * builds of this file are single-threaded and have no locks. */
+#ifdef VMLAB_HOST
+#define LOCK()   ((void)0)
+#define UNLOCK() ((void)0)
+#else
+#include "kernel/sync.h"
+static struct spinlock frames_lock = SPINLOCK_INIT("frames", LOCK_FRAMES);
+#define LOCK()   spin_lock(&frames_lock)
+#define UNLOCK() spin_unlock(&frames_lock)
+#endif
+
 uint32_t frame_state(const struct frame_pool *p, uint32_t frame)
 {
     uint32_t i = frame - p->base;
@@ -111,9 +123,18 @@ static uint32_t get_one(struct frame_pool *p)
     return 0;
 }
 
+static uint32_t get_locked(struct frame_pool *p, uint32_t n);
+
 uint32_t get_frames(struct frame_pool *p, uint32_t n)
 {
-    if (n == 1) return get_one(p);
+    LOCK();
+    uint32_t f = n == 1 ? get_one(p) : get_locked(p, n);
+    UNLOCK();
+    return f;
+}
+
+static uint32_t get_locked(struct frame_pool *p, uint32_t n)
+{
     if (n == 0 || n > p->nframes) return 0;
 
     uint32_t run = 0, start = 0;
@@ -158,7 +179,17 @@ struct frame_pool *frame_pool_of(uint32_t frame)
     return NULL;
 }
 
+static int mark_locked(struct frame_pool *p, uint32_t base, uint32_t n);
+
 int mark_inaccessible(struct frame_pool *p, uint32_t base, uint32_t n)
+{
+    LOCK();
+    int r = mark_locked(p, base, n);
+    UNLOCK();
+    return r;
+}
+
+static int mark_locked(struct frame_pool *p, uint32_t base, uint32_t n)
 {
     if (base < p->base || n > p->nframes || base - p->base > p->nframes - n) {
         kprintf("mark_inaccessible(%s): frames 0x%x+%u lie outside the pool "
@@ -183,7 +214,17 @@ int mark_inaccessible(struct frame_pool *p, uint32_t base, uint32_t n)
     return 0;
 }
 
+static int release_locked(uint32_t first);
+
 int release_frames(uint32_t first)
+{
+    LOCK();
+    int r = release_locked(first);
+    UNLOCK();
+    return r;
+}
+
+static int release_locked(uint32_t first)
 {
     struct frame_pool *p = frame_pool_of(first);
     if (!p) {

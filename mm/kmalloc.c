@@ -18,9 +18,11 @@
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "kernel/panic.h"
+#include "kernel/sync.h"
 
 struct vmpool kheap;
 static struct slab_cache cache;
+static struct mutex kheap_lock = MUTEX_INIT("kheap", LOCK_KHEAP);
 static uint32_t large_pages;
 
 #define LARGE_MAGIC 0xB16B10C5u
@@ -51,7 +53,26 @@ void kmalloc_init(void)
     slab_init(&cache, heap_page, heap_unpage, &kheap);
 }
 
+static void *kmalloc_locked(uint32_t size);
+static int kfree_locked(void *p);
+
 void *kmalloc(uint32_t size)
+{
+    mutex_lock(&kheap_lock);
+    void *p = kmalloc_locked(size);
+    mutex_unlock(&kheap_lock);
+    return p;
+}
+
+int kfree(void *p)
+{
+    mutex_lock(&kheap_lock);
+    int r = kfree_locked(p);
+    mutex_unlock(&kheap_lock);
+    return r;
+}
+
+static void *kmalloc_locked(uint32_t size)
 {
     if (size == 0) {
         kprintf("kmalloc: kmalloc(0) refused\n");
@@ -76,7 +97,7 @@ void *kmalloc(uint32_t size)
     return (void *)(va + LARGE_HDR);
 }
 
-int kfree(void *p)
+static int kfree_locked(void *p)
 {
     uint32_t va = (uint32_t)p, start, npages;
     if (!p) return 0;

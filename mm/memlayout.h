@@ -27,6 +27,7 @@
  *   0x00400000 - 0xBFFFFFFF  VMPools (tests choose their own bases; the
  *                            MP4 test uses 512 MiB and 1 GiB)
  *   0xC0000000 - 0xCFFFFFFF  KHEAP: the kernel heap pool behind kmalloc
+ *   0xD0000000 - 0xD3FFFFFF  KSTACKS: thread stacks, each above a guard page
  *   0xFF800000 - 0xFF80FFFF  KMAP: 16 one-page windows onto any frame
  *   0xFFC00000 - 0xFFFFFFFF  recursive window: page table i at
  *                            0xFFC00000 + i*4096, directory at 0xFFFFF000 */
@@ -47,6 +48,8 @@
 #define KHEAP_BASE      0xC0000000u     /* kernel heap VMPool */
 #define KHEAP_SIZE      0x10000000u
 
+#define KSTACKS_BASE    0xD0000000u     /* thread stacks (kernel/thread.c) */
+#define KSTACKS_SIZE    0x04000000u
 #define KMAP_BASE       0xFF800000u     /* kmap() windows (mm/paging.c) */
 #define KMAP_SLOTS      16
 #define VM_USER_END     0xFF800000u     /* VMPools must end below this */

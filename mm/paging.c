@@ -23,6 +23,7 @@
 #include "kernel/panic.h"
 #include "kernel/x86.h"
 #include "kernel/trap.h"
+#include "kernel/sync.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "lib/printf.h"
@@ -31,6 +32,7 @@ struct vmstat vmstat_counts;
 static uint32_t pd_phys;
 static uint16_t pt_live[NPDENTRIES];    /* non-empty PTEs in each page table */
 static uint16_t kmap_used;              /* bit i: KMAP slot i in use */
+static struct spinlock kmap_lock = SPINLOCK_INIT("kmap", LOCK_KMAP);
 
 void tlb_flush_page(uint32_t va)
 {
@@ -102,7 +104,7 @@ void map_page(uint32_t va, uint32_t frame, uint32_t flags)
 {
     pte_t *pte = pte_of(va);
     if (*pte & PTE_P) panic("map_page: %p is already mapped (pte 0x%x)", (void *)va, *pte);
-    if (*pte == 0) pt_live[PDX(va)]++;
+    if (*pte == 0) pt_live[PDX(va)]++;          /* a swap entry was counted already */
     *pte = frame * PAGE_SIZE | flags | PTE_P;
 }
 
@@ -150,9 +152,11 @@ void free_page(uint32_t va)
 
 void *kmap(uint32_t frame)
 {
+    spin_lock(&kmap_lock);
     for (int i = 0; i < KMAP_SLOTS; i++) {
         if (kmap_used & (1u << i)) continue;
         kmap_used |= 1u << i;
+        spin_unlock(&kmap_lock);
         uint32_t va = KMAP_BASE + i * PAGE_SIZE;
         *pte_of(va) = frame * PAGE_SIZE | PTE_P | PTE_W;
         tlb_flush_page(va);
@@ -168,7 +172,9 @@ void kunmap(void *p)
         panic("kunmap: %p is not a kmap window", p);
     *pte_of(va) = 0;
     tlb_flush_page(va);
+    spin_lock(&kmap_lock);
     kmap_used &= ~(1u << i);
+    spin_unlock(&kmap_lock);
 }
 
 void vmstat(void)

@@ -51,7 +51,8 @@ uint32_t paging_pd_phys(void);
 int pt_ensure(uint32_t va);
 
 /* Map the page at VA to FRAME with FLAGS (PTE_P is implied); the page
- * table must exist.  Counts the mapping for the page table's release. */
+ * table must exist.  The old entry must be 0 or a swap entry (replaced
+ * in place).  Counts the mapping for the page table's release. */
 void map_page(uint32_t va, uint32_t frame, uint32_t flags);
 
 /* Set VA's PTE to the non-present value V (0, or a swap entry), dropping

@@ -9,13 +9,19 @@
  * only the pages the node array has reached ever get frames.  Why first
  * fit: it is what the classic design uses, it keeps allocations packed at
  * the low end (so few page tables are needed), and with the region map's
- * MAXFREE augmentation it costs O(log n), the same as best fit would. */
+ * MAXFREE augmentation it costs O(log n), the same as best fit would.
+ *
+ * Every operation that changes a pool, or the registry, holds the VM
+ * lock (kernel/sync.h); the fault handler takes it too. */
 #include "mm/vmpool.h"
 #include "mm/paging.h"
+#include "mm/pager.h"
 #include "mm/memlayout.h"
 #include "kernel/panic.h"
+#include "kernel/sync.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 
 static struct vmpool *pools;
 
@@ -43,10 +49,12 @@ int vmpool_init(struct vmpool *p, const char *name, uint32_t base, uint32_t size
                 name, base, size, IDENTITY_END, VM_USER_END);
         return -E_INVAL;
     }
+    mutex_lock(&vm_lock);
     for (struct vmpool *q = pools; q; q = q->next) {
         if (base < q->base + q->size && q->base < base + size) {
             kprintf("vmpool_init(%s): 0x%x+0x%x overlaps pool %s at 0x%x+0x%x\n",
                     name, base, size, q->name, q->base, q->size);
+            mutex_unlock(&vm_lock);
             return -E_INVAL;
         }
     }
@@ -61,10 +69,13 @@ int vmpool_init(struct vmpool *p, const char *name, uint32_t base, uint32_t size
     p->frames = frames;
     p->pte_flags = pte_flags;
     p->nallocs = p->nreleases = 0;
+    p->pager = 0;
+    p->eager = 0;
     p->next = pools;
     pools = p;                  /* registered first: region_init faults */
     region_init(&p->map, (struct rnode *)base, meta / sizeof(struct rnode),
                 PGNUM(p->meta_end), PGNUM(size - meta));
+    mutex_unlock(&vm_lock);
     return 0;
 }
 
@@ -76,17 +87,29 @@ uint32_t vmpool_alloc(struct vmpool *p, uint32_t size)
     }
     uint32_t n = PG_ROUND_UP(size) / PAGE_SIZE;
     if (size > p->size || n == 0) n = 0xFFFFFFFFu / PAGE_SIZE;
+    mutex_lock(&vm_lock);
     uint32_t page = region_alloc(&p->map, n);
     if (!page) {
         kprintf("vmpool_alloc(%s): no free region of %u bytes (largest is %u pages)\n",
                 p->name, size, p->map.node[p->map.root].maxfree);
-        return 0;
+    } else {
+        p->nallocs++;
     }
-    p->nallocs++;
+    mutex_unlock(&vm_lock);
     return page * PAGE_SIZE;
 }
 
+static int release_locked(struct vmpool *p, uint32_t start);
+
 int vmpool_release(struct vmpool *p, uint32_t start)
+{
+    mutex_lock(&vm_lock);
+    int r = release_locked(p, start);
+    mutex_unlock(&vm_lock);
+    return r;
+}
+
+static int release_locked(struct vmpool *p, uint32_t start)
 {
     uint32_t rs, rn;
     if (start - p->base >= p->size) {
@@ -116,7 +139,8 @@ int vmpool_release(struct vmpool *p, uint32_t start)
             va = (va & ~(PT_SPAN - 1)) + PT_SPAN;
             continue;
         }
-        free_page(va);
+        if (p->pager) pager_release_page(p, va);
+        else free_page(va);
         va += PAGE_SIZE;
     }
     if (region_free(&p->map, PGNUM(start)) <= 0)
@@ -134,8 +158,10 @@ int vmpool_legit(const struct vmpool *p, uint32_t addr)
 
 int vmpool_destroy(struct vmpool *p)
 {
+    mutex_lock(&vm_lock);
     if (p->map.nalloc) {
         kprintf("vmpool_destroy(%s): %u regions still allocated\n", p->name, p->map.nalloc);
+        mutex_unlock(&vm_lock);
         return -E_BUSY;
     }
     for (uint32_t va = p->base; va < p->meta_end; va += PAGE_SIZE) free_page(va);
@@ -145,7 +171,29 @@ int vmpool_destroy(struct vmpool *p)
             break;
         }
     }
+    mutex_unlock(&vm_lock);
     return 0;
+}
+
+int vmpool_populate(struct vmpool *p, uint32_t va, uint32_t len)
+{
+    int err = 0;
+    mutex_lock(&vm_lock);
+    for (uint32_t pg = PG_ROUND_DOWN(va); pg < va + len; pg += PAGE_SIZE) {
+        if (!vmpool_legit(p, pg)) panic("vmpool_populate(%s): %p not allocated", p->name, (void *)pg);
+        if (pte_get(pg) & PTE_P) continue;
+        uint32_t f = get_frames(p->frames, 1);
+        if (!f || pt_ensure(pg) != 0) {
+            if (f) release_frames(f);
+            err = -E_NOMEM;
+            break;
+        }
+        map_page(pg, f, p->pte_flags);
+        memset((void *)pg, 0, PAGE_SIZE);
+        vmstat_counts.frames_data++;
+    }
+    mutex_unlock(&vm_lock);
+    return err;
 }
 
 uint32_t vmpool_table_frames(const struct vmpool *p)

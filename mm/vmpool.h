@@ -23,6 +23,8 @@
 extern "C" {
 #endif
 
+struct pager;
+
 struct vmpool {
     const char *name;
     uint32_t base;              /* first address, page aligned */
@@ -31,6 +33,9 @@ struct vmpool {
     struct frame_pool *frames;  /* where this pool's pages come from */
     uint32_t pte_flags;         /* PTE_W (and PTE_U) for its pages */
     struct region_map map;      /* allocated and free regions, in pages */
+    struct pager *pager;        /* 0, or what pages this pool out (mm/pager.h) */
+    int eager;                  /* 1: pages are mapped by vmpool_populate only, and a
+                                   fault in the pool is refused (thread stacks) */
     struct vmpool *next;        /* all registered pools */
     uint32_t nallocs;           /* successful vmpool_alloc calls */
     uint32_t nreleases;         /* successful vmpool_release calls */
@@ -57,6 +62,11 @@ uint32_t vmpool_alloc(struct vmpool *pool, uint32_t size);
  * -E_NOREGION if it is inside a region but not its start, -E_INVAL if
  * it is the pool's own bookkeeping. */
 int vmpool_release(struct vmpool *pool, uint32_t start);
+
+/* Map every page of [VA, VA+LEN) in POOL now (it must be allocated),
+ * zeroed, instead of waiting for faults.  Returns 0 or -E_NOMEM (the
+ * pages mapped so far stay mapped; vmpool_release gives them back). */
+int vmpool_populate(struct vmpool *pool, uint32_t va, uint32_t len);
 
 /* Is ADDR inside an allocated region of POOL (or its bookkeeping)? */
 int vmpool_legit(const struct vmpool *pool, uint32_t addr);

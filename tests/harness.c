@@ -106,6 +106,17 @@ static const struct test *find(const char *name, int len)
     return 0;
 }
 
+/* Does T need a boot of its own (host option "solo": a device set-up of
+ * its own, such as no disk or injected disk errors, or minutes of run)? */
+static int solo(const struct test *t)
+{
+    const char *h = t->host ? t->host : "";
+    for (const char *p = h; (p = strchr(p, 's')) != 0; p++)
+        if (strncmp(p, "solo", 4) == 0 && (p == h || p[-1] == ' ') && (p[4] == ' ' || !p[4]))
+            return 1;
+    return 0;
+}
+
 static void list_tests(void)
 {
     static const char *const ex[] = { "nothing", "panic", "trap" };
@@ -130,10 +141,11 @@ void harness_run(const char *sel)
     int n = 0;
 
     if (!sel || strcmp(sel, "all") == 0) {
-        /* Every test that returns normally; tests that end the boot run
-         * alone (make test boots each test on its own). */
+        /* Every test that returns normally and needs no boot of its own;
+         * make test boots each test on its own anyway. */
         for (int i = 0; i < ntests && n < 64; i++)
-            if (!tests[i].bench && tests[i].expect == EXPECT_NOTHING) run[n++] = &tests[i];
+            if (!tests[i].bench && tests[i].expect == EXPECT_NOTHING && !solo(&tests[i]))
+                run[n++] = &tests[i];
     } else if (strcmp(sel, "list") == 0) {
         list_tests();
         qemu_exit(EXIT_PASS);

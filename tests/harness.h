@@ -51,7 +51,8 @@ struct test {
  * space-separated: mem=MB[,MB...] (boot once per size), timeout=SECONDS,
  * log=REGEX (must appear in the serial log), disk=MB (attach a fresh
  * swap disk), blkdebug=FILE (QEMU blkdebug error injection on it),
- * qemu=ARG,ARG (extra QEMU arguments). */
+ * qemu=ARG,ARG (extra QEMU arguments), solo (never part of test=all:
+ * it needs a boot and devices of its own, or runs for minutes). */
 #define TEST(name, fn, about, host) \
     TEST_DEFINE(name, fn, about, EXPECT_NOTHING, 0, host, 0)
 /* A test that passes only by ending in panic(). */

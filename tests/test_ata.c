@@ -176,8 +176,13 @@ static void test_ata(void)
     nread += BIG + 4;
     msg("300 sectors at LBA 1000 (256 + 44) read back, also piecewise");
 
-    /* Both ends of the disk. */
-    read_expect("LBA 0 of a fresh disk", 0, 1, 0);
+    /* Both ends of the disk.  Boot (mm/swap.c) wrote the swap header to
+     * LBA 0 of this fresh disk: its signature must read back. */
+    memset(rbuf, 0, ATA_SECTOR_SIZE);
+    CHECK(ata_read(0, 1, rbuf) == 0, "read of LBA 0");
+    CHECK(((uint32_t *)rbuf)[0] == 0x50415753 && ((uint32_t *)rbuf)[1] == DISK_SECTORS / 8,
+          "LBA 0 does not hold the swap header boot wrote (0x%x, %u slots)",
+          ((uint32_t *)rbuf)[0], ((uint32_t *)rbuf)[1]);
     write_pattern("LBA 0", 0, 1, 4);
     read_expect("LBA 0", 0, 1, 4);
     write_pattern("last sector", DISK_SECTORS - 1, 1, 5);
@@ -222,7 +227,7 @@ static void test_ata(void)
 }
 
 TEST("ata", test_ata, "ATA PIO: IDENTIFY size, pattern round trips, 300-sector transfer, "
-     "bounds, crc32", "disk=4");
+     "bounds, crc32", "disk=4 solo");
 
 static void test_ata_nodisk(void)
 {
@@ -242,7 +247,7 @@ static void test_ata_nodisk(void)
 }
 
 TEST("ata_nodisk", test_ata_nodisk, "ATA PIO without a disk: -E_IO at once, no hang",
-     "log=ata:.no.disk");
+     "log=ata:.no.disk solo");
 
 static void test_ata_read_error(void)
 {
@@ -271,4 +276,4 @@ static void test_ata_read_error(void)
 
 TEST("ata_read_error", test_ata_read_error,
      "ATA PIO: an injected read error is -E_IO once, then the retry succeeds",
-     "disk=4 blkdebug=tests/blkdebug/ata_read_eio.conf log=read.error.at.LBA.2000");
+     "disk=4 blkdebug=tests/blkdebug/ata_read_eio.conf log=read.error.at.LBA.2000 solo");

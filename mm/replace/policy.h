@@ -44,39 +44,62 @@ struct policy_ops {
     const char *name;       /* as on the command line: policy=NAME */
     /* Set up for NFRAMES slots (1..POLICY_MAX_FRAMES); SEED for random. */
     void (*init)(struct policy *p, uint32_t nframes, uint32_t seed);
-    /* Page VPN has just been loaded into SLOT (free or just vacated). */
+    /* Page VPN has just been loaded into SLOT (empty, or just vacated). */
     void (*fault_in)(struct policy *p, uint32_t slot, uint32_t vpn);
-    /* Choose the slot to evict; every slot is full.  May clear A bits. */
+    /* Choose a slot holding a page to evict.  Usually every slot is full,
+     * but the pager may also ask with some empty (to free a frame for
+     * another pool).  May clear A bits.  If the eviction then fails, the
+     * page stays, evicted() is not called, and victim() may be asked again. */
     uint32_t (*victim)(struct policy *p);
-    /* The page VPN in SLOT has been evicted (optional: may be 0). */
+    /* The page VPN in SLOT has gone (evicted, or freed by its owner); its
+     * PTE no longer maps it, so its A/D bits must not be read (optional:
+     * may be 0). */
     void (*evicted)(struct policy *p, uint32_t slot, uint32_t vpn);
-    /* Called on every timer tick (optional: may be 0). */
+    /* Called on every timer tick (optional: may be 0).  Never while
+     * another operation of the same policy is running. */
     void (*tick)(struct policy *p);
 };
 
-/* One policy instance.  The union holds each policy's private state. */
+/* One policy instance.  The union holds each policy's private state;
+ * only the policy's own file looks inside it. */
 struct policy {
     const struct policy_ops *ops;
     const struct pte_bits *bits;
     uint32_t nframes;
-    uint32_t vpn[POLICY_MAX_FRAMES];    /* page in each slot, for any policy */
+    uint32_t vpn[POLICY_MAX_FRAMES];    /* page in each slot, POLICY_NO_SLOT if none */
     union {
-        struct { uint32_t seed; } random;
-        struct { uint32_t hand; } fifo;                 /* also second_chance, clock */
-        struct { uint32_t hand; uint8_t fresh[POLICY_MAX_FRAMES]; } clock;
-        struct { uint32_t hand; uint8_t fresh[POLICY_MAX_FRAMES]; } nru;
-        struct { uint8_t age[POLICY_MAX_FRAMES]; uint8_t fresh[POLICY_MAX_FRAMES]; } aging;
+        struct { uint32_t state; } random;              /* xorshift32, never 0 */
+        struct {                                        /* fifo, second_chance */
+            /* Slots in load order, a doubly linked list through the slot
+             * numbers: head is the oldest, tail the newest. */
+            uint16_t next[POLICY_MAX_FRAMES], prev[POLICY_MAX_FRAMES];
+            uint16_t head, tail;                        /* 0xFFFF if empty */
+        } queue;
+        struct { uint32_t hand; } clock;                /* clock, enhanced_clock */
         struct {
+            uint8_t  age[POLICY_MAX_FRAMES];            /* 8-bit reference history */
+            uint32_t loaded[POLICY_MAX_FRAMES];         /* load number, breaks ties */
+            uint32_t loads;                             /* pages loaded so far */
+            uint32_t victims, period;                   /* sample every PERIOD victims */
+            uint32_t busy;                              /* a victim since the last tick */
+        } aging;
+        struct clock_pro {
             /* CLOCK-Pro: resident hot/cold pages plus non-resident "test"
-             * (ghost) entries, all on one clock of up to 2*nframes entries. */
-            uint32_t vpn[2 * POLICY_MAX_FRAMES];
-            uint32_t slot[2 * POLICY_MAX_FRAMES];   /* POLICY_NO_SLOT if ghost */
-            uint8_t  state[2 * POLICY_MAX_FRAMES];
-            uint8_t  test[2 * POLICY_MAX_FRAMES];
-            uint32_t n;                             /* entries on the clock */
-            uint32_t hand_hot, hand_cold, hand_test;
-            uint32_t cold_target;                   /* adaptive m_c */
-            uint32_t slot_entry[POLICY_MAX_FRAMES]; /* clock entry of each slot */
+             * (ghost) entries, all on one circular list of at most
+             * 2*nframes+1 entries (see clock_pro.c). */
+            uint32_t vpn[2 * POLICY_MAX_FRAMES + 1];
+            uint16_t slot[2 * POLICY_MAX_FRAMES + 1];   /* 0xFFFF if ghost */
+            uint16_t fwd[2 * POLICY_MAX_FRAMES + 1];    /* towards newer (hand direction) */
+            uint16_t back[2 * POLICY_MAX_FRAMES + 1];   /* towards older */
+            uint8_t  state[2 * POLICY_MAX_FRAMES + 1];  /* unused, hot, cold, test, ghost */
+            uint16_t slot_entry[POLICY_MAX_FRAMES];     /* clock entry of each slot */
+            uint16_t head;                              /* newest entry */
+            uint16_t free;                              /* list of unused entries */
+            uint16_t hand_hot, hand_cold, hand_test;
+            uint16_t pending;                           /* slot faulted in last */
+            uint32_t nhot, ncold, nghost, ntest;        /* ncold: resident cold */
+            uint32_t cold_target;                       /* adaptive m_c */
+            uint32_t cold_min, cold_max;                /* bounds on cold_target */
         } pro;
     } u;
 };

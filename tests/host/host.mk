@@ -21,6 +21,7 @@ DEPS_test_frame_pool := mm/frame_pool.c lib/errno.c
 DEPS_test_region     := mm/region.c lib/errno.c
 DEPS_test_slab       := mm/slab.c lib/errno.c
 DEPS_test_replace    := $(wildcard mm/replace/*.c) mm/refstring.c lib/errno.c
+DEPS_test_tlb        := mm/tlb_model.c lib/errno.c
 
 all: $(HOST_TESTS)
 

@@ -1,0 +1,263 @@
+/* kernel/thread.c - kernel threads: creation, the scheduler, sleep and join.
+ *
+ * A thread that is not running is represented by its saved stack
+ * pointer: switch_to (kernel/switch.asm) left its callee-saved registers
+ * and a return address on its stack.  schedule() picks the next ready
+ * thread in FIFO order (round robin) and switches to it.  The PIT hook
+ * counts the running thread's ticks; when THREAD_SLICE have passed, the
+ * end of that interrupt (trap -> thread_preempt_check) yields on the
+ * thread's behalf.  With nothing ready, the CPU halts until an interrupt
+ * makes a thread ready.
+ *
+ * A new thread's stack, top down:
+ *
+ *   stack_hi  ->  0                 fake return address: ends backtraces
+ *                 thread_entry      where switch_to's `ret` goes
+ *                 0 0 0 0           ebp ebx esi edi, popped by switch_to
+ *   esp       ->
+ *   ...           (THREAD_STACK bytes, mapped when the thread is created)
+ *   stack_lo  ->
+ *                 guard page: never mapped, so an overflow faults
+ *
+ * Interrupts are off whenever queues or thread states change. */
+#include "kernel/thread.h"
+#include "kernel/pit.h"
+#include "kernel/panic.h"
+#include "kernel/x86.h"
+#include "mm/vmpool.h"
+#include "mm/kmalloc.h"
+#include "mm/physmem.h"
+#include "mm/memlayout.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+void switch_to(uint32_t *save_esp, uint32_t new_esp);     /* kernel/switch.asm */
+
+static struct vmpool kstacks;           /* every thread's stack + guard page */
+static struct thread main_thread;
+static struct thread *cur;              /* the running thread */
+static struct thread *all;              /* every thread not yet joined */
+static struct waitq ready;
+static struct thread *sleepers;         /* T_SLEEPING, linked through next */
+static int next_tid = 1;
+static uint32_t slice;                  /* ticks the running thread has had */
+static int need_resched;
+static int in_schedule;                 /* the idle loop must not be preempted */
+static int nthreads;
+
+static void enqueue(struct waitq *q, struct thread *t)
+{
+    t->next = 0;
+    if (q->tail) q->tail->next = t;
+    else q->head = t;
+    q->tail = t;
+}
+
+static struct thread *dequeue(struct waitq *q)
+{
+    struct thread *t = q->head;
+    if (t) {
+        q->head = t->next;
+        if (!q->head) q->tail = 0;
+        t->next = 0;
+    }
+    return t;
+}
+
+struct thread *thread_current(void) { return cur; }
+int thread_count(void) { return nthreads; }
+
+/* The PIT hook: wake sleepers whose time has come, count the slice. */
+static void tick(void)
+{
+    uint32_t now = pit_ticks();
+    for (struct thread **pp = &sleepers; *pp;) {
+        struct thread *t = *pp;
+        if ((int32_t)(now - t->wake_at) >= 0) {
+            *pp = t->next;
+            t->state = T_READY;
+            enqueue(&ready, t);
+        } else {
+            pp = &t->next;
+        }
+    }
+    if (++slice >= THREAD_SLICE && ready.head) need_resched = 1;
+}
+
+void thread_init(void)
+{
+    extern char boot_stack_bottom[], boot_stack_top[];
+    struct thread *t = &main_thread;
+    t->tid = 0;
+    strlcpy(t->name, "main", sizeof t->name);
+    t->state = T_RUNNING;
+    t->stack_lo = (uint32_t)boot_stack_bottom;
+    t->stack_hi = (uint32_t)boot_stack_top;
+    t->all_next = 0;
+    all = cur = t;
+    nthreads = 1;
+    if (vmpool_init(&kstacks, "kstacks", KSTACKS_BASE, KSTACKS_SIZE, &process_pool, PTE_W))
+        panic("thread_init: no stack pool");
+    kstacks.eager = 1;                  /* a fault in it is an overflow, not demand */
+    pit_add_hook(tick);
+}
+
+/* Where every new thread starts, on its own stack, interrupts off. */
+static void thread_entry(void)
+{
+    sti();
+    cur->fn(cur->arg);
+    thread_exit(0);
+}
+
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
+{
+    struct thread *t = kmalloc(sizeof *t);
+    if (!t) return 0;
+    memset(t, 0, sizeof *t);
+    uint32_t va = vmpool_alloc(&kstacks, THREAD_STACK + PAGE_SIZE);
+    if (!va || vmpool_populate(&kstacks, va + PAGE_SIZE, THREAD_STACK) != 0) {
+        if (va) vmpool_release(&kstacks, va);
+        kfree(t);
+        kprintf("thread_create(%s): no memory for a stack\n", name);
+        return 0;
+    }
+    strlcpy(t->name, name, sizeof t->name);
+    t->stack_lo = va + PAGE_SIZE;
+    t->stack_hi = t->stack_lo + THREAD_STACK;
+    t->fn = fn;
+    t->arg = arg;
+    uint32_t *sp = (uint32_t *)t->stack_hi;
+    *--sp = 0;
+    *--sp = (uint32_t)thread_entry;
+    for (int i = 0; i < 4; i++) *--sp = 0;
+    t->esp = (uint32_t)sp;
+
+    uint32_t fl = read_eflags();
+    cli();
+    t->tid = next_tid++;
+    t->state = T_READY;
+    t->all_next = all;
+    all = t;
+    nthreads++;
+    enqueue(&ready, t);
+    if (fl & EFLAGS_IF) sti();
+    return t;
+}
+
+/* Run the next ready thread.  Interrupts are off; the caller has already
+ * put CUR where it belongs (ready queue, a wait queue, sleepers, dead). */
+static void schedule(void)
+{
+    struct thread *prev = cur, *next;
+    in_schedule = 1;
+    while (!(next = dequeue(&ready))) {
+        sti();                          /* nothing to run: wait for an interrupt */
+        hlt();
+        cli();
+    }
+    in_schedule = 0;
+    slice = 0;
+    need_resched = 0;
+    next->state = T_RUNNING;
+    if (next == prev) return;
+    cur = next;
+    switch_to(&prev->esp, next->esp);
+}
+
+void thread_yield(void)
+{
+    uint32_t fl = read_eflags();
+    cli();
+    cur->state = T_READY;
+    enqueue(&ready, cur);
+    schedule();
+    if (fl & EFLAGS_IF) sti();
+}
+
+void thread_preempt_check(int interrupted_if)
+{
+    if (need_resched && interrupted_if && !in_schedule && cur) thread_yield();
+}
+
+void thread_block(struct waitq *q)
+{
+    cur->state = T_BLOCKED;
+    enqueue(q, cur);
+    schedule();
+}
+
+void thread_wake_one(struct waitq *q)
+{
+    struct thread *t = dequeue(q);
+    if (t) {
+        t->state = T_READY;
+        enqueue(&ready, t);
+    }
+}
+
+void thread_wake_all(struct waitq *q)
+{
+    while (q->head) thread_wake_one(q);
+}
+
+void thread_sleep(uint32_t ticks)
+{
+    uint32_t fl = read_eflags();
+    cli();
+    cur->wake_at = pit_ticks() + ticks;
+    cur->state = T_SLEEPING;
+    cur->next = sleepers;
+    sleepers = cur;
+    schedule();
+    if (fl & EFLAGS_IF) sti();
+}
+
+void thread_exit(int code)
+{
+    cli();
+    if (cur == &main_thread) panic("thread_exit: the main thread cannot exit");
+    if (cur->nheld)
+        panic("thread_exit: thread %s exits holding lock %s", cur->name,
+              cur->held[cur->nheld - 1].name);
+    cur->exit_code = code;
+    cur->state = T_DEAD;
+    thread_wake_all(&cur->joiners);
+    schedule();
+    panic("thread_exit: dead thread %s was scheduled", cur->name);
+}
+
+int thread_join(struct thread *t)
+{
+    if (t == cur || t == &main_thread) panic("thread_join: cannot join %s", t->name);
+    uint32_t fl = read_eflags();
+    cli();
+    while (t->state != T_DEAD) thread_block(&t->joiners);
+    for (struct thread **pp = &all; *pp; pp = &(*pp)->all_next) {
+        if (*pp == t) {
+            *pp = t->all_next;
+            break;
+        }
+    }
+    nthreads--;
+    if (fl & EFLAGS_IF) sti();
+    int code = t->exit_code;
+    /* T never runs again, so its stack can go now. */
+    if (vmpool_release(&kstacks, t->stack_lo - PAGE_SIZE) != 0)
+        panic("thread_join: %s's stack was not a kstacks region", t->name);
+    kfree(t);
+    return code;
+}
+
+void thread_overflow_exit(void)
+{
+    kprintf("thread %d '%s' killed: stack overflow\n", cur->tid, cur->name);
+    cur->nheld = 0;                     /* its locks died with its stack */
+    thread_exit(THREAD_OVERFLOW);
+}
+
+/* Is VA in the guard page of the running thread's stack? */
+int thread_guard_hit(uint32_t va)
+{
+    return cur && cur != &main_thread && va >= cur->stack_lo - PAGE_SIZE && va < cur->stack_lo;
+}

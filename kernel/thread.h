@@ -1,0 +1,99 @@
+/* kernel/thread.h - kernel threads and the round-robin scheduler.
+ *
+ * Every thread runs in the kernel, in the one address space, on its own
+ * kernel stack taken from the `kstacks` VMPool with an unmapped guard
+ * page below it.  The PIT preempts the running thread every
+ * THREAD_SLICE ticks; threads also give the CPU up by blocking (on a
+ * mutex, semaphore or join), sleeping or yielding. */
+#ifndef KERNEL_THREAD_H
+#define KERNEL_THREAD_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define THREAD_SLICE     2          /* ticks (20 ms) before preemption */
+#define THREAD_STACK     (16 * 1024)
+#define THREAD_MAX_HELD  8          /* locks one thread may hold at once */
+
+enum thread_state { T_RUNNING, T_READY, T_BLOCKED, T_SLEEPING, T_DEAD };
+
+/* How a thread ended (its exit code, as thread_join returns it). */
+#define THREAD_OVERFLOW  (-1000)    /* killed: ran into its stack's guard page */
+
+struct thread;
+
+/* A queue of blocked threads (FIFO). */
+struct waitq {
+    struct thread *head, *tail;
+};
+
+/* A lock a thread holds, for the lock-order checker (kernel/sync.c). */
+struct held_lock {
+    const void *lock;
+    const char *name;
+    int level;
+};
+
+struct thread {
+    uint32_t esp;                   /* saved stack pointer while switched out */
+    int tid;
+    char name[16];
+    enum thread_state state;
+    uint32_t stack_lo, stack_hi;    /* mapped stack; the guard page is just below */
+    void (*fn)(void *);
+    void *arg;
+    int exit_code;
+    uint32_t wake_at;               /* tick to wake at, while T_SLEEPING */
+    struct waitq joiners;           /* threads waiting in thread_join */
+    struct thread *next;            /* in the ready queue or one wait queue */
+    struct thread *all_next;        /* in the list of all threads */
+    struct held_lock held[THREAD_MAX_HELD];
+    int nheld;
+    int expect_order_violation;     /* a test provokes one on purpose */
+};
+
+/* Make the boot context the first thread, "main"; create the stack pool. */
+void thread_init(void);
+
+/* Start a thread running FN(ARG), ready to run.  Returns 0 if no memory. */
+struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+
+/* End the calling thread with CODE; joiners are woken. */
+void thread_exit(int code) __attribute__((noreturn));
+
+/* Wait for T to end, free it, and return its exit code. */
+int thread_join(struct thread *t);
+
+void thread_yield(void);
+void thread_sleep(uint32_t ticks);
+struct thread *thread_current(void);
+
+/* Block the current thread on Q, with interrupts off; returns when
+ * woken (still with interrupts off). */
+void thread_block(struct waitq *q);
+/* Make the first (or every) thread on Q ready.  Interrupts must be off. */
+void thread_wake_one(struct waitq *q);
+void thread_wake_all(struct waitq *q);
+
+/* Called at the end of every interrupt: switch threads if the time slice
+ * ran out and the interrupted code had interrupts enabled. */
+void thread_preempt_check(int interrupted_if);
+
+/* Threads now alive (for leak checks in tests). */
+int thread_count(void);
+
+/* Is VA in the guard page below the running thread's stack? */
+int thread_guard_hit(uint32_t va);
+
+/* A thread whose stack overflowed continues here, on a fresh stack top
+ * (kernel/dfault.c arranges it): it reports and exits. */
+void thread_overflow_exit(void) __attribute__((noreturn));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

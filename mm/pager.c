@@ -1,0 +1,213 @@
+/* mm/pager.c - resident sets, victims, page-out and page-in.
+ *
+ * Each pageable pool has a resident set of NFRAMES slots.  Slot s holds
+ * the virtual address of a resident page (page[s]) and, if that page has
+ * an up-to-date copy in swap, the slot number of the copy (swap[s]).
+ * Keeping the copy lets a clean page be evicted without a write: its PTE
+ * simply becomes the swap entry again.
+ *
+ * Evicting the page in slot s:
+ *   dirty (PTE_D set)           write it to swap (its old slot if it has
+ *                               one), PTE <- swap entry
+ *   clean, with a swap copy     no write, PTE <- swap entry
+ *   clean, never written        no write, PTE <- 0: it was all zeros, and
+ *                               the next touch is a demand-zero fault
+ * then release the frame and invalidate the TLB entry (pte_set_absent).
+ *
+ * Policies see the hardware A and D bits through struct pte_bits; here
+ * they read and clear the real PTEs through the recursive window. */
+#include "mm/pager.h"
+#include "mm/swap.h"
+#include "mm/paging.h"
+#include "mm/physmem.h"
+#include "kernel/panic.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+
+static int bits_accessed(void *ctx, uint32_t vpn, int clear)
+{
+    (void)ctx;
+    uint32_t va = vpn << PAGE_SHIFT;
+    pte_t *pte = pte_of(va);
+    int a = (*pte & PTE_A) != 0;
+    if (a && clear) {
+        *pte &= ~PTE_A;
+        tlb_flush_page(va);         /* else the TLB keeps its cached A */
+    }
+    return a;
+}
+
+static int bits_dirty(void *ctx, uint32_t vpn)
+{
+    (void)ctx;
+    return (*pte_of(vpn << PAGE_SHIFT) & PTE_D) != 0;
+}
+
+int pager_attach(struct vmpool *pool, struct pager *pg, const char *name,
+                 uint32_t nframes, uint32_t seed)
+{
+    const struct policy_ops *ops = policy_find(name);
+    if (!ops) {
+        kprintf("pager: unknown policy '%s'; policies are:", name);
+        for (int i = 0; policy_name(i); i++) kprintf(" %s", policy_name(i));
+        kprintf("\n");
+        return -E_INVAL;
+    }
+    if (nframes == 0 || nframes > POLICY_MAX_FRAMES) {
+        kprintf("pager: nframes=%u must be 1..%u\n", nframes, POLICY_MAX_FRAMES);
+        return -E_INVAL;
+    }
+    pg->pool = pool;
+    pg->nframes = nframes;
+    pg->nresident = 0;
+    pg->bits = (struct pte_bits){ pg, bits_accessed, bits_dirty };
+    for (uint32_t s = 0; s < POLICY_MAX_FRAMES; s++) pg->page[s] = 0, pg->swap[s] = SWAP_NONE;
+    pg->faults = pg->disk_reads = pg->disk_writes = pg->evictions = pg->clean_drops = 0;
+    pg->last_error = 0;
+    policy_init(&pg->policy, ops, &pg->bits, nframes, seed);
+    pool->pager = pg;
+    return 0;
+}
+
+/* The resident slot holding PAGE, or SWAP_NONE. */
+static uint32_t slot_of(const struct pager *pg, uint32_t page)
+{
+    for (uint32_t s = 0; s < pg->nframes; s++)
+        if (pg->page[s] == page) return s;
+    return SWAP_NONE;
+}
+
+/* Evict the page in resident slot S.  Returns 0, or the swap error (the
+ * page then stays resident and nothing changes). */
+static int evict(struct pager *pg, uint32_t s)
+{
+    uint32_t va = pg->page[s];
+    pte_t e = *pte_of(va);
+    if (!(e & PTE_P)) panic("pager: resident slot %u holds %p, which is not present", s, (void *)va);
+    uint32_t frame = PTE_ADDR(e) / PAGE_SIZE;
+    pte_t after;
+
+    if (e & PTE_D) {
+        int err = swap_write(&pg->swap[s], frame);
+        if (err) {
+            pg->last_error = err;
+            return err;
+        }
+        pg->disk_writes++;
+        after = swap_pte(pg->swap[s]);
+    } else if (pg->swap[s] != SWAP_NONE) {
+        after = swap_pte(pg->swap[s]);
+        pg->clean_drops++;
+    } else {
+        after = 0;                              /* all zeros: demand-zero next time */
+        pg->clean_drops++;
+    }
+    pte_set_absent(va, after);
+    release_frames(frame);
+    vmstat_counts.frames_data--;
+    if (pg->policy.ops->evicted) pg->policy.ops->evicted(&pg->policy, s, va >> PAGE_SHIFT);
+    pg->page[s] = 0;
+    pg->swap[s] = SWAP_NONE;
+    pg->nresident--;
+    pg->evictions++;
+    return 0;
+}
+
+/* Ask PG's policy for a victim and evict it. */
+static int evict_one(struct pager *pg)
+{
+    if (pg->nresident == 0) return -E_NOMEM;
+    uint32_t s = pg->policy.ops->victim(&pg->policy);
+    if (s >= pg->nframes || !pg->page[s])
+        panic("pager: policy %s chose slot %u, which holds no page", pg->policy.ops->name, s);
+    return evict(pg, s);
+}
+
+int pager_make_room(uint32_t n)
+{
+    while (process_pool.nfree < n) {
+        struct vmpool *p;
+        for (p = vmpools(); p; p = p->next)
+            if (p->pager && p->pager->nresident && evict_one(p->pager) == 0) break;
+        if (!p) return -E_NOMEM;
+    }
+    return 0;
+}
+
+uint32_t pager_frame(struct vmpool *pool)
+{
+    struct pager *pg = pool->pager;
+    if (pg && pg->nresident >= pg->nframes && evict_one(pg) != 0) return 0;
+    uint32_t f = get_frames(pool->frames, 1);
+    if (!f && pool->frames == &process_pool && pager_make_room(1) == 0)
+        f = get_frames(pool->frames, 1);
+    return f;
+}
+
+void pager_loaded(struct vmpool *pool, uint32_t page)
+{
+    struct pager *pg = pool->pager;
+    uint32_t s = slot_of(pg, 0);
+    if (s == SWAP_NONE) panic("pager: no free resident slot for %p", (void *)page);
+    pg->page[s] = page;
+    pg->nresident++;
+    pg->faults++;
+    pg->policy.ops->fault_in(&pg->policy, s, page >> PAGE_SHIFT);
+}
+
+int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e)
+{
+    struct pager *pg = pool->pager;
+    if (!pg || !pte_is_swap(e))
+        panic("pager_swap_in: %p has entry 0x%x in pool %s", (void *)page, e, pool->name);
+    uint32_t f = pager_frame(pool);
+    if (!f) {
+        kprintf("pager: no frame to swap %p back in\n", (void *)page);
+        return pg->last_error = -E_NOMEM;
+    }
+    uint32_t slot = pte_slot(e);
+    int err = swap_read(slot, f);
+    if (err) {
+        release_frames(f);
+        kprintf("pager: %p stays swapped out (slot %u): %s\n", (void *)page, slot, errname(err));
+        return pg->last_error = err;
+    }
+    /* The swap entry is replaced in place: map_page keeps the table's
+     * count of live entries, so the table cannot be released under us. */
+    map_page(page, f, pool->pte_flags);         /* A = D = 0: clean, copy in SLOT */
+    vmstat_counts.frames_data++;
+    vmstat_counts.fault_swapin++;
+    pg->disk_reads++;
+    pager_loaded(pool, page);
+    pg->swap[slot_of(pg, page)] = slot;
+    return 0;
+}
+
+void pager_release_page(struct vmpool *pool, uint32_t page)
+{
+    struct pager *pg = pool->pager;
+    pte_t e = pte_get(page);
+    if (e & PTE_P) {
+        uint32_t s = slot_of(pg, page);
+        if (s == SWAP_NONE) panic("pager: resident %p is in no slot", (void *)page);
+        if (pg->swap[s] != SWAP_NONE) swap_free(pg->swap[s]);
+        if (pg->policy.ops->evicted) pg->policy.ops->evicted(&pg->policy, s, page >> PAGE_SHIFT);
+        pg->page[s] = 0;
+        pg->swap[s] = SWAP_NONE;
+        pg->nresident--;
+        free_page(page);
+    } else if (pte_is_swap(e)) {
+        swap_free(pte_slot(e));
+        pte_set_absent(page, 0);
+    } else if (e) {
+        panic("pager: %p has a bad entry 0x%x", (void *)page, e);
+    }
+}
+
+void pager_print(const struct pager *pg)
+{
+    kprintf("pager %s: policy %s, %u/%u resident; %u faults, %u disk reads, %u disk writes, "
+            "%u evictions (%u clean)\n", pg->pool->name, pg->policy.ops->name, pg->nresident,
+            pg->nframes, pg->faults, pg->disk_reads, pg->disk_writes, pg->evictions,
+            pg->clean_drops);
+}

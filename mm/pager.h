@@ -1,0 +1,66 @@
+/* mm/pager.h - demand paging with replacement: resident sets and eviction.
+ *
+ * A VMPool may have a pager attached.  Its pages are then pageable: the
+ * pool may hold at most NFRAMES of them resident, and when it is at that
+ * limit, or the process frame pool is empty, the pager asks the pool's
+ * replacement policy (mm/replace/) for a victim, writes it to swap if it
+ * is dirty (mm/swap.c) and reuses its frame.  A later touch of the victim
+ * faults, and the pager reads it back.  Pools without a pager (the kernel
+ * heap) are never paged out. */
+#ifndef MM_PAGER_H
+#define MM_PAGER_H
+
+#include <stdint.h>
+#include "mm/vmpool.h"
+#include "mm/replace/policy.h"
+#include "mm/paging.h"
+
+/* The policy used when none is named (policy= on the command line). */
+#define PAGER_DEFAULT_POLICY "clock_pro"
+
+struct pager {
+    struct vmpool *pool;
+    uint32_t nframes;                       /* resident limit */
+    uint32_t nresident;
+    struct policy policy;
+    struct pte_bits bits;                   /* how the policy sees A and D */
+    uint32_t page[POLICY_MAX_FRAMES];       /* VA in each resident slot, 0 if empty */
+    uint32_t swap[POLICY_MAX_FRAMES];       /* its current swap copy, or SWAP_NONE */
+    /* Counters for the experiment rows. */
+    uint32_t faults;                        /* every fault: demand-zero and swap-in */
+    uint32_t disk_reads;                    /* pages read back from swap */
+    uint32_t disk_writes;                   /* pages written to swap */
+    uint32_t evictions;
+    uint32_t clean_drops;                   /* evictions that needed no write */
+    int last_error;                         /* last swap-in or page-out error */
+};
+
+/* Make POOL pageable with policy NAME (mm/replace/policy.h) and at most
+ * NFRAMES resident pages (1..POLICY_MAX_FRAMES).  SEED seeds `random`.
+ * Returns 0, or -E_INVAL naming the bad policy or frame count. */
+int pager_attach(struct vmpool *pool, struct pager *pg, const char *policy,
+                 uint32_t nframes, uint32_t seed);
+
+/* A frame for a new page of POOL, evicting first if POOL is at its limit
+ * or the process pool is empty.  Returns 0 if none can be had. */
+uint32_t pager_frame(struct vmpool *pool);
+
+/* PAGE of POOL was just mapped to a frame: make it resident. */
+void pager_loaded(struct vmpool *pool, uint32_t page);
+
+/* Handle a fault on PAGE whose PTE is swap entry E: read the page back.
+ * Returns 0, or an error (the PTE is unchanged, no frame is kept). */
+int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e);
+
+/* Make sure the process pool has at least N free frames, evicting pages
+ * of pageable pools if needed.  Returns 0 or -E_NOMEM. */
+int pager_make_room(uint32_t n);
+
+/* Release PAGE of POOL (resident, swapped or never touched), as
+ * free_page does for unpaged pools: its frame and its swap slot. */
+void pager_release_page(struct vmpool *pool, uint32_t page);
+
+/* Counters of every pager, and swap's, for vmstat. */
+void pager_print(const struct pager *pg);
+
+#endif

@@ -1,0 +1,59 @@
+/* mm/replace/policy.c - the list of page replacement policies.
+ *
+ * The pager picks a policy by the name given on the command line
+ * (policy=clock_pro) and sets an instance up with policy_init().  Every
+ * policy lives in its own file in this directory and exports one
+ * struct policy_ops; this file only names them, in the order the
+ * benchmarks print them: from the least informed (random) to the most
+ * (CLOCK-Pro, which also remembers pages it has evicted). */
+#include <stddef.h>
+#include "mm/replace/policy.h"
+#include "lib/string.h"
+#include "kernel/panic.h"
+
+extern const struct policy_ops policy_random, policy_fifo, policy_second_chance,
+    policy_clock, policy_enhanced_clock, policy_aging, policy_clock_pro;
+
+static const struct policy_ops *const policies[] = {
+    &policy_random,
+    &policy_fifo,
+    &policy_second_chance,
+    &policy_clock,
+    &policy_enhanced_clock,
+    &policy_aging,
+    &policy_clock_pro,
+};
+
+#define NPOLICIES ((int)(sizeof policies / sizeof policies[0]))
+
+/* Return the policy called NAME, or 0 if there is none. */
+const struct policy_ops *policy_find(const char *name)
+{
+    for (int i = 0; i < NPOLICIES; i++)
+        if (strcmp(policies[i]->name, name) == 0)
+            return policies[i];
+    return 0;
+}
+
+/* Return the name of policy number I (0, 1, ...), or 0 past the last. */
+const char *policy_name(int i)
+{
+    return i >= 0 && i < NPOLICIES ? policies[i]->name : 0;
+}
+
+/* Set P up as an instance of OPS over NFRAMES slots, all empty, reading
+ * A and D bits through BITS.  SEED only matters to random.  NFRAMES
+ * outside 1..POLICY_MAX_FRAMES is a bug in the caller: panics. */
+void policy_init(struct policy *p, const struct policy_ops *ops,
+                 const struct pte_bits *bits, uint32_t nframes, uint32_t seed)
+{
+    if (nframes == 0 || nframes > POLICY_MAX_FRAMES)
+        panic("policy_init: %u frames, the range is 1..%u", nframes, POLICY_MAX_FRAMES);
+    p->ops = ops;
+    p->bits = bits;
+    p->nframes = nframes;
+    for (uint32_t s = 0; s < POLICY_MAX_FRAMES; s++)
+        p->vpn[s] = POLICY_NO_SLOT;
+    memset(&p->u, 0, sizeof p->u);
+    ops->init(p, nframes, seed);
+}

@@ -1,0 +1,161 @@
+/* mm/swap.c - slot allocation, checksums and I/O for the swap area.
+ *
+ *   disk:  [slot 0: header][slot 1][slot 2] ...   (8 sectors per slot)
+ *
+ * Three arrays in kernel memory describe the slots: a bitmap of slots in
+ * use, a bitmap of retired slots (a write to them failed), and the CRC-32
+ * of what was last written to each.  The arrays are sized from the disk
+ * at swap_init and come from kmalloc.  Slots are handed out lowest first,
+ * so tests can predict which sectors a page lands on. */
+#include "mm/swap.h"
+#include "mm/kmalloc.h"
+#include "drivers/ata.h"
+#include "kernel/panic.h"
+#include "kernel/sync.h"
+#include "lib/crc32.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+#define SWAP_MAGIC 0x50415753u          /* "SWAP" */
+#define MAX_SLOTS  (1u << 20)           /* 20 bits of slot number in a PTE */
+
+struct swap_stats swap_stats;
+static uint32_t nslots;                 /* slots on the disk, header included */
+static uint32_t *inuse, *retired, *crc;
+static uint32_t hint = 1;               /* no free slot below this one */
+static struct mutex swap_lock = MUTEX_INIT("swap", LOCK_SWAP);
+
+static int test_bit(const uint32_t *m, uint32_t i) { return (m[i / 32] >> (i % 32)) & 1; }
+static void set_bit(uint32_t *m, uint32_t i) { m[i / 32] |= 1u << (i % 32); }
+static void clear_bit(uint32_t *m, uint32_t i) { m[i / 32] &= ~(1u << (i % 32)); }
+
+uint32_t swap_lba(uint32_t slot) { return slot * SECTORS_PER_SLOT; }
+int swap_present(void) { return nslots != 0; }
+
+int swap_init(void)
+{
+    if (ata_init() != 0) return -E_IO;
+    uint32_t n = ata_sectors() / SECTORS_PER_SLOT;
+    if (n > MAX_SLOTS) n = MAX_SLOTS;
+    if (n < 2) {
+        kprintf("swap: disk of %u sectors is too small\n", ata_sectors());
+        return -E_IO;
+    }
+    uint32_t words = (n + 31) / 32;
+    inuse = kmalloc(words * 4);
+    retired = kmalloc(words * 4);
+    crc = kmalloc(n * 4);
+    if (!inuse || !retired || !crc) panic("swap_init: no memory for %u slots", n);
+    /* Touch every page of the maps now: the swap lock ranks below the VM
+     * lock, so swap code must never fault on them later. */
+    memset(inuse, 0, words * 4);
+    memset(retired, 0, words * 4);
+    memset(crc, 0, n * 4);
+    set_bit(inuse, 0);                  /* the header */
+
+    static uint32_t hdr[128];
+    hdr[0] = SWAP_MAGIC;
+    hdr[1] = n;
+    if (ata_write(0, 1, hdr) != 0) kprintf("swap: could not write the header\n");
+    nslots = n;
+    swap_stats.nslots = n - 1;
+    kprintf("swap: %u slots of 4 KiB on %s\n", n - 1, ata_model());
+    return 0;
+}
+
+/* Take the lowest free, unretired slot; SWAP_NONE if there is none. */
+static uint32_t slot_alloc(void)
+{
+    for (uint32_t s = hint; s < nslots; s++) {
+        if (!test_bit(inuse, s)) {
+            set_bit(inuse, s);
+            hint = s + 1;
+            swap_stats.used++;
+            return s;
+        }
+    }
+    return SWAP_NONE;
+}
+
+void swap_free(uint32_t slot)
+{
+    mutex_lock(&swap_lock);
+    if (slot == 0 || slot >= nslots || !test_bit(inuse, slot) || test_bit(retired, slot))
+        panic("swap_free: slot %u is not in use", slot);
+    clear_bit(inuse, slot);
+    swap_stats.used--;
+    if (slot < hint) hint = slot;
+    mutex_unlock(&swap_lock);
+}
+
+int swap_write(uint32_t *slot, uint32_t frame)
+{
+    if (!nslots) return -E_IO;
+    mutex_lock(&swap_lock);
+    void *page = kmap(frame);
+    uint32_t sum = crc32(page, PAGE_SIZE);
+    int err = 0;
+    for (int tries = 0; tries < 4; tries++) {
+        if (*slot == SWAP_NONE && (*slot = slot_alloc()) == SWAP_NONE) {
+            kprintf("swap: swap area full (%u slots in use, %u retired)\n",
+                    swap_stats.used, swap_stats.retired);
+            err = -E_NOMEM;
+            break;
+        }
+        if ((err = ata_write(swap_lba(*slot), SECTORS_PER_SLOT, page)) == 0) {
+            crc[*slot] = sum;
+            swap_stats.writes++;
+            break;
+        }
+        /* The slot stays marked in use forever, so it is never chosen again. */
+        kprintf("swap: write to slot %u failed; slot retired\n", *slot);
+        set_bit(retired, *slot);
+        swap_stats.retired++;
+        swap_stats.used--;
+        *slot = SWAP_NONE;
+    }
+    kunmap(page);
+    mutex_unlock(&swap_lock);
+    return err;
+}
+
+int swap_read(uint32_t slot, uint32_t frame)
+{
+    if (slot == 0 || slot >= nslots || !test_bit(inuse, slot))
+        panic("swap_read: slot %u holds no page", slot);
+    mutex_lock(&swap_lock);
+    void *page = kmap(frame);
+    int err = ata_read(swap_lba(slot), SECTORS_PER_SLOT, page);
+    if (err) {
+        kprintf("swap: read of slot %u failed; retrying once\n", slot);
+        swap_stats.read_retries++;
+        err = ata_read(swap_lba(slot), SECTORS_PER_SLOT, page);
+    }
+    if (!err) {
+        uint32_t sum = crc32(page, PAGE_SIZE);
+        if (sum != crc[slot]) {
+            kprintf("swap: E_CHECKSUM: slot %u read back with CRC 0x%08x, written with "
+                    "0x%08x; the page is not handed out\n", slot, sum, crc[slot]);
+            swap_stats.checksum_errors++;
+            err = -E_CHECKSUM;
+        } else {
+            swap_stats.reads++;
+        }
+    }
+    kunmap(page);
+    mutex_unlock(&swap_lock);
+    return err;
+}
+
+void swap_print(void)
+{
+    if (!nslots) {
+        kprintf("swap: none\n");
+        return;
+    }
+    kprintf("swap: %u slots, %u used, %u retired; %u reads (%u retried), %u writes, "
+            "%u checksum errors\n", swap_stats.nslots, swap_stats.used, swap_stats.retired,
+            swap_stats.reads, swap_stats.read_retries, swap_stats.writes,
+            swap_stats.checksum_errors);
+}

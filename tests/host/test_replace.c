@@ -1,0 +1,789 @@
+/* tests/host/test_replace.c - the replacement policies and OPT/LRU on the host.
+ *
+ * The policies in mm/replace/ see pages only through struct pte_bits;
+ * here a model of Accessed and Dirty bits stands in for the page tables,
+ * and a small pager (simulate) runs any policy over a reference string,
+ * doing what mm/pager.c does: fill free slots first, then victim(),
+ * evicted(), fault_in() into the same slot, and then the access itself,
+ * which sets A (and D on a write).  It counts faults, disk reads and
+ * disk writes by the rules of mm/refstring.h, written out again here.
+ *
+ * What is checked, and why it would fail:
+ *   - the registry lists the seven policies in order and finds each;
+ *   - Belady's anomaly: FIFO faults 9 times with 3 frames and 10 times
+ *     with 4 on 1 2 3 4 1 2 5 1 2 3 4 5, while LRU and OPT do not;
+ *   - fault counts and victims traced by hand for clock, second_chance,
+ *     aging, fifo on a small string; enhanced_clock picks the clean page;
+ *   - opt_simulate and lru_simulate agree, faults, reads and writes, with
+ *     brute-force versions (an O(n*k) scan for OPT, timestamps for LRU)
+ *     on thousands of small random strings;
+ *   - the 100-page loop with 50 frames: OPT exactly 600 faults in 11
+ *     passes (worked out below), LRU/FIFO/CLOCK 1100, CLOCK-Pro far fewer,
+ *     also when the loop follows a scan; CLOCK-Pro resists scans that
+ *     push CLOCK's hot pages out;
+ *   - OPT faults no more than any policy and than LRU, on random,
+ *     hot/cold and looping strings;
+ *   - enhanced_clock writes fewer pages than clock when writes are common;
+ *   - random gives the same victims for the same seed;
+ *   - no policy ever returns a slot out of range or empty, or asks about
+ *     a page that is not resident, at 1 to 1024 frames, with timer ticks,
+ *     also when pages are freed, memory is not full at victim() time, or
+ *     an eviction fails, as mm/pager.c may do;
+ *   - CLOCK-Pro's circle stays consistent (counts, links, hands) after
+ *     every fault.
+ * It prints a table of the costs of every policy on four workloads. */
+#include <stdint.h>
+#include <string.h>
+#include "tests/host/shim.h"
+#include "mm/replace/policy.h"
+#include "mm/refstring.h"
+
+#define NONE     0xFFFFFFFFu
+#define MAXPAGES 4096
+#define MAXREFS  40000
+
+/* ---- The A/D bit model: struct pte_bits on plain arrays ---- */
+
+static uint8_t bit_a[MAXPAGES], bit_d[MAXPAGES], present[MAXPAGES];
+
+static int model_accessed(void *ctx, uint32_t vpn, int clear)
+{
+    (void)ctx;
+    EXPECT(vpn < MAXPAGES && present[vpn], "policy asked for A of page %u, not resident", vpn);
+    int a = bit_a[vpn];
+    if (clear)
+        bit_a[vpn] = 0;
+    return a;
+}
+
+static int model_dirty(void *ctx, uint32_t vpn)
+{
+    (void)ctx;
+    EXPECT(vpn < MAXPAGES && present[vpn], "policy asked for D of page %u, not resident", vpn);
+    return bit_d[vpn];
+}
+
+static const struct pte_bits model_bits = { 0, model_accessed, model_dirty };
+
+/* ---- CLOCK-Pro's circle, checked from outside ---- */
+
+/* clock_pro.c's entry states, repeated here for this white-box check. */
+enum { PRO_UNUSED, PRO_HOT, PRO_COLD, PRO_TEST, PRO_GHOST };
+
+/* Walk P's circle and check it against its counters, its slots and
+ * RESIDENT, the number of pages the simulator has in memory.  After
+ * fault_in() there are at most nframes ghosts; between evicted() and the
+ * next fault_in() there may be EXTRA more. */
+static void check_pro(const struct policy *p, uint32_t resident, uint32_t extra)
+{
+    const struct clock_pro *c = &p->u.pro;
+    uint32_t n[5] = {0}, len = 0;
+    if (c->head != 0xFFFF) {
+        uint32_t e = c->head;
+        do {
+            EXPECT(c->state[e] != PRO_UNUSED, "unused entry %u on the circle", e);
+            EXPECT(c->back[c->fwd[e]] == e, "broken links at entry %u", e);
+            n[c->state[e]]++;
+            if (c->state[e] == PRO_GHOST) {
+                EXPECT(c->slot[e] == 0xFFFF, "ghost %u has slot %u", e, c->slot[e]);
+            } else {
+                EXPECT(c->slot[e] < p->nframes && c->slot_entry[c->slot[e]] == e &&
+                       p->vpn[c->slot[e]] == c->vpn[e], "entry %u and its slot disagree", e);
+            }
+            e = c->fwd[e];
+            EXPECT(++len <= 2 * p->nframes + 1, "circle longer than its capacity");
+        } while (e != c->head);
+    }
+    EXPECT(n[PRO_HOT] == c->nhot && n[PRO_COLD] + n[PRO_TEST] == c->ncold &&
+           n[PRO_GHOST] == c->nghost && n[PRO_TEST] + n[PRO_GHOST] == c->ntest,
+           "counters hot %u cold %u ghost %u test %u, circle %u %u %u %u",
+           c->nhot, c->ncold, c->nghost, c->ntest,
+           n[PRO_HOT], n[PRO_COLD] + n[PRO_TEST], n[PRO_GHOST], n[PRO_TEST] + n[PRO_GHOST]);
+    EXPECT(c->nhot + c->ncold == resident, "%u hot + %u cold pages, %u resident",
+           c->nhot, c->ncold, resident);
+    EXPECT(c->nghost <= p->nframes + extra, "%u ghosts for %u frames", c->nghost, p->nframes);
+    EXPECT(c->cold_target >= c->cold_min && c->cold_target <= c->cold_max, "cold target %u",
+           c->cold_target);
+    EXPECT(c->nhot == 0 || c->state[c->hand_hot] == PRO_HOT, "hand_hot off a hot page");
+    EXPECT(c->ncold == 0 || c->state[c->hand_cold] == PRO_COLD ||
+           c->state[c->hand_cold] == PRO_TEST, "hand_cold off a cold page");
+    EXPECT(c->ntest == 0 || c->state[c->hand_test] == PRO_TEST ||
+           c->state[c->hand_test] == PRO_GHOST, "hand_test off a test entry");
+}
+
+/* ---- The pager: any policy over a reference string ---- */
+
+static struct policy pol;
+static const struct policy_ops *sim_ops;
+static uint32_t sim_nres;                   /* resident pages */
+static int sim_pro;                         /* the policy is clock_pro */
+static uint32_t slot_page[POLICY_MAX_FRAMES];   /* page in each slot, NONE if empty */
+static uint32_t where[MAXPAGES];            /* slot of each page, NONE if out */
+static uint8_t has_copy[MAXPAGES];          /* swap holds a current copy */
+
+/* Start policy OPS afresh over NFRAMES empty slots and NPAGES pages. */
+static void sim_start(const struct policy_ops *ops, uint32_t nframes, uint32_t npages,
+                      uint32_t seed)
+{
+    EXPECT(npages <= MAXPAGES, "npages %u", npages);
+    memset(bit_a, 0, sizeof bit_a);
+    memset(bit_d, 0, sizeof bit_d);
+    memset(present, 0, sizeof present);
+    memset(has_copy, 0, sizeof has_copy);
+    for (uint32_t v = 0; v < npages; v++)
+        where[v] = NONE;
+    for (uint32_t s = 0; s < POLICY_MAX_FRAMES; s++)
+        slot_page[s] = NONE;
+    sim_ops = ops;
+    sim_nres = 0;
+    sim_pro = strcmp(ops->name, "clock_pro") == 0;
+    policy_init(&pol, ops, &model_bits, nframes, seed);
+}
+
+/* Ask for a victim and check that its slot holds the page the policy
+ * thinks it does. */
+static uint32_t sim_victim(void)
+{
+    uint32_t s = sim_ops->victim(&pol);
+    EXPECT(s < pol.nframes, "%s: victim slot %u of %u", sim_ops->name, s, pol.nframes);
+    EXPECT(slot_page[s] != NONE, "%s: victim slot %u is empty", sim_ops->name, s);
+    EXPECT(pol.vpn[s] == slot_page[s], "%s: slot %u holds %u, policy thinks %u",
+           sim_ops->name, s, slot_page[s], pol.vpn[s]);
+    if (sim_pro)
+        check_pro(&pol, sim_nres, pol.nframes);
+    return s;
+}
+
+/* The page in slot S leaves memory: written if dirty (counted in *OUT)
+ * if EVICT, else freed by its owner (its swap copy goes too). */
+static void sim_remove(uint32_t s, int evict, struct ref_result *out)
+{
+    uint32_t u = slot_page[s];
+    if (evict && bit_d[u]) {
+        out->disk_writes++;
+        has_copy[u] = 1;
+    }
+    if (!evict)
+        has_copy[u] = 0;
+    present[u] = bit_a[u] = bit_d[u] = 0;   /* the PTE no longer maps it */
+    where[u] = NONE;
+    slot_page[s] = NONE;
+    sim_nres--;
+    if (sim_ops->evicted)
+        sim_ops->evicted(&pol, s, u);
+    if (sim_pro)
+        check_pro(&pol, sim_nres, pol.nframes);
+}
+
+/* Reference REF: on a fault, evict a victim if memory is full, load the
+ * page into the lowest free slot (as mm/pager.c does), then the access
+ * sets A, and D on a write.  Counts into *OUT; appends the page evicted,
+ * if any, to VICTIMS[*NV] unless VICTIMS is 0. */
+static void sim_ref(uint32_t ref, struct ref_result *out, uint32_t *victims, uint32_t *nv)
+{
+    uint32_t v = REF_VPN(ref);
+    if (where[v] == NONE) {
+        out->faults++;
+        if (sim_nres == pol.nframes) {
+            uint32_t s = sim_victim();
+            if (victims)
+                victims[(*nv)++] = slot_page[s];
+            sim_remove(s, 1, out);
+        }
+        uint32_t s = 0;
+        while (slot_page[s] != NONE)
+            s++;
+        if (has_copy[v])
+            out->disk_reads++;
+        slot_page[s] = v;
+        where[v] = s;
+        sim_nres++;
+        present[v] = 1;
+        bit_a[v] = bit_d[v] = 0;            /* mapped with A = 0 */
+        sim_ops->fault_in(&pol, s, v);
+        EXPECT(pol.vpn[s] == v, "%s: fault_in did not record page %u", sim_ops->name, v);
+        if (sim_pro)
+            check_pro(&pol, sim_nres, 0);
+    }
+    bit_a[v] = 1;                            /* the access itself */
+    if (REF_WRITE(ref))
+        bit_d[v] = 1;
+}
+
+/* Run policy OPS with NFRAMES frames over the N references REFS (pages
+ * below NPAGES), calling tick() before every TICK-th reference (0:
+ * never).  Stores the counts in *OUT and, if VICTIMS is not 0, the page
+ * evicted at each eviction in VICTIMS[0..]. */
+static void simulate(const struct policy_ops *ops, const uint32_t *refs, uint32_t n,
+                     uint32_t nframes, uint32_t npages, uint32_t seed, uint32_t tick,
+                     struct ref_result *out, uint32_t *victims)
+{
+    uint32_t nv = 0;
+    sim_start(ops, nframes, npages, seed);
+    memset(out, 0, sizeof *out);
+    for (uint32_t i = 0; i < n; i++) {
+        if (tick && i % tick == tick - 1 && ops->tick)
+            ops->tick(&pol);
+        sim_ref(refs[i], out, victims, &nv);
+    }
+}
+
+/* ---- Reference strings ---- */
+
+static uint32_t rng = 12345;
+
+static uint32_t rnd(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 17;
+    rng ^= rng << 5;
+    return rng;
+}
+
+/* Fold consecutive references to one page into one (ORing the write
+ * bits), as the kernel's recorder does.  Returns the new length. */
+static uint32_t fold(uint32_t *refs, uint32_t n)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (k && REF_VPN(refs[k - 1]) == REF_VPN(refs[i]))
+            refs[k - 1] |= refs[i] & 1;
+        else
+            refs[k++] = refs[i];
+    }
+    return k;
+}
+
+/* N references to pages 0..NPAGES-1 uniformly at random, WPCT% writes. */
+static uint32_t make_uniform(uint32_t *refs, uint32_t n, uint32_t npages, uint32_t wpct)
+{
+    for (uint32_t i = 0; i < n; i++)
+        refs[i] = REF(rnd() % npages, rnd() % 100 < wpct);
+    return fold(refs, n);
+}
+
+/* HOTPCT% of N references go to the first NHOT pages, the rest to the
+ * others of NPAGES; WPCT% writes. */
+static uint32_t make_hotcold(uint32_t *refs, uint32_t n, uint32_t npages, uint32_t nhot,
+                             uint32_t hotpct, uint32_t wpct)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v = rnd() % 100 < hotpct ? rnd() % nhot : nhot + rnd() % (npages - nhot);
+        refs[i] = REF(v, rnd() % 100 < wpct);
+    }
+    return fold(refs, n);
+}
+
+/* PASSES sweeps over pages 0..NPAGES-1; pages that are multiples of
+ * WEVERY are written (0: none). */
+static uint32_t make_loop(uint32_t *refs, uint32_t npages, uint32_t passes, uint32_t wevery)
+{
+    uint32_t n = 0;
+    for (uint32_t p = 0; p < passes; p++)
+        for (uint32_t v = 0; v < npages; v++)
+            refs[n++] = REF(v, wevery && v % wevery == 0);
+    return n;
+}
+
+/* ---- Brute-force references for OPT and LRU ---- */
+
+/* Shared by the two: the fault/read/write rules over resident set RES. */
+struct brute {
+    uint32_t res[64], nres;
+    uint8_t dirty[MAXPAGES], copy[MAXPAGES];
+    struct ref_result r;
+};
+
+static int brute_find(struct brute *b, uint32_t v)
+{
+    for (uint32_t j = 0; j < b->nres; j++)
+        if (b->res[j] == v)
+            return (int)j;
+    return -1;
+}
+
+static void brute_evict(struct brute *b, uint32_t j)
+{
+    uint32_t u = b->res[j];
+    if (b->dirty[u]) {
+        b->r.disk_writes++;
+        b->copy[u] = 1;
+    }
+    b->dirty[u] = 0;
+    b->res[j] = b->res[--b->nres];
+}
+
+static void brute_load(struct brute *b, uint32_t v)
+{
+    b->r.faults++;
+    if (b->copy[v])
+        b->r.disk_reads++;
+    b->res[b->nres++] = v;
+}
+
+/* LRU by timestamps: evict the resident page with the oldest last use. */
+static struct ref_result brute_lru(const uint32_t *refs, uint32_t n, uint32_t k)
+{
+    static struct brute b;
+    static uint32_t last[MAXPAGES];
+    memset(&b, 0, sizeof b);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v = REF_VPN(refs[i]);
+        if (brute_find(&b, v) < 0) {
+            if (b.nres == k) {
+                uint32_t best = 0;
+                for (uint32_t j = 1; j < b.nres; j++)
+                    if (last[b.res[j]] < last[b.res[best]])
+                        best = j;
+                brute_evict(&b, best);
+            }
+            brute_load(&b, v);
+        }
+        last[v] = i;
+        if (REF_WRITE(refs[i]))
+            b.dirty[v] = 1;
+    }
+    return b.r;
+}
+
+/* OPT by scanning ahead for each resident page's next use; a page never
+ * used again goes first, a clean one before a dirty one. */
+static struct ref_result brute_opt(const uint32_t *refs, uint32_t n, uint32_t k)
+{
+    static struct brute b;
+    memset(&b, 0, sizeof b);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v = REF_VPN(refs[i]);
+        if (brute_find(&b, v) < 0) {
+            if (b.nres == k) {
+                uint32_t best = 0;
+                uint64_t best_score = 0;
+                for (uint32_t j = 0; j < b.nres; j++) {
+                    uint32_t t = i + 1;
+                    while (t < n && REF_VPN(refs[t]) != b.res[j])
+                        t++;
+                    uint64_t score = (uint64_t)t * 2 + !b.dirty[b.res[j]];
+                    if (score > best_score) {
+                        best_score = score;
+                        best = j;
+                    }
+                }
+                brute_evict(&b, best);
+            }
+            brute_load(&b, v);
+        }
+        if (REF_WRITE(refs[i]))
+            b.dirty[v] = 1;
+    }
+    return b.r;
+}
+
+/* ---- Tests ---- */
+
+static uint32_t refs[MAXREFS];
+static uint8_t work[4 * (MAXREFS + 2 * MAXPAGES + POLICY_MAX_FRAMES) + MAXPAGES]
+    __attribute__((aligned(4)));
+
+static struct ref_result opt(const uint32_t *r, uint32_t n, uint32_t k, uint32_t npages)
+{
+    struct ref_result out;
+    EXPECT(refstring_work_bytes(n, npages, k) <= sizeof work, "work area too small");
+    opt_simulate(r, n, k, npages, work, &out);
+    return out;
+}
+
+static struct ref_result lru(const uint32_t *r, uint32_t n, uint32_t k, uint32_t npages)
+{
+    struct ref_result out;
+    EXPECT(refstring_work_bytes(n, npages, k) <= sizeof work, "work area too small");
+    lru_simulate(r, n, k, npages, work, &out);
+    return out;
+}
+
+static struct ref_result run(const char *name, const uint32_t *r, uint32_t n, uint32_t k,
+                             uint32_t npages, uint32_t *victims)
+{
+    struct ref_result out;
+    const struct policy_ops *ops = policy_find(name);
+    EXPECT(ops, "no policy %s", name);
+    simulate(ops, r, n, k, npages, 1, 0, &out, victims);
+    return out;
+}
+
+static int same(struct ref_result a, struct ref_result b)
+{
+    return a.faults == b.faults && a.disk_reads == b.disk_reads && a.disk_writes == b.disk_writes;
+}
+
+static void test_registry(void)
+{
+    static const char *const names[] = { "random", "fifo", "second_chance", "clock",
+                                         "enhanced_clock", "aging", "clock_pro" };
+    int i;
+    for (i = 0; policy_name(i); i++) {
+        EXPECT(i < 7 && strcmp(policy_name(i), names[i]) == 0, "policy %d is %s", i,
+               policy_name(i));
+        EXPECT(policy_find(names[i]) && strcmp(policy_find(names[i])->name, names[i]) == 0,
+               "policy_find(%s)", names[i]);
+    }
+    EXPECT(i == 7, "%d policies listed", i);
+    EXPECT(policy_name(-1) == 0 && policy_find("lru") == 0 && policy_find("") == 0,
+           "unknown names must not be found");
+    printf("(registry) 7 policies, in order\n");
+}
+
+/* Belady (1969): FIFO does worse with more memory on this string.  LRU
+ * and OPT are stack algorithms: more memory never hurts them. */
+static void test_belady(void)
+{
+    static const uint32_t s[] = { 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5 };
+    uint32_t r[12];
+    for (int i = 0; i < 12; i++)
+        r[i] = REF(s[i], 0);
+    uint32_t f3 = run("fifo", r, 12, 3, 8, 0).faults, f4 = run("fifo", r, 12, 4, 8, 0).faults;
+    EXPECT(f3 == 9 && f4 == 10, "fifo: %u faults with 3 frames, %u with 4", f3, f4);
+    EXPECT(lru(r, 12, 3, 8).faults == 10 && lru(r, 12, 4, 8).faults == 8, "lru 10/8");
+    EXPECT(opt(r, 12, 3, 8).faults == 7 && opt(r, 12, 4, 8).faults == 6, "opt 7/6");
+    printf("(belady) fifo 9 faults with 3 frames, 10 with 4; lru 10/8; opt 7/6\n");
+}
+
+/* 1 2 3 4 2 5 3 2 4 with 3 frames, traced by hand (slots s0 s1 s2, all
+ * pages start with A = 1 from their faulting access):
+ *
+ *   clock: 1 2 3 fill.  4: the hand clears s0 s1 s2, comes back to s0
+ *   with A = 0: evicts 1.  2 hits (A = 1 again).  5: s1 (2) used, clear;
+ *   s2 (3) unused: evicts 3.  3: s0 (4) used, clear; s1 (2) unused:
+ *   evicts 2.  2: s2 (5) used, clear; s0 (4) unused: evicts 4.  4: s1 (3)
+ *   used, clear; s2 (5) unused: evicts 5.  8 faults, victims 1 3 2 4 5.
+ *   second_chance moves the same pages to the back of its line.
+ *
+ *   aging (with 3 frames it samples at every victim, before choosing,
+ *   so every A is clear when it compares): at 4 all ages are 80, and the
+ *   oldest load (1) goes.  At 5: 4=80, 2=C0, 3=40: evicts 3.  At 3: 4=40, 2=60, 5=80:
+ *   evicts 4.  2 hits.  At 4: 3=80, 2=B0, 5=40: evicts 5.  7 faults.
+ *
+ *   fifo evicts 1, 2, 3: 6 faults.  LRU evicts 1, 3, 4, 5: 7.  OPT 6. */
+static void test_hand_traces(void)
+{
+    static const uint32_t s[] = { 1, 2, 3, 4, 2, 5, 3, 2, 4 };
+    static const uint32_t clock_victims[] = { 1, 3, 2, 4, 5 };
+    static const uint32_t aging_victims[] = { 1, 3, 4, 5 };
+    uint32_t r[9], vict[16];
+    for (int i = 0; i < 9; i++)
+        r[i] = REF(s[i], 0);
+    const char *clocks[] = { "clock", "second_chance" };
+    for (int c = 0; c < 2; c++) {
+        EXPECT(run(clocks[c], r, 9, 3, 8, vict).faults == 8, "%s faults", clocks[c]);
+        EXPECT(memcmp(vict, clock_victims, sizeof clock_victims) == 0,
+               "%s victims %u %u %u %u %u", clocks[c], vict[0], vict[1], vict[2], vict[3],
+               vict[4]);
+    }
+    EXPECT(run("aging", r, 9, 3, 8, vict).faults == 7 &&
+           memcmp(vict, aging_victims, sizeof aging_victims) == 0, "aging trace");
+    EXPECT(run("fifo", r, 9, 3, 8, 0).faults == 6, "fifo trace");
+    EXPECT(lru(r, 9, 3, 8).faults == 7 && opt(r, 9, 3, 8).faults == 6, "lru/opt trace");
+
+    /* enhanced_clock: write 1, read 2 3, then 4 needs a frame.  All three
+     * are (1,x); the second sweep clears A, and the next (0,0) is 2, not
+     * the dirty 1 that clock evicts. */
+    uint32_t w[4] = { REF(1, 1), REF(2, 0), REF(3, 0), REF(4, 0) };
+    run("enhanced_clock", w, 4, 3, 8, vict);
+    EXPECT(vict[0] == 2, "enhanced_clock evicted %u, not the clean 2", vict[0]);
+    run("clock", w, 4, 3, 8, vict);
+    EXPECT(vict[0] == 1, "clock evicted %u", vict[0]);
+    /* CLOCK and second chance are one algorithm in two data structures. */
+    for (int t = 0; t < 50; t++) {
+        static uint32_t v1[MAXREFS], v2[MAXREFS];
+        uint32_t npages = 10 + rnd() % 100, k = 1 + rnd() % 40;
+        uint32_t n = make_hotcold(refs, 3000, npages, 1 + npages / 5, 80, 0);
+        struct ref_result a = run("clock", refs, n, k, npages, v1);
+        struct ref_result b = run("second_chance", refs, n, k, npages, v2);
+        EXPECT(a.faults == b.faults && (a.faults <= k ||
+               memcmp(v1, v2, (a.faults - k) * sizeof v1[0]) == 0),
+               "clock and second_chance disagree (k=%u)", k);
+    }
+    printf("(hand traces) clock and second_chance 8 faults, victims 1 3 2 4 5; aging 7; "
+           "fifo 6; lru 7; opt 6; enhanced_clock spares the dirty page; clock and "
+           "second_chance evict alike on 50 random strings\n");
+}
+
+/* opt_simulate and lru_simulate against the brute-force versions. */
+static void test_brute(void)
+{
+    int cases = 0;
+    for (int t = 0; t < 3000; t++) {
+        uint32_t npages = 1 + rnd() % 12, k = 1 + rnd() % 8;
+        uint32_t n = make_uniform(refs, 1 + rnd() % 150, npages, rnd() % 101);
+        struct ref_result a = opt(refs, n, k, npages), b = brute_opt(refs, n, k);
+        EXPECT(same(a, b), "opt n=%u k=%u pages=%u: %u/%u/%u, brute force %u/%u/%u", n, k,
+               npages, a.faults, a.disk_reads, a.disk_writes, b.faults, b.disk_reads,
+               b.disk_writes);
+        a = lru(refs, n, k, npages);
+        b = brute_lru(refs, n, k);
+        EXPECT(same(a, b), "lru n=%u k=%u pages=%u: %u/%u/%u, brute force %u/%u/%u", n, k,
+               npages, a.faults, a.disk_reads, a.disk_writes, b.faults, b.disk_reads,
+               b.disk_writes);
+        cases++;
+    }
+    /* Longer strings, more frames. */
+    for (int t = 0; t < 20; t++) {
+        uint32_t npages = 40 + rnd() % 200, k = 4 + rnd() % 60;
+        uint32_t n = t % 2 ? make_uniform(refs, 1500, npages, 40)
+                           : make_hotcold(refs, 1500, npages, npages / 5, 80, 40);
+        struct ref_result a = opt(refs, n, k, npages), b = brute_opt(refs, n, k);
+        EXPECT(same(a, b), "opt (long) n=%u k=%u", n, k);
+        a = lru(refs, n, k, npages);
+        b = brute_lru(refs, n, k);
+        EXPECT(same(a, b), "lru (long) n=%u k=%u", n, k);
+        cases++;
+    }
+    printf("(brute force) opt and lru agree with O(n*k) scans on %d strings\n", cases);
+}
+
+/* The loop 0..99 eleven times with 50 frames.
+ *
+ * OPT.  Pass 1 faults on all 100 pages.  Once memory is full, the page
+ * OPT evicts is the one just loaded before (used farthest in the future,
+ * a lap away), so pass 1 ends with 0..48 and 99 resident.  In pass 2,
+ * 0..48 hit; 49 evicts 48 (next used latest of all); 50 evicts 49; ...;
+ * 98 evicts 97; 99 hits.  That is 50 faults (49..98), and pass 2 ends
+ * with 0..47, 98, 99 resident: the same picture shifted by one.  Each
+ * later pass likewise hits on exactly 50 pages and faults on the other
+ * 50, so OPT takes 100 + 10 * 50 = 600 faults.  (The brief's guess of
+ * 600 is right.)  LRU, FIFO and CLOCK evict the page needed soonest and
+ * fault on all 1100 references.
+ *
+ * With every reference a write, every eviction writes (OPT: 600 - 50 =
+ * 550) and every refault reads (500).  With none, nothing ever goes to
+ * swap: the refaults are all demand-zero. */
+static void test_loop(void)
+{
+    uint32_t n = make_loop(refs, 100, 11, 1);
+    struct ref_result o = opt(refs, n, 50, 100), l = lru(refs, n, 50, 100);
+    EXPECT(o.faults == 600 && o.disk_writes == 550 && o.disk_reads == 500,
+           "opt on the written loop: %u/%u/%u", o.faults, o.disk_reads, o.disk_writes);
+    EXPECT(l.faults == 1100 && l.disk_writes == 1050 && l.disk_reads == 1000, "lru loop");
+    n = make_loop(refs, 100, 11, 0);
+    o = opt(refs, n, 50, 100);
+    EXPECT(o.faults == 600 && o.disk_writes == 0 && o.disk_reads == 0, "opt read-only loop");
+    const char *all1100[] = { "fifo", "second_chance", "clock", "aging" };
+    for (int i = 0; i < 4; i++)
+        EXPECT(run(all1100[i], refs, n, 50, 100, 0).faults == 1100, "%s on the loop",
+               all1100[i]);
+    struct ref_result c = run("clock", refs, n, 50, 100, 0);
+    struct ref_result p = run("clock_pro", refs, n, 50, 100, 0);
+    EXPECT(p.faults < c.faults * 8 / 10, "clock_pro %u faults, clock %u", p.faults, c.faults);
+    EXPECT(p.faults >= o.faults, "clock_pro beat OPT");
+    printf("(loop) 100 pages, 50 frames, 11 passes: opt 600, lru/fifo/clock/aging 1100, "
+           "clock_pro %u\n", p.faults);
+
+    /* The same loop after 300 other pages have gone through memory once:
+     * CLOCK-Pro must not keep those as hot pages and has to discover the
+     * loop's reuse through its ghosts. */
+    uint32_t m = 0;
+    for (uint32_t v = 100; v < 400; v++)
+        refs[m++] = REF(v, 0);
+    m += make_loop(refs + m, 100, 11, 0);
+    c = run("clock", refs, m, 50, 400, 0);
+    p = run("clock_pro", refs, m, 50, 400, 0);
+    o = opt(refs, m, 50, 400);
+    EXPECT(p.faults < c.faults * 8 / 10, "after a scan: clock_pro %u, clock %u", p.faults,
+           c.faults);
+    printf("(loop) the same after a 300-page scan: opt %u, clock %u, clock_pro %u\n",
+           o.faults, c.faults, p.faults);
+
+    /* Scan resistance: 30 hot pages used three times over, then 40 pages
+     * never seen before, again and again.  CLOCK lets each scan push the
+     * hot pages out; CLOCK-Pro keeps them hot and lets the scan pass
+     * through its cold pages. */
+    m = 0;
+    for (uint32_t r = 0; r < 40; r++) {
+        for (uint32_t k = 0; k < 3; k++)
+            for (uint32_t v = 0; v < 30; v++)
+                refs[m++] = REF(v, 0);
+        for (uint32_t v = 0; v < 40; v++)
+            refs[m++] = REF(100 + r * 40 + v, 0);
+    }
+    c = run("clock", refs, m, 50, 1700, 0);
+    p = run("clock_pro", refs, m, 50, 1700, 0);
+    o = opt(refs, m, 50, 1700);
+    EXPECT(p.faults < c.faults * 7 / 10, "scans: clock_pro %u, clock %u", p.faults, c.faults);
+    printf("(scan) 30 hot pages and 40-page scans, 50 frames: opt %u, lru %u, clock %u, "
+           "clock_pro %u\n", o.faults, lru(refs, m, 50, 1700).faults, c.faults, p.faults);
+}
+
+/* OPT is optimal: no policy, and not LRU, faults less, on any string. */
+static void test_opt_bound(void)
+{
+    int checks = 0;
+    for (int t = 0; t < 60; t++) {
+        uint32_t npages = 20 + rnd() % 300, k = 1 + rnd() % 64, n;
+        switch (t % 3) {
+        case 0:  n = make_uniform(refs, 4000, npages, 30); break;
+        case 1:  n = make_hotcold(refs, 4000, npages, 1 + npages / 10, 90, 30); break;
+        default: n = make_loop(refs, npages, 4000 / npages, 3); break;
+        }
+        uint32_t best = opt(refs, n, k, npages).faults;
+        EXPECT(best <= lru(refs, n, k, npages).faults, "lru beat opt");
+        for (int i = 0; policy_name(i); i++) {
+            struct ref_result r;
+            simulate(policy_find(policy_name(i)), refs, n, k, npages, t, 7, &r, 0);
+            EXPECT(best <= r.faults, "%s: %u faults, opt %u (n=%u k=%u pages=%u)",
+                   policy_name(i), r.faults, best, n, k, npages);
+            checks++;
+        }
+    }
+    printf("(opt bound) opt <= lru and <= every policy in %d runs\n", checks);
+}
+
+/* enhanced_clock exists to write less: on a uniform string with many
+ * writes, it must write fewer pages than clock. */
+static void test_writes(void)
+{
+    for (uint32_t wpct = 20; wpct <= 60; wpct += 20) {
+        uint32_t n = make_uniform(refs, 30000, 200, wpct);
+        struct ref_result c = run("clock", refs, n, 100, 200, 0);
+        struct ref_result e = run("enhanced_clock", refs, n, 100, 200, 0);
+        EXPECT(e.disk_writes < c.disk_writes, "%u%% writes: enhanced_clock wrote %u, clock %u",
+               wpct, e.disk_writes, c.disk_writes);
+        printf("(writes) uniform 200 pages, 100 frames, %u%% writes: clock %u faults %u "
+               "writes, enhanced_clock %u faults %u writes\n", wpct, c.faults, c.disk_writes,
+               e.faults, e.disk_writes);
+    }
+}
+
+/* random: the same seed gives the same victims, another seed others. */
+static void test_random(void)
+{
+    static uint32_t v1[MAXREFS], v2[MAXREFS];
+    struct ref_result a, b;
+    uint32_t n = make_uniform(refs, 5000, 100, 20);
+    simulate(policy_find("random"), refs, n, 30, 100, 42, 0, &a, v1);
+    simulate(policy_find("random"), refs, n, 30, 100, 42, 0, &b, v2);
+    EXPECT(same(a, b) && memcmp(v1, v2, (a.faults - 30) * sizeof v1[0]) == 0,
+           "random with seed 42 twice differs");
+    simulate(policy_find("random"), refs, n, 30, 100, 43, 0, &b, v2);
+    EXPECT(memcmp(v1, v2, 100 * sizeof v1[0]) != 0, "seeds 42 and 43 give the same victims");
+    simulate(policy_find("random"), refs, n, 30, 100, 0, 0, &b, v2);   /* seed 0 works too */
+    printf("(random) seed 42 reproduces %u faults exactly\n", a.faults);
+}
+
+/* Every policy at sizes from 1 frame to POLICY_MAX_FRAMES, with ticks:
+ * simulate() checks every victim slot and every A/D query. */
+static void test_ranges(void)
+{
+    static const uint32_t sizes[] = { 1, 2, 3, 7, 64, 1000, POLICY_MAX_FRAMES };
+    int runs = 0;
+    for (unsigned z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        uint32_t k = sizes[z], npages = k < 64 ? 4 * k + 3 : 2 * k + 500;
+        uint32_t n = k < 64 ? make_hotcold(refs, 3000, npages, 1 + npages / 4, 70, 30)
+                            : make_uniform(refs, 12000, npages, 30);
+        for (int i = 0; policy_name(i); i++) {
+            struct ref_result r;
+            simulate(policy_find(policy_name(i)), refs, n, k, npages, z, 5, &r, 0);
+            EXPECT(r.faults >= npages / 2 || k >= npages, "%s made few faults", policy_name(i));
+            runs++;
+        }
+    }
+    printf("(ranges) %d runs from 1 to %u frames, every victim in range\n", runs,
+           POLICY_MAX_FRAMES);
+}
+
+/* What else mm/pager.c does: it frees pages (evicted() without a
+ * victim), evicts from a pool that is not full to make room for another
+ * (victim() with empty slots), and may fail to write a victim out (the
+ * page stays, no evicted()).  Mixed at random into reference strings,
+ * with ticks; the sim_* functions check every answer. */
+static void test_pager_events(void)
+{
+    static const uint32_t sizes[] = { 1, 2, 5, 32, 200 };
+    int events = 0;
+    for (unsigned z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        uint32_t k = sizes[z], npages = 3 * k + 10;
+        uint32_t n = make_hotcold(refs, 6000, npages, 1 + npages / 4, 75, 30);
+        for (int i = 0; policy_name(i); i++) {
+            struct ref_result out = { 0, 0, 0 };
+            uint32_t nv = 0;
+            sim_start(policy_find(policy_name(i)), k, npages, z + 7);
+            for (uint32_t j = 0; j < n; j++) {
+                uint32_t r = rnd() % 100;
+                if (sim_nres && r < 3) {                /* the owner frees a page */
+                    uint32_t s = rnd() % k;
+                    while (slot_page[s] == NONE)
+                        s = (s + 1) % k;
+                    sim_remove(s, 0, &out);
+                    events++;
+                } else if (sim_nres && r < 6) {         /* room for another pool */
+                    sim_remove(sim_victim(), 1, &out);
+                    events++;
+                } else if (sim_nres && r < 8) {         /* the write failed */
+                    sim_victim();
+                    events++;
+                }
+                if (j % 5 == 4 && sim_ops->tick)
+                    sim_ops->tick(&pol);
+                sim_ref(refs[j], &out, 0, &nv);
+            }
+        }
+    }
+    printf("(pager events) %d frees, early evictions and failed evictions, every answer "
+           "valid\n", events);
+}
+
+/* The table: every policy, LRU and OPT on four workloads. */
+static void print_table(void)
+{
+    struct { const char *name; uint32_t npages, k; } w[4] = {
+        { "loop 100 pages x11, 50 frames, every 4th page written", 100, 50 },
+        { "uniform 200 pages, 100 frames, 30% writes", 200, 100 },
+        { "hot/cold 90% on 50 of 500 pages, 100 frames, 30% writes", 500, 100 },
+        { "uniform 200 pages, 100 frames, 60% writes", 200, 100 },
+    };
+    printf("\n%-16s %25s %25s %25s %25s\n", "faults/reads/writes", "loop", "uniform",
+           "hot/cold", "write-heavy");
+    uint32_t ns[4];
+    static uint32_t strings[4][MAXREFS];
+    rng = 12345;                /* the same strings whatever ran before */
+    ns[0] = make_loop(strings[0], 100, 11, 4);
+    ns[1] = make_uniform(strings[1], 20000, 200, 30);
+    ns[2] = make_hotcold(strings[2], 20000, 500, 50, 90, 30);
+    ns[3] = make_uniform(strings[3], 20000, 200, 60);
+    for (int i = -2; policy_name(i) || i < 0; i++) {
+        printf("%-16s", i == -2 ? "OPT" : i == -1 ? "LRU" : policy_name(i));
+        for (int j = 0; j < 4; j++) {
+            struct ref_result r;
+            if (i == -2)
+                r = opt(strings[j], ns[j], w[j].k, w[j].npages);
+            else if (i == -1)
+                r = lru(strings[j], ns[j], w[j].k, w[j].npages);
+            else
+                simulate(policy_find(policy_name(i)), strings[j], ns[j], w[j].k,
+                         w[j].npages, 1, 1000, &r, 0);
+            char cell[40];
+            snprintf(cell, sizeof cell, "%u/%u/%u", r.faults, r.disk_reads, r.disk_writes);
+            printf(" %25s", cell);
+        }
+        printf("\n");
+    }
+    for (int j = 0; j < 4; j++)
+        printf("  %s: %s, %u references\n", j == 0 ? "loop" : j == 1 ? "uniform"
+               : j == 2 ? "hot/cold" : "write-heavy", w[j].name, ns[j]);
+    printf("  (a timer tick every 1000 references; random with seed 1)\n\n");
+}
+
+int main(void)
+{
+    test_registry();
+    test_belady();
+    test_hand_traces();
+    test_brute();
+    test_loop();
+    test_opt_bound();
+    test_writes();
+    test_random();
+    test_ranges();
+    test_pager_events();
+    print_table();
+    printf("test_replace: PASS\n");
+    return 0;
+}

@@ -1,0 +1,179 @@
+/* tests/test_swap.c - pages survive the trip to disk and back, or fail loudly.
+ *
+ * swap_integrity: for every policy, a region four times the resident
+ *   limit is filled with seeded data, verified, rewritten and verified
+ *   again; there must be no bad byte, both page-outs and page-ins, and
+ *   no frame or slot left behind.
+ * swap_full: with a 1 MiB swap disk, touching more than resident frames
+ *   plus swap can hold is refused cleanly; the data written before is
+ *   intact once the overflow region is released.
+ * swap_read_error: blkdebug fails the first read of one slot; the retry
+ *   succeeds and the page comes back intact.
+ * swap_write_error: blkdebug fails every write to one slot; the slot is
+ *   retired, another is used, and no data is lost.
+ * swap_checksum: a slot overwritten on disk behind the kernel's back is
+ *   caught by its CRC on swap-in as E_CHECKSUM; the page is not handed
+ *   out and no frame leaks. */
+#include "tests/harness.h"
+#include "tests/util.h"
+#include "mm/pager.h"
+#include "mm/swap.h"
+#include "mm/physmem.h"
+#include "mm/fault.h"
+#include "drivers/ata.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define BASE 0x90000000u
+
+static struct vmpool sp;
+static struct pager spg;
+
+/* A pageable pool with NFRAMES resident frames under POLICY, and a
+ * region of NPAGES in it. */
+static uint32_t setup(const char *policy, uint32_t nframes, uint32_t npages)
+{
+    CHECK(swap_present(), "no swap disk");
+    CHECK(vmpool_init(&sp, "swaptest", BASE, 64u << 20, &process_pool, PTE_W) == 0, "pool");
+    CHECK(pager_attach(&sp, &spg, policy, nframes, 1) == 0, "pager %s", policy);
+    uint32_t va = vmpool_alloc(&sp, npages * PAGE_SIZE);
+    CHECK(va, "region of %u pages", npages);
+    return va;
+}
+
+static void teardown(uint32_t va, uint32_t free0, uint32_t slots0)
+{
+    CHECK(vmpool_release(&sp, va) == 0 && vmpool_destroy(&sp) == 0, "teardown");
+    CHECK(process_pool.nfree == free0, "frames leaked: %u free, %u before", process_pool.nfree, free0);
+    CHECK(swap_stats.used == slots0, "swap slots leaked: %u used, %u before", swap_stats.used, slots0);
+}
+
+static uint32_t word(uint32_t seed, uint32_t i) { return (seed * 2654435761u) ^ (i * 40503u); }
+
+static uint32_t fill(uint32_t va, uint32_t npages, uint32_t seed)
+{
+    for (uint32_t i = 0; i < npages * PAGE_SIZE / 4; i++) ((volatile uint32_t *)va)[i] = word(seed, i);
+    return 0;
+}
+
+static uint32_t bad_words(uint32_t va, uint32_t npages, uint32_t seed)
+{
+    uint32_t bad = 0;
+    for (uint32_t i = 0; i < npages * PAGE_SIZE / 4; i++)
+        bad += ((volatile uint32_t *)va)[i] != word(seed, i);
+    return bad;
+}
+
+static void test_swap_integrity(void)
+{
+    for (int k = 0; policy_name(k); k++) {
+        uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+        uint32_t va = setup(policy_name(k), 16, 64);
+        fill(va, 64, 1);
+        uint32_t b1 = bad_words(va, 64, 1);
+        fill(va, 64, 2);
+        uint32_t b2 = bad_words(va, 64, 2);
+        msg("%-15s %u faults, %u page-outs, %u page-ins, %u bad words", policy_name(k),
+            spg.faults, spg.disk_writes, spg.disk_reads, b1 + b2);
+        CHECK(b1 == 0 && b2 == 0, "%s: %u + %u words wrong after swapping", policy_name(k), b1, b2);
+        CHECK(spg.disk_writes > 0 && spg.disk_reads > 0, "%s: no swap traffic", policy_name(k));
+        CHECK(spg.nresident <= 16, "%s: %u resident over a limit of 16", policy_name(k),
+              spg.nresident);
+        teardown(va, free0, slots0);
+    }
+}
+
+static void test_swap_full(void)
+{
+    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t cap = swap_stats.nslots + 16;          /* pages that fit at all */
+    msg("swap holds %u pages; with 16 resident frames, %u pages fit", swap_stats.nslots, cap);
+    uint32_t data = setup("clock", 16, 100);
+    fill(data, 100, 7);
+    uint32_t over = vmpool_alloc(&sp, 2 * cap * PAGE_SIZE);
+    CHECK(over, "overflow region");
+    uint32_t ok = 0;
+    while (ok < 2 * cap && probe_write((void *)(over + ok * PAGE_SIZE), ok) == 0) ok++;
+    msg("the overflow region took %u pages before a touch was refused", ok);
+    CHECK(ok + 100 == cap, "%u + 100 pages fitted, expected exactly %u", ok, cap);
+    CHECK(spg.last_error == -E_NOMEM, "the refusal was %s, not swap full", errname(spg.last_error));
+    CHECK(vmpool_release(&sp, over) == 0, "release the overflow");
+    uint32_t bad = bad_words(data, 100, 7);
+    CHECK(bad == 0, "%u words of the earlier data are wrong", bad);
+    msg("earlier data intact after the refusal");
+    teardown(data, free0, slots0);
+}
+
+/* Write 16 pages through 4 frames under FIFO: pages 0, 1, 2, ... go out
+ * in order, to slots 1, 2, 3, ... */
+static uint32_t fifo16(uint32_t seed)
+{
+    uint32_t va = setup("fifo", 4, 16);
+    fill(va, 16, seed);
+    return va;
+}
+
+static void test_swap_read_error(void)
+{
+    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t va = fifo16(3);
+    uint32_t r0 = swap_stats.read_retries;
+    uint32_t bad = bad_words(va, 16, 3);
+    CHECK(bad == 0, "%u words wrong after a read error", bad);
+    CHECK(swap_stats.read_retries == r0 + 1, "%u read retries, expected 1",
+          swap_stats.read_retries - r0);
+    msg("the injected read error was retried; data intact");
+    teardown(va, free0, slots0);
+}
+
+static void test_swap_write_error(void)
+{
+    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t va = fifo16(4);
+    uint32_t bad = bad_words(va, 16, 4);
+    CHECK(bad == 0, "%u words wrong after a write error", bad);
+    CHECK(swap_stats.retired == 1, "%u slots retired, expected 1", swap_stats.retired);
+    msg("slot retired after the injected write error; data intact");
+    teardown(va, free0, slots0 + 0);
+}
+
+static void test_swap_checksum(void)
+{
+    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t va = fifo16(5);
+    pte_t e = pte_get(va);                          /* page 0 went out first */
+    CHECK(pte_is_swap(e), "page 0 is not swapped out (pte 0x%x)", e);
+    uint32_t slot = pte_slot(e);
+    static uint8_t sector[512];
+    memset(sector, 0x5A, sizeof sector);
+    CHECK(ata_write(swap_lba(slot) + 3, 1, sector) == 0, "raw write to slot %u", slot);
+    msg("overwrote sector 3 of slot %u on disk", slot);
+
+    /* Getting a frame for the swap-in may evict another page first; what
+     * must hold is that no frame ends up neither free nor mapped. */
+    uint32_t held = process_pool.nfree + vmstat_counts.frames_data + vmstat_counts.frames_pt, v;
+    CHECK(probe_read((void *)va, &v) == -1, "a corrupted page was handed out");
+    CHECK(spg.last_error == -E_CHECKSUM, "error was %s, expected E_CHECKSUM",
+          errname(spg.last_error));
+    CHECK(pte_get(va) == e, "the PTE changed after a failed swap-in");
+    CHECK(process_pool.nfree + vmstat_counts.frames_data + vmstat_counts.frames_pt == held,
+          "the failed swap-in kept a frame");
+    CHECK(swap_stats.checksum_errors == 1, "checksum errors: %u", swap_stats.checksum_errors);
+    uint32_t bad = 0;
+    for (uint32_t i = PAGE_SIZE / 4; i < 16 * PAGE_SIZE / 4; i++)
+        bad += ((volatile uint32_t *)va)[i] != word(5, i);
+    CHECK(bad == 0, "%u words wrong in the 15 pages that were not corrupted", bad);
+    msg("corruption detected as E_CHECKSUM; page not handed out; other pages intact");
+    teardown(va, free0, slots0);
+}
+
+TEST("swap_integrity", test_swap_integrity, "every policy: 4x overcommitted data survives swap",
+     "disk=8 timeout=180");
+TEST("swap_full", test_swap_full, "beyond RAM plus swap is refused; earlier data intact",
+     "disk=1 timeout=120 solo");
+TEST("swap_read_error", test_swap_read_error, "a failed swap read is retried; data intact",
+     "disk=8 blkdebug=tests/blkdebug/swap_read_eio.conf solo");
+TEST("swap_write_error", test_swap_write_error, "a slot that fails to write is retired",
+     "disk=8 blkdebug=tests/blkdebug/swap_write_eio.conf solo");
+TEST("swap_checksum", test_swap_checksum, "a slot corrupted on disk is caught by its CRC",
+     "disk=8");

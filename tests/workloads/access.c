@@ -1,0 +1,96 @@
+/* tests/workloads/access.c - the workloads' accessors and the reference tracer.
+ *
+ * Every workload (tests/workloads/NAME.c) reads and writes its region
+ * only through wl_rd8/wl_wr8/wl_rd32/wl_wr32.  Each is one volatile
+ * load or store, so the compiler can neither drop a touch nor merge two,
+ * and the hardware sees exactly the references the program makes.  When
+ * tracing is on, each access also goes through note(), which appends
+ * the page it touched to the trace buffer: this page-reference string is
+ * what the experiment driver replays through OPT and LRU to judge the
+ * real policies.  Consecutive accesses to one page are folded into one
+ * entry (no replacement policy can evict between them, so they are one
+ * reference as far as paging is concerned), with the write bit ORed in
+ * so that a read-then-write still counts as a dirtying reference.
+ *
+ * These functions run tens of millions of times per experiment, so the
+ * untraced path is one test and one memory access. */
+#include "tests/workloads/workload.h"
+#include "mm/mmu.h"
+
+/* The tracer's state.  LAST is the page of the newest entry, or
+ * NO_PAGE when the buffer is empty, so the first access never folds. */
+#define NO_PAGE 0xFFFFFFFFu
+
+static int tracing;             /* 1 between trace_start and trace_stop, unless full */
+static int overflowed;          /* an entry was dropped for lack of room */
+static uint32_t *tbuf;          /* the caller's buffer of CAP entries */
+static uint32_t tcap, tlen;     /* its capacity and the entries used */
+static uint32_t tbase;          /* the region's base: page 0 */
+static uint32_t last = NO_PAGE; /* page of tbuf[tlen - 1] */
+
+/* Record an access to ADDR (WRITE is 1 for a store): fold it into the
+ * newest entry if it is the same page, else append a new one.  A full
+ * buffer stops the trace, so what is recorded stays an exact prefix. */
+static inline void note(uint32_t addr, uint32_t write)
+{
+    if (!tracing)
+        return;
+    uint32_t page = (addr - tbase) / PAGE_SIZE;
+    if (page == last) {
+        tbuf[tlen - 1] |= write;
+        return;
+    }
+    if (tlen == tcap) {
+        overflowed = 1;
+        tracing = 0;
+        return;
+    }
+    tbuf[tlen++] = page << 1 | write;
+    last = page;
+}
+
+uint8_t wl_rd8(uint32_t addr)
+{
+    note(addr, 0);
+    return *(volatile uint8_t *)addr;
+}
+
+void wl_wr8(uint32_t addr, uint8_t v)
+{
+    note(addr, 1);
+    *(volatile uint8_t *)addr = v;
+}
+
+uint32_t wl_rd32(uint32_t addr)
+{
+    note(addr, 0);
+    return *(volatile uint32_t *)addr;
+}
+
+void wl_wr32(uint32_t addr, uint32_t v)
+{
+    note(addr, 1);
+    *(volatile uint32_t *)addr = v;
+}
+
+void trace_start(uint32_t *buf, uint32_t cap, uint32_t base)
+{
+    tbuf = buf;
+    tcap = cap;
+    tlen = 0;
+    tbase = base;
+    last = NO_PAGE;
+    overflowed = 0;
+    tracing = 1;
+}
+
+uint32_t trace_stop(void)
+{
+    tracing = 0;
+    return tlen;
+}
+
+int trace_overflowed(void)
+{
+    return overflowed;
+}

@@ -1,0 +1,362 @@
+#!/usr/bin/env python3
+"""tools/gdb/check.py - check the gdb paging commands against QEMU itself.
+
+    python3 tools/gdb/check.py        (after `make all`; builds nothing)
+
+The commands of tools/gdb/vmlab.py compute translations by walking page
+tables in physical memory.  This script checks their answers against an
+authority that shares no code with them: QEMU's own MMU model, asked
+through its monitor.  It:
+
+  1. starts QEMU halted (-S), with a gdb stub on a free local TCP port,
+     booting the kernel test gdb_target (tests/test_gdb_target.c), which
+     writes PATTERN into a fresh VMPool page and calls gdb_checkpoint(va);
+  2. runs `gdb -batch`, which connects to QEMU and then follows a script
+     (saved as build/test-logs/gdb_check.gdb) that loads vmlab.py, stops
+     at gdb_checkpoint and runs each command, printing a marker line
+     "@@@ NAME" before each so that the output can be cut into sections;
+  3. checks (a) pt-walk's physical address for va equals QEMU's
+     `gva2gpa`, (b) QEMU's `xp` at that physical address reads PATTERN,
+     (c) pt-dump and QEMU's `info mem` list the same pages with the same
+     access over the test's pool (and `pt-dump all` over the whole
+     address space), (d) frames and vmpools run, and vmpools
+     shows the test's pool with exactly one allocated region, holding va;
+  4. lets the kernel finish (gdb detaches) and requires QEMU's exit
+     status 33, the harness's PASS.
+
+Exits 0 on success, 1 with the reason otherwise.  Everything (commands,
+gdb output, QEMU's messages) goes to build/test-logs/gdb_check.log, the
+guest's serial output to build/test-logs/gdb_check.serial.  The whole
+check is bounded by TIMEOUT seconds.
+"""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+KERNEL = os.path.join("build", "kernel.elf")            # paths relative to ROOT
+LOGS = os.path.join("build", "test-logs")
+LOG = os.path.join(LOGS, "gdb_check.log")
+SERIAL = os.path.join(LOGS, "gdb_check.serial")
+SCRIPT = os.path.join(LOGS, "gdb_check.gdb")
+
+# What tests/test_gdb_target.c does; change both together.
+TEST = "gdb_target"
+PATTERN = 0x600DF00D
+POOL_BASE, POOL_SIZE = 0x30000000, 4 << 20
+PAGE_OFFSET = 0x234                     # va's offset in its page
+PASS_STATUS = 33                        # kernel/exit.h: EXIT_PASS, as QEMU reports it
+
+TIMEOUT = 55                            # seconds for everything
+GDB_TIMEOUT = 40                        # of which gdb may use this much
+
+
+class CheckFailed(Exception):
+    """One check did not hold; the message says which and why."""
+
+
+class Log:
+    """Say things on the terminal and in the log file; details only in the log."""
+
+    def __init__(self, path):
+        self.f = open(path, "w")
+
+    def say(self, text):
+        print(text, flush=True)
+        self.detail(text)
+
+    def detail(self, text):
+        self.f.write(text.rstrip("\n") + "\n")
+        self.f.flush()
+
+
+# ---------------------------------------------------------------- running things
+
+def free_port():
+    """A local TCP port nobody listens on right now (the host chooses it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_qemu(log):
+    """Start QEMU halted with its gdb stub on a free port; returns
+    (process, port).  Retries if another program took the port between
+    our choosing it and QEMU binding it."""
+    for attempt in range(3):
+        port = free_port()
+        cmd = ["qemu-system-i386", "-m", "64", "-display", "none", "-no-reboot",
+               "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
+               "-serial", "file:" + SERIAL, "-kernel", KERNEL,
+               "-append", "test=%s ram=64" % TEST,
+               "-S", "-gdb", "tcp:127.0.0.1:%d" % port]
+        log.detail("$ " + " ".join(cmd))
+        qemu = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        time.sleep(0.3)                 # long enough for QEMU to fail to bind
+        if qemu.poll() is None:
+            return qemu, port
+        out = qemu.communicate()[0]
+        log.detail("QEMU exited at once (status %d): %s" % (qemu.returncode, out))
+        if "in use" not in out and "bind" not in out.lower():
+            raise CheckFailed("QEMU did not start (status %d): %s"
+                              % (qemu.returncode, out.strip()))
+    raise CheckFailed("QEMU could not bind a gdb port in 3 tries")
+
+
+def gdb_script():
+    """The commands gdb runs once connected.  `eval` formats a command with
+    values from the stopped kernel (va) or from pt-walk ($pt_pa), because
+    `monitor` passes its text to QEMU literally.  gdb stops the script at
+    the first command that fails, so a missing section means that command
+    failed."""
+    return "\n".join([
+        "source tools/gdb/vmlab.py",
+        "break gdb_checkpoint",
+        "continue",
+        "echo @@@ va\\n",
+        "print/x va",
+        "echo @@@ pt-walk\\n",
+        "pt-walk va",
+        "echo @@@ gva2gpa\\n",
+        'eval "monitor gva2gpa 0x%x", va',
+        "echo @@@ xp\\n",
+        'eval "monitor xp /1wx 0x%x", $pt_pa',
+        "echo @@@ pt-dump\\n",
+        "pt-dump",
+        "echo @@@ pt-dump-all\\n",
+        "pt-dump all",
+        "echo @@@ info-mem\\n",
+        "monitor info mem",
+        "echo @@@ frames\\n",
+        "frames",
+        "echo @@@ vmpools\\n",
+        "vmpools",
+        "echo @@@ end\\n",
+        "delete",
+        "detach",                       # the kernel runs on to its verdict
+    ]) + "\n"
+
+
+def run_gdb(port, log):
+    """Run gdb on the script; returns its output cut into {section: text}."""
+    # The script is the same for every run (the port is given separately),
+    # and replaced in one step, so two checks at once cannot disturb it.
+    tmp = os.path.join(ROOT, SCRIPT + ".%d" % os.getpid())
+    with open(tmp, "w") as f:
+        f.write(gdb_script())
+    os.replace(tmp, os.path.join(ROOT, SCRIPT))
+    cmd = ["gdb", "-batch", "-nx", "-q", KERNEL,
+           "-ex", "set pagination off", "-ex", "set confirm off",
+           "-ex", "set tcp connect-timeout 15",     # QEMU may still be starting
+           "-ex", "target remote 127.0.0.1:%d" % port, "-x", SCRIPT]
+    log.detail("$ " + " ".join(cmd))
+    try:
+        r = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=GDB_TIMEOUT)
+        out = r.stdout
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout.decode(errors="replace") if isinstance(e.stdout, bytes) else (e.stdout or "")
+        log.detail(out)
+        raise CheckFailed("gdb did not finish within %d s" % GDB_TIMEOUT)
+    log.detail("---- gdb output ----\n" + out + "---- end of gdb output ----")
+    sections, name = {"start": []}, "start"
+    for line in out.splitlines():
+        if line.startswith("@@@ "):
+            name = line[4:].strip()
+            sections[name] = []
+        else:
+            sections[name].append(line)
+    return {k: "\n".join(v) for k, v in sections.items()}
+
+
+def serial_tail(n=8):
+    try:
+        with open(os.path.join(ROOT, SERIAL), errors="replace") as f:
+            lines = [l.rstrip() for l in f if l.strip()]
+        return "\n".join("    | " + l for l in lines[-n:])
+    except OSError:
+        return "    (no serial log)"
+
+
+# ---------------------------------------------------------------- the checks
+
+def section(sections, name):
+    """The output of one command, or a failure naming the first command
+    that did not complete (gdb's error message is in its section)."""
+    names = list(sections)              # in output order; "end" comes last
+    if name in sections and names.index(name) < len(names) - 1:
+        return sections[name]
+    last = names[-1]
+    text = sections[last].strip().splitlines()
+    where = ("'%s' failed" % name if last == name else
+             "gdb stopped in '%s', before reaching '%s'" % (last, name))
+    raise CheckFailed("%s; gdb's last output: %s" % (where, " / ".join(text[-3:]) or "(none)"))
+
+
+def hexnum(pattern, text, what):
+    m = re.search(pattern, text, re.M)
+    if not m:
+        raise CheckFailed("cannot find %s in: %s" % (what, text.strip() or "(nothing)"))
+    return int(m.group(1), 16)
+
+
+def pages_from_pt_dump(text, lo, hi):
+    """{virtual page: access} for the pages pt-dump lists in [LO, HI), and
+    {virtual page: physical page}."""
+    row = re.compile(r"^\s+0x([0-9a-f]{8})-0x([0-9a-f]{8}) -> 0x([0-9a-f]{8})-0x[0-9a-f]{8}"
+                     r"\s+\d+\s+.*?\s([-u]r[-w])\s*$")
+    access, phys = {}, {}
+    for line in text.splitlines():
+        m = row.match(line)
+        if not m:
+            continue
+        start, end, pa = int(m.group(1), 16), int(m.group(2), 16) + 1, int(m.group(3), 16)
+        for va in range(max(start, lo), min(end, hi), 4096):
+            access[va] = m.group(4)
+            phys[va] = pa + (va - start)
+    return access, phys
+
+
+def pages_from_info_mem(text, lo, hi):
+    """{virtual page: access} for the pages QEMU's `info mem` lists in [LO, HI)."""
+    row = re.compile(r"^([0-9a-f]+)-([0-9a-f]+) [0-9a-f]+ ([-u][-r][-w])\s*$")
+    access = {}
+    for line in text.splitlines():
+        m = row.match(line.strip())
+        if m:
+            start, end = int(m.group(1), 16), int(m.group(2), 16)
+            for va in range(max(start, lo), min(end, hi), 4096):
+                access[va] = m.group(3)
+    return access
+
+
+def check_sections(s, log):
+    """The comparisons (a)-(d); returns nothing, raises CheckFailed."""
+    if "Python Exception" in "\n".join(s.values()):
+        raise CheckFailed("a vmlab command raised a Python exception (see the log)")
+
+    va = hexnum(r"^\$\d+ = 0x([0-9a-f]+)", section(s, "va"), "gdb_checkpoint's va")
+    if not POOL_BASE <= va < POOL_BASE + POOL_SIZE or va % 4096 != PAGE_OFFSET:
+        raise CheckFailed("va 0x%08x is not at offset 0x%x of a page in 0x%08x-0x%08x: is "
+                          "the kernel's gdb_target test the one this script expects?"
+                          % (va, PAGE_OFFSET, POOL_BASE, POOL_BASE + POOL_SIZE - 1))
+    log.say("  ok   stopped at gdb_checkpoint(va = 0x%08x)" % va)
+
+    walk = section(s, "pt-walk")
+    pa = hexnum(r"=> 0x[0-9a-f]+ is physical 0x([0-9a-f]+)", walk, "pt-walk's result")
+    qemu_pa = hexnum(r"gpa: 0x([0-9a-f]+)", section(s, "gva2gpa"), "QEMU's gva2gpa answer")
+    if pa != qemu_pa:
+        raise CheckFailed("(a) pt-walk says 0x%08x -> 0x%08x, QEMU's gva2gpa says 0x%08x"
+                          % (va, pa, qemu_pa))
+    log.say("  ok   (a) pt-walk va -> physical 0x%08x; QEMU's gva2gpa agrees" % pa)
+
+    xp = section(s, "xp")
+    where = hexnum(r"^([0-9a-f]+):", xp, "the address in QEMU's xp output")
+    word = hexnum(r"^[0-9a-f]+: 0x([0-9a-f]+)", xp, "the word in QEMU's xp output")
+    if where != pa or word != PATTERN:
+        raise CheckFailed("(b) QEMU's xp at 0x%08x reads 0x%08x, expected the pattern "
+                          "0x%08x at 0x%08x" % (where, word, PATTERN, pa))
+    log.say("  ok   (b) QEMU's xp at physical 0x%08x reads 0x%08x, the test's pattern"
+            % (pa, word))
+
+    lo, hi = POOL_BASE, POOL_BASE + POOL_SIZE
+    ours, ours_phys = pages_from_pt_dump(section(s, "pt-dump"), lo, hi)
+    theirs = pages_from_info_mem(section(s, "info-mem"), lo, hi)
+    if ours != theirs:
+        diff = sorted(set(ours.items()) ^ set(theirs.items()))[:4]
+        raise CheckFailed("(c) pt-dump and QEMU's info mem differ in 0x%08x-0x%08x: pt-dump "
+                          "%d pages, info mem %d; first differences (page, access): %s"
+                          % (lo, hi - 1, len(ours), len(theirs),
+                             ", ".join("0x%08x %s" % d for d in diff)))
+    page = va & ~0xFFF
+    if ours_phys.get(page) != pa & ~0xFFF:
+        raise CheckFailed("(c) pt-dump maps va's page 0x%08x to %s, pt-walk to 0x%08x"
+                          % (page, "nothing" if page not in ours_phys
+                             else "0x%08x" % ours_phys[page], pa & ~0xFFF))
+    log.say("  ok   (c) pt-dump and QEMU's info mem agree on 0x%08x-0x%08x: %d pages present "
+            "(%s)" % (lo, hi - 1, len(ours), ", ".join("0x%08x" % p for p in sorted(ours))))
+    ours, _ = pages_from_pt_dump(section(s, "pt-dump-all"), 0, 1 << 32)
+    theirs = pages_from_info_mem(section(s, "info-mem"), 0, 1 << 32)
+    if ours != theirs:
+        diff = sorted(set(ours.items()) ^ set(theirs.items()))[:4]
+        raise CheckFailed("(c) pt-dump all and QEMU's info mem differ: pt-dump %d pages, info "
+                          "mem %d; first differences (page, access): %s"
+                          % (len(ours), len(theirs), ", ".join("0x%08x %s" % d for d in diff)))
+    log.say("      and, with `pt-dump all`, on the whole address space: %d pages" % len(ours))
+
+    frames = section(s, "frames")
+    pools = re.findall(r"^(\S+) pool: frames", frames, re.M)
+    if not {"kernel", "process"} <= set(pools):
+        raise CheckFailed("(d) frames lists pools %s, expected kernel and process" % pools)
+    if "MISMATCH" in frames or "BROKEN" in frames:
+        raise CheckFailed("(d) frames reports an inconsistent bitmap:\n" + frames)
+    vmp = section(s, "vmpools")
+    m = re.search(r"^vmpool %s: 0x%08x-0x%08x .*, (\d+) allocated / (\d+) free regions$"
+                  % (TEST, POOL_BASE, POOL_BASE + POOL_SIZE - 1), vmp, re.M)
+    if not m:
+        raise CheckFailed("(d) vmpools does not list pool %s at 0x%08x:\n%s"
+                          % (TEST, POOL_BASE, vmp))
+    block = vmp[m.start():].split("\nvmpool ")[0]
+    allocated = [(int(a, 16), int(b, 16)) for a, b in
+                 re.findall(r"^\s+0x([0-9a-f]{8})-0x([0-9a-f]{8})\s+\d+ pages allocated$",
+                            block, re.M)]
+    if m.group(1) != "1" or len(allocated) != 1 or not allocated[0][0] <= va <= allocated[0][1]:
+        raise CheckFailed("(d) vmpools shows pool %s with %s allocated regions %s; expected "
+                          "one, holding 0x%08x" % (TEST, m.group(1), allocated, va))
+    log.say("  ok   (d) frames lists %s; vmpools shows %s with one allocated region, "
+            "0x%08x-0x%08x" % (" and ".join(pools), TEST, allocated[0][0], allocated[0][1]))
+
+
+def main():
+    os.makedirs(os.path.join(ROOT, LOGS), exist_ok=True)
+    log = Log(os.path.join(ROOT, LOG))
+    for tool in ("qemu-system-i386", "gdb"):
+        if not shutil.which(tool):
+            log.say("gdb check: FAIL: %s is not installed" % tool)
+            return 1
+    if not os.path.exists(os.path.join(ROOT, KERNEL)):
+        log.say("gdb check: FAIL: %s is not built; run `make all` first" % KERNEL)
+        return 1
+
+    t0 = time.time()
+    qemu = None
+    try:
+        qemu, port = start_qemu(log)
+        log.say("gdb check: %s, test %s, gdb stub on port %d" % (KERNEL, TEST, port))
+        sections = run_gdb(port, log)
+        check_sections(sections, log)
+        try:
+            out = qemu.communicate(timeout=max(1, TIMEOUT - (time.time() - t0)))[0]
+        except subprocess.TimeoutExpired:
+            raise CheckFailed("the kernel did not finish after gdb detached")
+        log.detail("QEMU said: " + (out.strip() or "(nothing)"))
+        if qemu.returncode != PASS_STATUS:
+            raise CheckFailed("QEMU exited with status %d, not %d (the test's PASS)"
+                              % (qemu.returncode, PASS_STATUS))
+        log.say("  ok   the kernel finished: QEMU exited with status %d" % PASS_STATUS)
+    except CheckFailed as e:
+        log.say("  FAIL %s" % e)
+        try:
+            qemu and qemu.wait(timeout=2)   # did the kernel end the run itself?
+        except subprocess.TimeoutExpired:
+            pass
+        if qemu and qemu.poll() is not None and qemu.returncode != PASS_STATUS:
+            log.say("  QEMU exited with status %d; the guest's serial output ends:\n%s"
+                    % (qemu.returncode, serial_tail()))
+        log.say("gdb check: FAIL; details in %s" % LOG)
+        return 1
+    finally:
+        if qemu and qemu.poll() is None:
+            qemu.kill()                 # only the QEMU this script started
+            qemu.wait()
+    log.say("gdb check: PASS in %.1f s; details in %s" % (time.time() - t0, LOG))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
