@@ -23,7 +23,7 @@ NM       := $(CROSS)nm
 NASM     := nasm
 QEMU     := qemu-system-i386
 PYTHON   := python3
-B        := build
+B        ?= build
 
 MEM      ?= 256
 ARGS     ?= test=all
@@ -35,11 +35,16 @@ T        ?=
 GDBPORT  ?= $(shell echo $$((20000 + $$(id -u) % 10000)))
 
 # Freestanding 32-bit code: no PIC, no stack protector, no SSE/x87 (the
-# kernel never saves FPU state), frame pointers kept for backtraces, -Og
-# so that gdb can step through every C function.
+# kernel never saves FPU state), frame pointers kept for backtraces.  The
+# debug build (the default: make, run, test, debug) uses -Og so that gdb
+# can step through every C function, and checks the lock order.  The
+# release build (make bench, in build/release) uses -O2 without the
+# lock-order checker: benchmarks measure what a user would ship.
+OPT      ?= -Og
+DEFS     ?=
 COMMON   := -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
             -fno-stack-protector -mgeneral-regs-only -fno-omit-frame-pointer \
-            -fno-asynchronous-unwind-tables -Og -g -Wall -Wextra -Werror \
+            -fno-asynchronous-unwind-tables $(OPT) $(DEFS) -g -Wall -Wextra -Werror \
             -I. -MMD -MP
 CFLAGS   := -std=gnu11 $(COMMON)
 CXXFLAGS := -std=gnu++17 $(COMMON) -fno-exceptions -fno-rtti -fno-threadsafe-statics \
@@ -115,8 +120,10 @@ test: all
 host-test: deps
 	@$(MAKE) --no-print-directory -f tests/host/host.mk
 
-bench: all
-	$(RUNNER) bench
+bench: deps
+	@$(MAKE) --no-print-directory B=build/release OPT=-O2 DEFS=-DVMLAB_NO_LOCKCHECK \
+	    build/release/kernel.elf build/release/kernel.sym
+	VMLAB_BUILD=build/release $(RUNNER) bench
 
 debug: all
 	@echo "QEMU is halted; in another terminal: make gdb   (port $(GDBPORT))"

@@ -55,24 +55,16 @@ TRAP_NOERR %[v]
 %endrep
 
 extern trap
+; vmlab runs everything in ring 0 with one flat data segment, so DS, ES,
+; FS and GS hold SEG_KDATA at every trap and need no saving; a kernel
+; with user mode would push them here and load the kernel's.
 global trap_common, trap_return
 trap_common:
     pusha                       ; eax ecx edx ebx esp ebp esi edi
-    push ds
-    push es
-    push fs
-    push gs
-    mov ax, 0x10                ; kernel data segment (kernel/gdt.c)
-    mov ds, ax
-    mov es, ax
     push esp                    ; argument: struct trapframe *
     call trap
     add esp, 4
 trap_return:
-    pop gs
-    pop fs
-    pop es
-    pop ds
     popa
     add esp, 8                  ; vector and error code
     iret

@@ -7,7 +7,8 @@
  * first such acquisition, with both lock names and a backtrace, and
  * panics, unless the running test set expect_order_violation to provoke
  * one on purpose.  VMLAB_NO_LOCKCHECK (release builds, make bench) turns
- * the checker off. */
+ * the checker off.  The fast paths of spin_lock and mutex_lock are
+ * inline in kernel/sync.h. */
 #include "kernel/sync.h"
 #include "kernel/panic.h"
 #include "kernel/x86.h"
@@ -16,9 +17,9 @@
 uint32_t lockorder_violations;
 struct mutex vm_lock = RMUTEX_INIT("vm", LOCK_VM);
 
-static void __attribute__((noinline)) order_acquire(const void *lock, const char *name, int level)
-{
 #ifndef VMLAB_NO_LOCKCHECK
+void lock_note_acquire(const void *lock, const char *name, int level)
+{
     struct thread *t = thread_current();
     if (!t) return;
     for (int i = 0; i < t->nheld; i++) {
@@ -26,8 +27,7 @@ static void __attribute__((noinline)) order_acquire(const void *lock, const char
             lockorder_violations++;
             kprintf("lock order violation: thread '%s' takes '%s' (level %d) while holding "
                     "'%s' (level %d)\n", t->name, name, level, t->held[i].name, t->held[i].level);
-            uint32_t *fp = (uint32_t *)read_ebp();      /* from the lock call on */
-            backtrace(fp[1] - 1, fp[0]);
+            backtrace((uint32_t)__builtin_return_address(0) - 1, read_ebp());
             if (!t->expect_order_violation)
                 panic("lock order: '%s' after '%s'", name, t->held[i].name);
             break;
@@ -35,14 +35,10 @@ static void __attribute__((noinline)) order_acquire(const void *lock, const char
     }
     if (t->nheld == THREAD_MAX_HELD) panic("thread %s holds too many locks", t->name);
     t->held[t->nheld++] = (struct held_lock){ lock, name, level };
-#else
-    (void)lock, (void)name, (void)level;
-#endif
 }
 
-static void order_release(const void *lock)
+void lock_note_release(const void *lock)
 {
-#ifndef VMLAB_NO_LOCKCHECK
     struct thread *t = thread_current();
     if (!t) return;
     for (int i = t->nheld - 1; i >= 0; i--) {
@@ -53,57 +49,43 @@ static void order_release(const void *lock)
         }
     }
     panic("lock release: thread %s does not hold the lock it releases", t->name);
-#else
-    (void)lock;
+}
 #endif
-}
 
-void spin_lock(struct spinlock *l)
-{
-    uint32_t fl = read_eflags();
-    cli();
-    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
-        asm volatile("pause");
-    l->saved_if = fl & EFLAGS_IF;
-    order_acquire(l, l->name, l->level);
-}
-
-void spin_unlock(struct spinlock *l)
-{
-    uint32_t restore = l->saved_if;
-    order_release(l);
-    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
-    if (restore) sti();
-}
-
-void mutex_lock(struct mutex *m)
+/* The held, recursive and contended cases of mutex_lock. */
+void mutex_lock_slow(struct mutex *m)
 {
     struct thread *t = thread_current();
-    uint32_t fl = read_eflags();
-    cli();
     if (m->owner == t && t) {
         if (!m->recursive) panic("mutex %s: thread %s takes it twice", m->name, t->name);
         m->depth++;
-    } else {
-        while (m->owner) thread_block(&m->waiters);
-        m->owner = t;
-        m->depth = 1;
-        order_acquire(m, m->name, m->level);
+        return;
     }
+    uint32_t fl = read_eflags();
+    cli();
+    while (m->owner) thread_block(&m->waiters);
+    m->owner = t;
     if (fl & EFLAGS_IF) sti();
+    m->depth = 1;
+    lock_note_acquire(m, m->name, m->level);
 }
 
-void mutex_unlock(struct mutex *m)
+/* The unusual cases of mutex_unlock: a recursive hold, or a bug. */
+void mutex_unlock_slow(struct mutex *m)
+{
+    if (m->owner != thread_current() || m->depth == 0)
+        panic("mutex %s: released by a thread that does not hold it", m->name);
+    if (--m->depth) return;
+    lock_note_release(m);
+    __atomic_store_n(&m->owner, 0, __ATOMIC_RELEASE);
+    if (m->waiters.head) mutex_wake(m);
+}
+
+void mutex_wake(struct mutex *m)
 {
     uint32_t fl = read_eflags();
     cli();
-    if (m->owner != thread_current() || m->depth == 0)
-        panic("mutex %s: released by a thread that does not hold it", m->name);
-    if (--m->depth == 0) {
-        order_release(m);
-        m->owner = 0;
-        thread_wake_one(&m->waiters);
-    }
+    thread_wake_one(&m->waiters);
     if (fl & EFLAGS_IF) sti();
 }
 

@@ -28,6 +28,7 @@
 
 #include <stdint.h>
 #include "kernel/thread.h"
+#include "kernel/x86.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,7 +48,7 @@ struct spinlock {
 };
 
 struct mutex {
-    struct thread *owner;
+    struct thread *volatile owner;
     int depth;                  /* times the owner holds it (recursive only) */
     int recursive;
     struct waitq waiters;
@@ -65,12 +66,70 @@ struct semaphore {
 #define MUTEX_INIT(n, lvl)       { 0, 0, 0, { 0, 0 }, (n), (lvl) }
 #define RMUTEX_INIT(n, lvl)      { 0, 0, 1, { 0, 0 }, (n), (lvl) }
 
-void spin_lock(struct spinlock *l);
-void spin_unlock(struct spinlock *l);
+/* The lock-order checker's bookkeeping (kernel/sync.c); nothing at all
+ * in release builds. */
+#ifndef VMLAB_NO_LOCKCHECK
+void lock_note_acquire(const void *lock, const char *name, int level);
+void lock_note_release(const void *lock);
+#else
+static inline void lock_note_acquire(const void *l, const char *n, int v) { (void)l, (void)n, (void)v; }
+static inline void lock_note_release(const void *l) { (void)l; }
+#endif
 
-/* Take M, sleeping while another thread holds it. */
-void mutex_lock(struct mutex *m);
-void mutex_unlock(struct mutex *m);
+/* Take L: interrupts off on this CPU, then spin until L is free. */
+static inline void spin_lock(struct spinlock *l)
+{
+    uint32_t fl = read_eflags();
+    cli();
+    while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
+        asm volatile("pause");
+    l->saved_if = fl & EFLAGS_IF;
+    lock_note_acquire(l, l->name, l->level);
+}
+
+/* Release L and restore the interrupt flag spin_lock found. */
+static inline void spin_unlock(struct spinlock *l)
+{
+    uint32_t restore = l->saved_if;
+    lock_note_release(l);
+    __atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);
+    if (restore) sti();
+}
+
+void mutex_lock_slow(struct mutex *m);
+void mutex_unlock_slow(struct mutex *m);
+void mutex_wake(struct mutex *m);
+
+/* Take M, sleeping while another thread holds it.  A free mutex is taken
+ * with one compare-and-swap of its owner and no interrupt toggling (the
+ * common case, on the page-fault path); held, recursive or contended
+ * cases go to mutex_lock_slow. */
+static inline void mutex_lock(struct mutex *m)
+{
+    struct thread *t = thread_current(), *none = 0;
+    if (__atomic_compare_exchange_n(&m->owner, &none, t, 0, __ATOMIC_ACQUIRE,
+                                    __ATOMIC_RELAXED)) {
+        m->depth = 1;
+        lock_note_acquire(m, m->name, m->level);
+        return;
+    }
+    mutex_lock_slow(m);
+}
+
+/* Release M.  The owner is cleared before the waiters are looked at, so
+ * a thread that blocks in between (it checked the owner with interrupts
+ * off) is always found and woken. */
+static inline void mutex_unlock(struct mutex *m)
+{
+    if (m->owner != thread_current() || m->depth != 1) {
+        mutex_unlock_slow(m);
+        return;
+    }
+    m->depth = 0;
+    lock_note_release(m);
+    __atomic_store_n(&m->owner, 0, __ATOMIC_RELEASE);
+    if (m->waiters.head) mutex_wake(m);
+}
 /* Does the running thread hold M? */
 int mutex_held(const struct mutex *m);
 

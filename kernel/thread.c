@@ -35,7 +35,8 @@ void switch_to(uint32_t *save_esp, uint32_t new_esp);     /* kernel/switch.asm *
 
 static struct vmpool kstacks;           /* every thread's stack + guard page */
 static struct thread main_thread;
-static struct thread *cur;              /* the running thread */
+struct thread *thread_running;          /* the running thread */
+#define cur thread_running
 static struct thread *all;              /* every thread not yet joined */
 static struct waitq ready;
 static struct thread *sleepers;         /* T_SLEEPING, linked through next */
@@ -64,7 +65,6 @@ static struct thread *dequeue(struct waitq *q)
     return t;
 }
 
-struct thread *thread_current(void) { return cur; }
 int thread_count(void) { return nthreads; }
 
 /* The PIT hook: wake sleepers whose time has come, count the slice. */
@@ -254,10 +254,4 @@ void thread_overflow_exit(void)
     kprintf("thread %d '%s' killed: stack overflow\n", cur->tid, cur->name);
     cur->nheld = 0;                     /* its locks died with its stack */
     thread_exit(THREAD_OVERFLOW);
-}
-
-/* Is VA in the guard page of the running thread's stack? */
-int thread_guard_hit(uint32_t va)
-{
-    return cur && cur != &main_thread && va >= cur->stack_lo - PAGE_SIZE && va < cur->stack_lo;
 }

@@ -69,7 +69,10 @@ int thread_join(struct thread *t);
 
 void thread_yield(void);
 void thread_sleep(uint32_t ticks);
-struct thread *thread_current(void);
+
+/* The running thread (0 before thread_init). */
+extern struct thread *thread_running;
+static inline struct thread *thread_current(void) { return thread_running; }
 
 /* Block the current thread on Q, with interrupts off; returns when
  * woken (still with interrupts off). */
@@ -85,8 +88,13 @@ void thread_preempt_check(int interrupted_if);
 /* Threads now alive (for leak checks in tests). */
 int thread_count(void);
 
-/* Is VA in the guard page below the running thread's stack? */
-int thread_guard_hit(uint32_t va);
+/* Is VA in the guard page below the running thread's stack?  (The boot
+ * thread's stack has no guard: its stack_lo - 4096 is kernel image.) */
+static inline int thread_guard_hit(uint32_t va)
+{
+    struct thread *t = thread_running;
+    return t && t->tid != 0 && va - (t->stack_lo - 4096) < 4096;
+}
 
 /* A thread whose stack overflowed continues here, on a fresh stack top
  * (kernel/dfault.c arranges it): it reports and exits. */

@@ -12,7 +12,6 @@
 
 /* Pushed in this order (last field first) by the CPU and trap_common. */
 struct trapframe {
-    uint32_t gs, fs, es, ds;                    /* pushed by trap_common */
     uint32_t edi, esi, ebp, esp0;               /* pusha; esp0 is the ESP */
     uint32_t ebx, edx, ecx, eax;                /*   before pusha, unused */
     uint32_t vector;                            /* pushed by the stub */

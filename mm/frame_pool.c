@@ -123,7 +123,7 @@ static uint32_t get_one(struct frame_pool *p)
     return 0;
 }
 
-static uint32_t get_locked(struct frame_pool *p, uint32_t n);
+static uint32_t __attribute__((noinline)) get_locked(struct frame_pool *p, uint32_t n);
 
 uint32_t get_frames(struct frame_pool *p, uint32_t n)
 {
@@ -133,7 +133,7 @@ uint32_t get_frames(struct frame_pool *p, uint32_t n)
     return f;
 }
 
-static uint32_t get_locked(struct frame_pool *p, uint32_t n)
+static uint32_t __attribute__((noinline)) get_locked(struct frame_pool *p, uint32_t n)
 {
     if (n == 0 || n > p->nframes) return 0;
 

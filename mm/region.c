@@ -74,6 +74,8 @@ static uint32_t node_new(struct region_map *m, uint32_t start, uint32_t npages, 
 
 static void node_put(struct region_map *m, uint32_t i)
 {
+    N(i).free = 1;                  /* never an allocated region to the hit cache */
+    N(i).npages = 0;
     N(i).left = m->recycled;
     m->recycled = i;
 }
@@ -160,6 +162,7 @@ void region_init(struct region_map *m, struct rnode *nodes, uint32_t cap,
     m->seed = 0x2545F491u ^ first;
     m->first = first;
     m->npages = npages;
+    m->hit = 0;
     N(0) = (struct rnode){ 0, 0, 0, 0, 0, 0, 0, 0 };
     m->root = node_new(m, first, npages, 1);
     m->nalloc = 0;
@@ -242,8 +245,12 @@ int region_find(const struct region_map *m, uint32_t page, uint32_t *start, uint
     return !N(t).free;
 }
 
-int region_allocated(const struct region_map *m, uint32_t page)
+int region_allocated(struct region_map *m, uint32_t page)
 {
+    /* The cached node is always a real node: freeing its region sets its
+     * free flag, and a recycled node is marked free and empty. */
+    uint32_t h = m->hit;
+    if (h && !N(h).free && page - N(h).start < N(h).npages) return 1;
     uint32_t t = m->root, best = 0;
     while (t) {
         if (N(t).start > page) {
@@ -253,7 +260,11 @@ int region_allocated(const struct region_map *m, uint32_t page)
             t = N(t).right;
         }
     }
-    return best && !N(best).free && page - N(best).start < N(best).npages;
+    if (best && !N(best).free && page - N(best).start < N(best).npages) {
+        m->hit = best;
+        return 1;
+    }
+    return 0;
 }
 
 static void walk(const struct region_map *m, uint32_t t,

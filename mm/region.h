@@ -37,6 +37,8 @@ struct region_map {
     uint32_t nalloc;        /* allocated regions */
     uint32_t nfree;         /* free regions */
     uint32_t seed;          /* for priorities */
+    uint32_t hit;           /* the allocated region region_allocated found last:
+                               faults come in runs on one region */
     uint32_t first, npages; /* the range covered */
 };
 
@@ -61,7 +63,7 @@ int region_find(const struct region_map *m, uint32_t page, uint32_t *start, uint
 
 /* 1 if PAGE lies in an allocated region, else 0: region_find's answer
  * alone, as cheaply as possible, for the page-fault handler. */
-int region_allocated(const struct region_map *m, uint32_t page);
+int region_allocated(struct region_map *m, uint32_t page);
 
 /* Call FN for every region in address order. */
 void region_walk(const struct region_map *m,

@@ -24,6 +24,7 @@
 #include "lib/string.h"
 
 static struct vmpool *pools;
+static struct vmpool *last_pool;       /* the pool vmpool_of found last */
 
 #define META_MAX (4u << 20)
 
@@ -31,8 +32,10 @@ struct vmpool *vmpools(void) { return pools; }
 
 struct vmpool *vmpool_of(uint32_t addr)
 {
-    for (struct vmpool *p = pools; p; p = p->next)
-        if (addr >= p->base && addr - p->base < p->size) return p;
+    struct vmpool *p = last_pool;
+    if (p && addr - p->base < p->size) return p;
+    for (p = pools; p; p = p->next)
+        if (addr - p->base < p->size) return last_pool = p;
     return 0;
 }
 
@@ -149,7 +152,7 @@ static int release_locked(struct vmpool *p, uint32_t start)
     return 0;
 }
 
-int vmpool_legit(const struct vmpool *p, uint32_t addr)
+int vmpool_legit(struct vmpool *p, uint32_t addr)
 {
     if (addr - p->base >= p->size) return 0;
     if (addr < p->meta_end) return 1;
@@ -171,6 +174,7 @@ int vmpool_destroy(struct vmpool *p)
             break;
         }
     }
+    if (last_pool == p) last_pool = 0;
     mutex_unlock(&vm_lock);
     return 0;
 }

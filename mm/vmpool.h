@@ -69,7 +69,7 @@ int vmpool_release(struct vmpool *pool, uint32_t start);
 int vmpool_populate(struct vmpool *pool, uint32_t va, uint32_t len);
 
 /* Is ADDR inside an allocated region of POOL (or its bookkeeping)? */
-int vmpool_legit(const struct vmpool *pool, uint32_t addr);
+int vmpool_legit(struct vmpool *pool, uint32_t addr);
 
 /* The registered pool whose range contains ADDR, or 0. */
 struct vmpool *vmpool_of(uint32_t addr);

@@ -31,7 +31,9 @@ from symbolize import Symbolizer  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
-KERNEL = os.path.join(BUILD, "kernel.elf")
+# VMLAB_BUILD names another build directory (make bench: build/release).
+KBUILD = os.path.join(ROOT, os.environ.get("VMLAB_BUILD", "build"))
+KERNEL = os.path.join(KBUILD, "kernel.elf")
 LOGS = os.path.join(BUILD, "test-logs")
 QEMU = "qemu-system-i386"
 PASS_STATUS = 33
@@ -98,7 +100,7 @@ def boot(name, mem, append, host, icount=False, extra=(), tag=""):
     except subprocess.TimeoutExpired:
         status, err = None, ""
     secs = time.time() - t0
-    sym = Symbolizer()
+    sym = Symbolizer(KBUILD)
     text = ""
     if os.path.exists(log):
         with open(log, errors="replace") as f:
@@ -323,7 +325,7 @@ def cmd_run(args):
     append = " ".join(args.options or ["test=all"]) + " ram=%d" % args.mem
     cmd = qemu_cmd(args.mem, append, "stdio", extra, icount=args.icount, iso=args.iso)
     print("runtests: %s" % " ".join(shlex.quote(c) for c in cmd), flush=True)
-    sym = Symbolizer()
+    sym = Symbolizer(KBUILD)
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
     for raw in p.stdout:
         print(sym.line(raw.decode("utf-8", "replace").replace("\r", "")), flush=True)
