@@ -20,6 +20,7 @@
 #include "mm/paging.h"
 #include "mm/physmem.h"
 #include "mm/fault.h"
+#include "mm/tlb_model.h"
 #include "kernel/panic.h"
 #include "kernel/x86.h"
 #include "kernel/trap.h"
@@ -34,10 +35,13 @@ static uint16_t pt_live[NPDENTRIES];    /* non-empty PTEs in each page table */
 static uint16_t kmap_used;              /* bit i: KMAP slot i in use */
 static struct spinlock kmap_lock = SPINLOCK_INIT("kmap", LOCK_KMAP);
 
+struct tlb_model *tlb_observer;
+
 void tlb_flush_page(uint32_t va)
 {
     invlpg(va);
     vmstat_counts.invlpg++;
+    if (tlb_observer) tlb_invalidate(tlb_observer, va >> PAGE_SHIFT);
 }
 
 uint32_t paging_pd_phys(void) { return pd_phys; }

@@ -80,7 +80,9 @@ void kunmap(void *va);
 /* Print the counters and frame use. */
 void vmstat(void);
 
-/* Flush one TLB entry, counted. */
+/* Flush one TLB entry, counted, and tell the TLB model if one watches. */
 void tlb_flush_page(uint32_t va);
+struct tlb_model;
+extern struct tlb_model *tlb_observer;
 
 #endif

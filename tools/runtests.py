@@ -268,11 +268,19 @@ def _pair(res, hi, lo, limit):
         hi, lo, a, b, a / b, limit)
 
 
+def _permille(res, key, limit):
+    v = res.get((key, 0))
+    if v is None:
+        return False, "missing %s" % key
+    return v <= limit, "%s: %.3fx (target <= %.3fx)" % (key, v / 1000, limit / 1000)
+
+
 TARGETS = [
     lambda r: _ratio(r, "frame_pool.get1_release", 1024, 32, 1.2),
     lambda r: _ratio(r, "frame_pool.get16_release", 1024, 32, 1.2),
     lambda r: _limit(r, "vm.fault_handler", 0, 300),
     lambda r: _pair(r, "vm.region_10000", "vm.region_10", 2.0),
+    lambda r: _permille(r, "matrix.overhead_permille", 1020),
 ]
 
 

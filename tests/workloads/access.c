@@ -16,6 +16,9 @@
  * untraced path is one test and one memory access. */
 #include "tests/workloads/workload.h"
 #include "mm/mmu.h"
+#include "mm/paging.h"
+#include "mm/tlb_model.h"
+#include "kernel/x86.h"
 
 /* The tracer's state.  LAST is the page of the newest entry, or
  * NO_PAGE when the buffer is empty, so the first access never folds. */
@@ -31,8 +34,28 @@ static uint32_t last = NO_PAGE; /* page of tbuf[tlen - 1] */
 /* Record an access to ADDR (WRITE is 1 for a store): fold it into the
  * newest entry if it is the same page, else append a new one.  A full
  * buffer stops the trace, so what is recorded stays an exact prefix. */
+static struct tlb_model *tlbm;  /* the TLB model fed by the accessors, or 0 */
+
+/* Look ADDR's page up in the TLB model.  Threads share the model (one
+ * CPU, one TLB), so the update is made with interrupts off. */
+static void see(uint32_t addr)
+{
+    uint32_t fl = read_eflags();
+    cli();
+    tlb_lookup(tlbm, addr >> 12);
+    if (fl & EFLAGS_IF) sti();
+}
+
+void wl_tlb_attach(struct tlb_model *t)
+{
+    tlbm = t;
+    tlb_observer = t;           /* invlpg reports from mm/paging.c */
+}
+
 static inline void note(uint32_t addr, uint32_t write)
 {
+    if (tlbm)
+        see(addr);
     if (!tracing)
         return;
     uint32_t page = (addr - tbase) / PAGE_SIZE;

@@ -33,6 +33,11 @@ void     wl_wr8(uint32_t addr, uint8_t v);
 uint32_t wl_rd32(uint32_t addr);            /* ADDR 4-byte aligned */
 void     wl_wr32(uint32_t addr, uint32_t v);
 
+/* Feed every accessor reference to TLB model T (0 to stop).  While one
+ * is attached, single-page invalidations (invlpg) are reported to it. */
+struct tlb_model;
+void wl_tlb_attach(struct tlb_model *t);
+
 /* Reference tracing.  While on, each access appends (page << 1 | write)
  * to BUF, where page = (addr - BASE) / 4096, unless it is the same page
  * as the previous entry, in which case the write bit is ORed into that
