@@ -21,6 +21,8 @@
 #include "mm/paging.h"
 #include "mm/physmem.h"
 #include "kernel/panic.h"
+#include "kernel/pit.h"
+#include "kernel/sync.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 
@@ -43,9 +45,25 @@ static int bits_dirty(void *ctx, uint32_t vpn)
     return (*pte_of(vpn << PAGE_SHIFT) & PTE_D) != 0;
 }
 
+/* The PIT hook: give every pageable pool's policy its tick (aging shifts
+ * its counters there).  A tick that arrives while the VM lock is held is
+ * skipped, so a policy is never ticked in the middle of victim() or
+ * fault_in(); on one CPU, with the lock free, nobody is inside them. */
+static void pager_tick(void)
+{
+    if (vm_lock.owner) return;
+    for (struct vmpool *p = vmpools(); p; p = p->next)
+        if (p->pager && p->pager->policy.ops->tick) p->pager->policy.ops->tick(&p->pager->policy);
+}
+
 int pager_attach(struct vmpool *pool, struct pager *pg, const char *name,
                  uint32_t nframes, uint32_t seed)
 {
+    static int hooked;
+    if (!hooked) {
+        pit_add_hook(pager_tick);
+        hooked = 1;
+    }
     const struct policy_ops *ops = policy_find(name);
     if (!ops) {
         kprintf("pager: unknown policy '%s'; policies are:", name);
@@ -64,8 +82,10 @@ int pager_attach(struct vmpool *pool, struct pager *pg, const char *name,
     for (uint32_t s = 0; s < POLICY_MAX_FRAMES; s++) pg->page[s] = 0, pg->swap[s] = SWAP_NONE;
     pg->faults = pg->disk_reads = pg->disk_writes = pg->evictions = pg->clean_drops = 0;
     pg->last_error = 0;
+    mutex_lock(&vm_lock);
     policy_init(&pg->policy, ops, &pg->bits, nframes, seed);
     pool->pager = pg;
+    mutex_unlock(&vm_lock);
     return 0;
 }
 
