@@ -280,18 +280,25 @@ static int check_request(const char *fn, uint32_t lba, uint32_t count, const voi
     return 0;
 }
 
-int ata_read(uint32_t lba, uint32_t count, void *buf)
+/* Move COUNT sectors from LBA on, in commands of at most MAX_PER_CMD
+ * sectors (WRITE: to the disk).  Returns 0 or the first command's error. */
+static int transfer_all(int write, uint32_t lba, uint32_t count, uint8_t *p)
 {
-    int rc = check_request("ata_read", lba, count, buf);
-    uint8_t *p = buf;
+    int rc = 0;
     while (rc == 0 && count > 0) {
         uint32_t n = count < MAX_PER_CMD ? count : MAX_PER_CMD;
-        rc = transfer(0, lba, n, p);
+        rc = transfer(write, lba, n, p);
         lba += n;
         count -= n;
         p += n * ATA_SECTOR_SIZE;
     }
     return rc;
+}
+
+int ata_read(uint32_t lba, uint32_t count, void *buf)
+{
+    int rc = check_request("ata_read", lba, count, buf);
+    return rc < 0 ? rc : transfer_all(0, lba, count, buf);
 }
 
 /* Ask the drive to put its write cache on the medium.  Returns 0 or -E_IO. */
@@ -316,16 +323,8 @@ int ata_write(uint32_t lba, uint32_t count, const void *buf)
     int rc = check_request("ata_write", lba, count, buf);
     if (rc < 0)
         return rc;
-    uint32_t first = lba;
-    uint8_t *p = (uint8_t *)buf;            /* transfer() does not write it */
-    while (rc == 0 && count > 0) {
-        uint32_t n = count < MAX_PER_CMD ? count : MAX_PER_CMD;
-        rc = transfer(1, lba, n, p);
-        lba += n;
-        count -= n;
-        p += n * ATA_SECTOR_SIZE;
-    }
-    return rc < 0 ? rc : flush_cache(first);
+    rc = transfer_all(1, lba, count, (uint8_t *)buf);     /* buf is only read */
+    return rc < 0 ? rc : flush_cache(lba);
 }
 
 /* Copy IDENTIFY words FIRST.. (NWORDS of them) into S as text: ATA

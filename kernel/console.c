@@ -30,11 +30,3 @@ int kvprintf(const char *fmt, va_list ap)
     return n;
 }
 
-int kprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = kvprintf(fmt, ap);
-    va_end(ap);
-    return n;
-}

@@ -116,6 +116,17 @@ int vformat(void (*putc)(char, void *), void *arg, const char *fmt, va_list ap)
     return n;
 }
 
+/* kprintf is kvprintf with its arguments gathered; kvprintf itself is
+ * the console's (kernel/console.c), or a host test's (tests/host/shim.c). */
+int kprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = kvprintf(fmt, ap);
+    va_end(ap);
+    return n;
+}
+
 struct sbuf {
     char *p;        /* next free byte */
     char *end;      /* last byte, reserved for the terminating NUL */

@@ -11,6 +11,8 @@
  *   succeeds and the page comes back intact.
  * swap_write_error: blkdebug fails every write to one slot; the slot is
  *   retired, another is used, and no data is lost.
+ * swap_exhaustion: with 8 MiB of RAM the frame pool runs dry before a
+ *   pageable pool reaches its limit; the pager evicts anyway; data intact.
  * swap_checksum: a slot overwritten on disk behind the kernel's back is
  *   caught by its CRC on swap-in as E_CHECKSUM; the page is not handed
  *   out and no frame leaks. */
@@ -177,3 +179,28 @@ TEST("swap_write_error", test_swap_write_error, "a slot that fails to write is r
      "disk=8 blkdebug=tests/blkdebug/swap_write_eio.conf solo");
 TEST("swap_checksum", test_swap_checksum, "a slot corrupted on disk is caught by its CRC",
      "disk=8");
+
+/* swap_exhaustion: booted with 8 MiB, so the process pool holds fewer
+ * than 1024 frames.  A pageable pool whose limit (1024) it never reaches
+ * writes 1500 pages: the pager must evict because the frame pool itself
+ * is empty, and page tables must still find frames.  All data verifies,
+ * and nothing leaks. */
+static void test_swap_exhaustion(void)
+{
+    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    msg("%u process frames free; writing 1500 pages with a resident limit of 1024", free0);
+    CHECK(free0 < 1024, "this test needs less RAM (%u frames free)", free0);
+    uint32_t va = setup("clock", 1024, 1500);
+    fill(va, 1500, 9);
+    uint32_t bad = bad_words(va, 1500, 9);
+    msg("%u evictions with at most %u pages resident; %u bad words", spg.evictions,
+        spg.nresident, bad);
+    CHECK(bad == 0, "%u words wrong", bad);
+    CHECK(spg.evictions > 0 && spg.nresident < 1024,
+          "the limit, not the empty frame pool, forced the evictions");
+    teardown(va, free0, slots0);
+}
+
+TEST("swap_exhaustion", test_swap_exhaustion,
+     "an empty frame pool forces eviction below the pool's limit; data intact",
+     "mem=8 disk=16 timeout=180 solo");

@@ -26,6 +26,6 @@ DEPS_test_tlb        := mm/tlb_model.c lib/errno.c
 all: $(HOST_TESTS)
 
 .SECONDEXPANSION:
-$(HB)/%: tests/host/%.c tests/host/shim.c $$(DEPS_%) $$(wildcard mm/*.h mm/replace/*.h lib/*.h tests/host/*.h)
+$(HB)/%: tests/host/%.c tests/host/shim.c lib/printf.c $$(DEPS_%) $$(wildcard mm/*.h mm/replace/*.h lib/*.h tests/host/*.h)
 	@mkdir -p $(HB)
-	$(HCC) $(HCFLAGS) -o $@ $< tests/host/shim.c $(DEPS_$*) $(if $(filter test_replace,$*),-lm)
+	$(HCC) $(HCFLAGS) -o $@ $< tests/host/shim.c lib/printf.c $(DEPS_$*) $(if $(filter test_replace,$*),-lm)

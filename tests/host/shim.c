@@ -1,7 +1,7 @@
 /* tests/host/shim.c - the kernel services host unit tests stand in for.
  *
- * mm/ code prints with kprintf and stops with panic_at; here kprintf
- * goes to stdout (and is counted, so a test can assert that a bad call
+ * mm/ code prints with kprintf (lib/printf.c, over kvprintf) and stops
+ * with panic_at; here kvprintf goes to stdout (and is counted, so a test can assert that a bad call
  * printed its error), and panic aborts the test with the message. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,14 +21,6 @@ int kvprintf(const char *fmt, va_list ap)
     return vprintf(fmt, ap);
 }
 
-int kprintf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = kvprintf(fmt, ap);
-    va_end(ap);
-    return n;
-}
 
 void panic_at(const char *file, int line, const char *func, const char *fmt, ...)
 {
