@@ -29,7 +29,7 @@ MEM      ?= 256
 ARGS     ?= test=all
 WORKLOAD ?=
 NFRAMES  ?= 25
-POLICY   ?= clock_pro
+POLICY   ?= enhanced_clock
 NPAGES   ?= 100
 T        ?=
 GDBPORT  ?= $(shell echo $$((20000 + $$(id -u) % 10000)))

@@ -15,8 +15,12 @@
 #include "mm/replace/policy.h"
 #include "mm/paging.h"
 
-/* The policy used when none is named (policy= on the command line). */
-#define PAGER_DEFAULT_POLICY "clock_pro"
+/* The policy used when none is named (policy= on the command line).
+ * enhanced_clock: in the replacement report it is never more than 3.4%
+ * worse than CLOCK on any workload at any size, and writes fewer pages.
+ * clock_pro is better on loops and overall, but can take 1.7x CLOCK's
+ * faults (zigzag at 50 frames): a default must not have such cases. */
+#define PAGER_DEFAULT_POLICY "enhanced_clock"
 
 struct pager {
     struct vmpool *pool;
