@@ -16,15 +16,15 @@
  * memory: every page is used once per lap and evicted just before it is
  * needed again, so every reference faults, like FIFO and LRU
  * (clock_pro.c does better). */
-#include "mm/replace/policy.h"
+#include "mm/replace/clock.h"
 
-static void clock_init(struct policy *p, uint32_t nframes, uint32_t seed)
+void clock_init(struct policy *p, uint32_t nframes, uint32_t seed)
 {
     (void)nframes, (void)seed;
     p->u.clock.hand = 0;
 }
 
-static void clock_fault_in(struct policy *p, uint32_t slot, uint32_t vpn)
+void clock_fault_in(struct policy *p, uint32_t slot, uint32_t vpn)
 {
     p->vpn[slot] = vpn;
 }

@@ -24,18 +24,7 @@
  * The price of the preference is that a dirty page may stay resident
  * while clean pages used more recently are evicted, so this policy can
  * fault a little more than CLOCK while writing much less. */
-#include "mm/replace/policy.h"
-
-static void nru_init(struct policy *p, uint32_t nframes, uint32_t seed)
-{
-    (void)nframes, (void)seed;
-    p->u.clock.hand = 0;
-}
-
-static void nru_fault_in(struct policy *p, uint32_t slot, uint32_t vpn)
-{
-    p->vpn[slot] = vpn;
-}
+#include "mm/replace/clock.h"
 
 /* Return the slot under the hand and move the hand one slot on. */
 static uint32_t advance(struct policy *p)
@@ -75,8 +64,8 @@ static void nru_evicted(struct policy *p, uint32_t slot, uint32_t vpn)
 
 const struct policy_ops policy_enhanced_clock = {
     .name = "enhanced_clock",
-    .init = nru_init,
-    .fault_in = nru_fault_in,
+    .init = clock_init,
+    .fault_in = clock_fault_in,
     .victim = nru_victim,
     .evicted = nru_evicted,
     .tick = 0,

@@ -35,6 +35,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "tests/host/shim.h"
+#include "tests/util.h"
 #include "mm/replace/policy.h"
 #include "mm/refstring.h"
 
@@ -231,14 +232,7 @@ static void simulate(const struct policy_ops *ops, const uint32_t *refs, uint32_
 /* ---- Reference strings ---- */
 
 static uint32_t rng = 12345;
-
-static uint32_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
-}
+static uint32_t rnd(void) { return rand_next(&rng); }
 
 /* Fold consecutive references to one page into one (ORing the write
  * bits), as the kernel's recorder does.  Returns the new length. */

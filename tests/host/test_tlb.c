@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "tests/host/shim.h"
+#include "tests/util.h"
 #include "mm/tlb_model.h"
 #include "lib/errno.h"
 
@@ -85,13 +86,7 @@ static void ref_flush(struct ref *r)
 /* ---- Running the model beside the reference. ---- */
 
 static uint32_t rng = 12345;
-static uint32_t rnd(void)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
-}
+static uint32_t rnd(void) { return rand_next(&rng); }
 
 /* A model and its reference, side by side. */
 struct pair {

@@ -1,0 +1,15 @@
+/* mm/replace/clock.h - CLOCK's hand over the slots, shared with NRU.
+ *
+ * enhanced_clock.c sweeps the same hand over the same slots as CLOCK
+ * (clock.c) and differs only in how it chooses: it reuses these. */
+#ifndef MM_REPLACE_CLOCK_H
+#define MM_REPLACE_CLOCK_H
+
+#include "mm/replace/policy.h"
+
+/* Put the hand on slot 0. */
+void clock_init(struct policy *p, uint32_t nframes, uint32_t seed);
+/* Record that SLOT now holds VPN; the hand does not move. */
+void clock_fault_in(struct policy *p, uint32_t slot, uint32_t vpn);
+
+#endif
