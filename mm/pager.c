@@ -101,6 +101,7 @@ static uint32_t slot_of(const struct pager *pg, uint32_t page)
  * page then stays resident and nothing changes). */
 static int evict(struct pager *pg, uint32_t s)
 {
+    ASSERT(mutex_held(&vm_lock));
     uint32_t va = pg->page[s];
     pte_t e = *pte_of(va);
     if (!(e & PTE_P)) panic("pager: resident slot %u holds %p, which is not present", s, (void *)va);
@@ -178,6 +179,7 @@ void pager_loaded(struct vmpool *pool, uint32_t page)
 int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e)
 {
     struct pager *pg = pool->pager;
+    ASSERT(mutex_held(&vm_lock));
     if (!pg || !pte_is_swap(e))
         panic("pager_swap_in: %p has entry 0x%x in pool %s", (void *)page, e, pool->name);
     uint32_t f = pager_frame(pool);

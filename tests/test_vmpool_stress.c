@@ -71,6 +71,7 @@ static void test_vm_pool_stress(void)
     CHECK(region_find(&sp.map, PGNUM(sp.meta_end), &s, &n) == 0 && s == PGNUM(sp.meta_end) &&
           n == shape_n, "free list is not back to its initial shape");
     msg("all released: one free region of %u pages, as at the start", n);
+    vmpool_print(&sp, 4);
     CHECK(vmpool_destroy(&sp) == 0, "destroy");
     CHECK(process_pool.nfree == free0, "frames leaked: %u free, %u before", process_pool.nfree, free0);
 }
