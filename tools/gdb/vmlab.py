@@ -33,6 +33,7 @@ import gdb
 FLAG_BITS = [(0x001, "P"), (0x002, "W"), (0x004, "U"), (0x008, "PWT"), (0x010, "PCD"),
              (0x020, "A"), (0x040, "D"), (0x080, "PS"), (0x100, "G")]
 PTE_P, PTE_W, PTE_U, PTE_A, PTE_D, PTE_PS = 0x001, 0x002, 0x004, 0x020, 0x040, 0x080
+PTE_SWAPPED = 0x200     # mm/swap.h: a non-present entry holding a swap slot
 PAGE = 4096
 RECURSIVE_SLOT = 1023       # mm/memlayout.h: the PDE that maps the directory itself
 CR0_PG, CR4_PSE = 0x80000000, 0x10
@@ -204,7 +205,8 @@ physical memory: CR3 gives the page directory, entry PDX(VA) of it the
 page table, entry PTX(VA) of that the frame.  Each level prints the entry,
 the physical address it was read from and its flags (P W U PWT PCD A D
 PS/PAT G).  The walk stops at a PDE or PTE without P; a non-present PTE
-that is not zero is not a mapping but a swap entry (mm/pager.c).
+that is not zero is not a mapping but a swap entry (mm/swap.h), and the
+walk says which slot and disk sectors hold the page.
 The result is left in $pt_pa (void if the walk stopped)."""
 
     cmd = "pt-walk"
@@ -256,8 +258,14 @@ The result is left in $pt_pa (void if the walk stopped)."""
                 out("  stop: PTE not present (zero): the page was never mapped, or was "
                     "released; an access would page-fault\n")
             else:
-                out("  stop: PTE not present but non-zero (0x%08x): not a mapping; the swap "
-                    "code keeps a swapped-out page's swap entry here\n" % pte)
+                if pte & PTE_SWAPPED:
+                    out("  stop: PTE is a swap entry (0x%08x): the page is swapped out to "
+                        "slot %d (disk sectors %d-%d); an access faults and the pager reads "
+                        "it back (mm/swap.h)\n" % (pte, pte >> 12, (pte >> 12) * 8,
+                                                   (pte >> 12) * 8 + 7))
+                else:
+                    out("  stop: PTE not present but non-zero (0x%08x), and not a swap entry "
+                        "(PTE_SWAPPED clear): the kernel never writes such an entry\n" % pte)
             return
         self.done(va, (pte & ~0xFFF) | off, pde & pte)
 
