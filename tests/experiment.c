@@ -40,6 +40,10 @@ int experiment_run(const struct workload *w, const char *policy, uint32_t npages
         kprintf("experiment: no swap disk (boot with a disk on the IDE primary slave)\n");
         return -E_IO;
     }
+    if (npages == 0 || npages > WL_MAX_PAGES) {
+        kprintf("experiment: npages=%u must be 1..%u\n", npages, WL_MAX_PAGES);
+        return -E_INVAL;
+    }
     /* The trace buffer is heap memory, backed on first touch: back all of
      * it now, so that recording the trace takes no frame during the run
      * and the leak check below sees only the experiment's own pages. */
@@ -112,11 +116,11 @@ static const struct workload *need_workload(const char *name)
     return w;
 }
 
-/* Split a comma list into at most MAX strings, in a static buffer. */
-static int split(const char *s, const char **out, int max)
+/* Split the comma list S into at most MAX strings, copied into BUF (of
+ * SIZE bytes, the caller's: each list needs its own). */
+static int split(const char *s, char *buf, uint32_t size, const char **out, int max)
 {
-    static char buf[512];
-    strlcpy(buf, s, sizeof buf);
+    strlcpy(buf, s, size);
     int n = 0;
     for (char *p = buf; *p && n < max;) {
         out[n++] = p;
@@ -155,11 +159,29 @@ static void report(const char *name)
     const struct workload *w = need_workload(name);
     uint32_t npages = cmdline_uint("npages", 100), seed = cmdline_uint("seed", 1);
     const char *sizes[32], *pols[16];
+    static char sbuf[256], pbuf[256];
     int nsizes = split(cmdline_get("nframes") ? cmdline_get("nframes")
-                       : "3,5,10,20,25,33,40,50,60,66,75,80,90,95,100", sizes, 32);
+                       : "3,5,10,20,25,33,40,50,60,66,75,80,90,95,100", sbuf, sizeof sbuf,
+                       sizes, 32);
     int npols = 0;
-    if (cmdline_get("policies")) npols = split(cmdline_get("policies"), pols, 16);
+    if (cmdline_get("policies"))
+        npols = split(cmdline_get("policies"), pbuf, sizeof pbuf, pols, 16);
     else while (npols < 16 && policy_name(npols)) pols[npols] = policy_name(npols), npols++;
+    for (int i = 0; i < nsizes; i++) {
+        const char *end;
+        uint32_t nf = strtoul_simple(sizes[i], &end);
+        if (*end || nf == 0 || nf > POLICY_MAX_FRAMES) {
+            kprintf("experiment: nframes value '%s' is not a number from 1 to %u\n", sizes[i],
+                    POLICY_MAX_FRAMES);
+            qemu_exit(EXIT_FAIL);
+        }
+    }
+    for (int k = 0; k < npols; k++) {
+        if (!policy_find(pols[k])) {
+            kprintf("experiment: unknown policy '%s'\n", pols[k]);
+            qemu_exit(EXIT_FAIL);
+        }
+    }
 
     uint32_t *trace = kmalloc(TRACE_CAP * 4), n = 0;
     struct exp_result r, opt, lru;
