@@ -197,6 +197,18 @@ class VmlabCommand(gdb.Command):
 
 # ---------------------------------------------------------------- pt-walk
 
+def walk_list(head, what, limit):
+    """Yield each struct of the kernel list starting at pointer HEAD and
+    linked through `next`; more than LIMIT entries means a cycle."""
+    p, seen = head, 0
+    while int(p):
+        seen += 1
+        if seen > limit:
+            raise gdb.GdbError("%s: the pool list does not end (a cycle?)" % what)
+        yield p.dereference()
+        p = p.dereference()["next"]
+
+
 class PtWalk(VmlabCommand):
     """Translate a virtual address by hand, as the MMU does: pt-walk VA
 
@@ -415,14 +427,10 @@ counters disagree, that is printed too.  At most MAX runs per pool
 
     def run(self, args):
         limit = self.cap(args, 40)
-        p = static_variable("pools", "frame_pool.c")
         seen = 0
-        while int(p):
+        for pool in walk_list(static_variable("pools", "frame_pool.c"), "frames", 64):
             seen += 1
-            if seen > 64:
-                raise gdb.GdbError("frames: the pool list does not end (a cycle?)")
-            self.show(p.dereference(), limit)
-            p = p.dereference()["next"]
+            self.show(pool, limit)
         if not seen:
             gdb.write("frames: no frame pools yet (physmem_init has not run)\n")
 
@@ -496,14 +504,10 @@ regions per pool (default 40)."""
 
     def run(self, args):
         limit = self.cap(args, 40)
-        p = static_variable("pools", "vmpool.c")
         seen = 0
-        while int(p):
+        for pool in walk_list(static_variable("pools", "vmpool.c"), "vmpools", 256):
             seen += 1
-            if seen > 256:
-                raise gdb.GdbError("vmpools: the pool list does not end (a cycle?)")
-            self.show(p.dereference(), limit)
-            p = p.dereference()["next"]
+            self.show(pool, limit)
         if not seen:
             gdb.write("vmpools: no VMPool is registered\n")
 
