@@ -1,17 +1,32 @@
-; boot/trap.asm - entry stubs for all 48 interrupt vectors, and GDT loading.
+; boot/trap.asm - entry stubs for all 256 interrupt vectors, and GDT loading.
 ;
 ; The CPU pushes EFLAGS, CS and EIP (and, for some exceptions, an error
-; code) and jumps to the stub named in the IDT (kernel/idt.c).  Each stub
+; code) and jumps to the stub named in the IDT (kernel/trap.c, idt_init).
+; When the trap comes from ring 3 it first switches to the kernel stack
+; named in the TSS and pushes the user's SS and ESP as well.  Each stub
 ; pushes a zero error code where the CPU pushes none, so that every trap
 ; frame has the same shape, then its vector number, and jumps to
-; trap_common, which saves the rest of the registers and calls
-; trap(struct trapframe *) in kernel/trap.c.  The layout built here must
-; match struct trapframe in kernel/trap.h field for field.
+; trap_common, which saves the segment and general registers, loads the
+; kernel's data segments and calls trap(struct trapframe *) in
+; kernel/trap.c.  The layout built here must match struct trapframe in
+; kernel/trap.h field for field:
+;
+;     higher addresses
+;     ss, esp          pushed by the CPU only on a ring 3 -> ring 0 trap
+;     eflags, cs, eip  pushed by the CPU
+;     err              pushed by the CPU, or 0 by the stub
+;     vector           pushed by the stub
+;     ds, es, fs, gs   pushed by trap_common
+;     eax ... edi      pusha
+;     lower addresses  <- the struct trapframe * handed to trap()
+;
+; gdb cannot unwind through this frame by itself (NASM emits no unwind
+; information); tools/gdb/vmlab.py has an unwinder that reads the trap
+; frame, so `bt` inside a handler continues into the interrupted code.
 
 section .text
 
 %macro TRAP_NOERR 1
-global trap_stub_%1
 trap_stub_%1:
     push dword 0                ; no error code from the CPU
     push dword %1               ; vector
@@ -19,53 +34,48 @@ trap_stub_%1:
 %endmacro
 
 %macro TRAP_ERR 1
-global trap_stub_%1
 trap_stub_%1:
     push dword %1               ; the CPU already pushed an error code
     jmp trap_common
 %endmacro
 
 ; Vectors 8, 10-14, 17 and 21 push an error code (Intel SDM vol. 3, 6.13).
-TRAP_NOERR 0
-TRAP_NOERR 1
-TRAP_NOERR 2
-TRAP_NOERR 3
-TRAP_NOERR 4
-TRAP_NOERR 5
-TRAP_NOERR 6
-TRAP_NOERR 7
-TRAP_ERR   8
-TRAP_NOERR 9
-TRAP_ERR   10
-TRAP_ERR   11
-TRAP_ERR   12
-TRAP_ERR   13
-TRAP_ERR   14
-TRAP_NOERR 15
-TRAP_NOERR 16
-TRAP_ERR   17
-TRAP_NOERR 18
-TRAP_NOERR 19
-TRAP_NOERR 20
-TRAP_ERR   21
-%assign v 22
-%rep 26                          ; 22..31 reserved, 32..47 the PIC's IRQs
+%assign v 0
+%rep 256
+%if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21
+TRAP_ERR %[v]
+%else
 TRAP_NOERR %[v]
+%endif
 %assign v v+1
 %endrep
 
+SEG_KDATA equ 0x10              ; kernel/gdt.h
+
 extern trap
-; vmlab runs everything in ring 0 with one flat data segment, so DS, ES,
-; FS and GS hold SEG_KDATA at every trap and need no saving; a kernel
-; with user mode would push them here and load the kernel's.
 global trap_common, trap_return
 trap_common:
+    push ds
+    push es
+    push fs
+    push gs
     pusha                       ; eax ecx edx ebx esp ebp esi edi
+    mov ax, SEG_KDATA           ; the user's segments may be anything
+    mov ds, ax
+    mov es, ax
+    mov fs, ax
+    mov gs, ax
     push esp                    ; argument: struct trapframe *
     call trap
     add esp, 4
+; Also the way into a context that has only a trap frame: jump here
+; with ESP pointing at one.
 trap_return:
     popa
+    pop gs
+    pop fs
+    pop es
+    pop ds
     add esp, 8                  ; vector and error code
     iret
 
@@ -84,12 +94,13 @@ df_task:
     iret
     jmp df_task
 
-; The table of stub addresses, indexed by vector, for kernel/idt.c.
+; The table of stub addresses, indexed by vector, for idt_init in
+; kernel/trap.c.
 section .rodata
 global trap_stubs
 trap_stubs:
 %assign v 0
-%rep 48
+%rep 256
     dd trap_stub_%[v]
 %assign v v+1
 %endrep
@@ -101,7 +112,7 @@ global gdt_load
 gdt_load:
     mov eax, [esp + 4]
     lgdt [eax]
-    mov ax, 0x10                ; SEG_KDATA
+    mov ax, SEG_KDATA
     mov ds, ax
     mov es, ax
     mov fs, ax

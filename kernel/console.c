@@ -3,6 +3,7 @@
  * Every character goes to the serial port (the console the host tools
  * read) and to the VGA text screen.  Output is done with interrupts off
  * so that a line printed from an interrupt handler cannot split another. */
+#include "kernel/console.h"
 #include "lib/printf.h"
 #include "drivers/uart.h"
 #include "drivers/vga.h"

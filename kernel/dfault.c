@@ -14,6 +14,7 @@
  * reports and ends it: the rest of the kernel runs on.  Anything else is
  * a real double fault: reported in full, and the run ends. */
 #include <stdint.h>
+#include "kernel/dfault.h"
 #include "kernel/gdt.h"
 #include "kernel/trap.h"
 #include "kernel/thread.h"
@@ -22,7 +23,6 @@
 #include "kernel/x86.h"
 #include "mm/paging.h"
 #include "lib/printf.h"
-#include "tests/harness.h"
 
 /* The 32-bit task-state segment (Intel SDM vol. 3, 7.2.1). */
 struct tss {
@@ -37,7 +37,6 @@ static struct tss df_tss;               /* the double-fault task */
 static uint8_t df_stack[8192] __attribute__((aligned(16)));
 
 extern char df_task[];                  /* boot/trap.asm */
-void trap_set_task_gate(int vector, uint16_t sel);     /* kernel/trap.c */
 
 void dfault_init(void)
 {
@@ -81,6 +80,6 @@ void double_fault(void)
             t ? t->name : "-");
     backtrace(main_tss.eip, main_tss.ebp);
     struct trapframe tf = { .vector = T_DOUBLE, .eip = main_tss.eip };
-    harness_trap(&tf);
+    if (trap_hook) trap_hook(&tf);
     qemu_exit(EXIT_TRAP);
 }

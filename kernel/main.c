@@ -14,15 +14,15 @@
 #include "kernel/panic.h"
 #include "kernel/x86.h"
 #include "kernel/thread.h"
+#include "kernel/console.h"
+#include "kernel/dfault.h"
 #include "mm/physmem.h"
 #include "mm/paging.h"
+#include "mm/fault.h"
 #include "mm/kmalloc.h"
 #include "mm/swap.h"
 #include "tests/experiment.h"
 #include "tests/harness.h"
-
-void console_init(void);
-void dfault_init(void);
 
 const struct multiboot_info *boot_mbi;
 
@@ -39,6 +39,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
     cmdline_init(mbi);      /* kernel/cmdline.c  key=value options */
     physmem_init(mbi);      /* mm/physmem.c      kernel and process frame pools */
     paging_init();          /* mm/paging.c       page directory, recursive slot, CR0.PG */
+    fault_init();           /* mm/fault.c        the page-fault handler on vector 14 */
     dfault_init();          /* kernel/dfault.c   double faults get a task and stack */
     thread_init();          /* kernel/thread.c   boot context becomes thread "main" */
     kmalloc_init();         /* mm/kmalloc.c      kernel heap VMPool, size classes */

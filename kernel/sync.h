@@ -66,15 +66,39 @@ struct semaphore {
 #define MUTEX_INIT(n, lvl)       { 0, 0, 0, { 0, 0 }, (n), (lvl) }
 #define RMUTEX_INIT(n, lvl)      { 0, 0, 1, { 0, 0 }, (n), (lvl) }
 
-/* The lock-order checker's bookkeeping (kernel/sync.c); nothing at all
- * in release builds. */
+/* Every thread keeps a list of the locks it holds (struct thread's
+ * HELD), in all builds: a thread killed while holding locks (a stack
+ * overflow) gives them back through it (thread_release_held).  Debug
+ * builds also check the lock order on every acquisition (kernel/sync.c);
+ * VMLAB_NO_LOCKCHECK (release builds, make bench) leaves that out. */
+#define LOCK_IS_SPIN  0
+#define LOCK_IS_MUTEX 1
 #ifndef VMLAB_NO_LOCKCHECK
-void lock_note_acquire(const void *lock, const char *name, int level);
-void lock_note_release(const void *lock);
+void lock_check_order(const char *name, int level);
 #else
-static inline void lock_note_acquire(const void *l, const char *n, int v) { (void)l, (void)n, (void)v; }
-static inline void lock_note_release(const void *l) { (void)l; }
+static inline void lock_check_order(const char *n, int v) { (void)n, (void)v; }
 #endif
+void lock_note_release_slow(struct thread *t, const void *lock);
+void lock_too_many(struct thread *t) __attribute__((noreturn));
+
+/* Record that the running thread now holds LOCK. */
+static inline void lock_note_acquire(void *lock, const char *name, int level, int kind)
+{
+    struct thread *t = thread_current();
+    if (!t) return;
+    lock_check_order(name, level);
+    if (t->nheld == THREAD_MAX_HELD) lock_too_many(t);
+    t->held[t->nheld++] = (struct held_lock){ lock, name, level, kind };
+}
+
+/* Record that the running thread no longer holds LOCK. */
+static inline void lock_note_release(const void *lock)
+{
+    struct thread *t = thread_current();
+    if (!t) return;
+    if (t->nheld && t->held[t->nheld - 1].lock == lock) t->nheld--;     /* the usual case */
+    else lock_note_release_slow(t, lock);
+}
 
 /* Take L: interrupts off on this CPU, then spin until L is free. */
 static inline void spin_lock(struct spinlock *l)
@@ -84,7 +108,7 @@ static inline void spin_lock(struct spinlock *l)
     while (__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE))
         asm volatile("pause");
     l->saved_if = fl & EFLAGS_IF;
-    lock_note_acquire(l, l->name, l->level);
+    lock_note_acquire(l, l->name, l->level, LOCK_IS_SPIN);
 }
 
 /* Release L and restore the interrupt flag spin_lock found. */
@@ -110,7 +134,7 @@ static inline void mutex_lock(struct mutex *m)
     if (__atomic_compare_exchange_n(&m->owner, &none, t, 0, __ATOMIC_ACQUIRE,
                                     __ATOMIC_RELAXED)) {
         m->depth = 1;
-        lock_note_acquire(m, m->name, m->level);
+        lock_note_acquire(m, m->name, m->level, LOCK_IS_MUTEX);
         return;
     }
     mutex_lock_slow(m);
@@ -133,6 +157,9 @@ static inline void mutex_unlock(struct mutex *m)
 /* Does the running thread hold M? */
 int mutex_held(const struct mutex *m);
 
+/* Does any thread hold M now?  (A hint: it may change at once.) */
+static inline int mutex_busy(const struct mutex *m) { return m->owner != 0; }
+
 void sema_init(struct semaphore *s, const char *name, int count);
 void sema_down(struct semaphore *s);
 void sema_up(struct semaphore *s);
@@ -140,8 +167,14 @@ void sema_up(struct semaphore *s);
 /* Lock-order violations reported so far (tests provoke one). */
 extern uint32_t lockorder_violations;
 
-/* The VM lock (level 20), taken by mm/ code. */
-extern struct mutex vm_lock;
+/* Called with both lock names when the checker finds a violation.  If
+ * it returns 1 the violation is only reported (a test provokes one on
+ * purpose); otherwise, or with no hook, the kernel panics. */
+extern int (*lockorder_hook)(const char *taken, const char *held);
+
+/* Release every lock the running thread holds, saying so: it is being
+ * killed (a stack overflow) and will never release them itself. */
+void thread_release_held(void);
 
 #ifdef __cplusplus
 }

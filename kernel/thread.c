@@ -15,7 +15,7 @@
  *                 thread_entry      where switch_to's `ret` goes
  *                 0 0 0 0           ebp ebx esi edi, popped by switch_to
  *   esp       ->
- *   ...           (THREAD_STACK bytes, mapped when the thread is created)
+ *   ...           (KSTACK_SIZE bytes, mapped when the thread is created)
  *   stack_lo  ->
  *                 guard page: never mapped, so an overflow faults
  *
@@ -23,20 +23,15 @@
 #include "kernel/thread.h"
 #include "kernel/pit.h"
 #include "kernel/panic.h"
+#include "kernel/sync.h"
 #include "kernel/x86.h"
-#include "mm/vmpool.h"
+#include "mm/kstack.h"
 #include "mm/kmalloc.h"
-#include "mm/physmem.h"
-#include "mm/memlayout.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
-void switch_to(uint32_t *save_esp, uint32_t new_esp);     /* kernel/switch.asm */
-
-static struct vmpool kstacks;           /* every thread's stack + guard page */
 static struct thread main_thread;
 struct thread *thread_running;          /* the running thread */
-#define cur thread_running
 static struct thread *all;              /* every thread not yet joined */
 static struct waitq ready;
 static struct thread *sleepers;         /* T_SLEEPING, linked through next */
@@ -94,11 +89,8 @@ void thread_init(void)
     t->stack_lo = (uint32_t)boot_stack_bottom;
     t->stack_hi = (uint32_t)boot_stack_top;
     t->all_next = 0;
-    all = cur = t;
+    all = thread_running = t;
     nthreads = 1;
-    if (vmpool_init(&kstacks, "kstacks", KSTACKS_BASE, KSTACKS_SIZE, &process_pool, PTE_W))
-        panic("thread_init: no stack pool");
-    kstacks.eager = 1;                  /* a fault in it is an overflow, not demand */
     pit_add_hook(tick);
 }
 
@@ -106,7 +98,7 @@ void thread_init(void)
 static void thread_entry(void)
 {
     sti();
-    cur->fn(cur->arg);
+    thread_running->fn(thread_running->arg);
     thread_exit(0);
 }
 
@@ -115,16 +107,14 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
     struct thread *t = kmalloc(sizeof *t);
     if (!t) return 0;
     memset(t, 0, sizeof *t);
-    uint32_t va = vmpool_alloc(&kstacks, THREAD_STACK + PAGE_SIZE);
-    if (!va || vmpool_populate(&kstacks, va + PAGE_SIZE, THREAD_STACK) != 0) {
-        if (va) vmpool_release(&kstacks, va);
+    t->stack_lo = kstack_alloc();
+    if (!t->stack_lo) {
         kfree(t);
         kprintf("thread_create(%s): no memory for a stack\n", name);
         return 0;
     }
     strlcpy(t->name, name, sizeof t->name);
-    t->stack_lo = va + PAGE_SIZE;
-    t->stack_hi = t->stack_lo + THREAD_STACK;
+    t->stack_hi = t->stack_lo + KSTACK_SIZE;
     t->fn = fn;
     t->arg = arg;
     uint32_t *sp = (uint32_t *)t->stack_hi;
@@ -149,7 +139,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
  * put CUR where it belongs (ready queue, a wait queue, sleepers, dead). */
 static void schedule(void)
 {
-    struct thread *prev = cur, *next;
+    struct thread *prev = thread_running, *next;
     in_schedule = 1;
     while (!(next = dequeue(&ready))) {
         sti();                          /* nothing to run: wait for an interrupt */
@@ -161,7 +151,7 @@ static void schedule(void)
     need_resched = 0;
     next->state = T_RUNNING;
     if (next == prev) return;
-    cur = next;
+    thread_running = next;
     switch_to(&prev->esp, next->esp);
 }
 
@@ -169,21 +159,21 @@ void thread_yield(void)
 {
     uint32_t fl = read_eflags();
     cli();
-    cur->state = T_READY;
-    enqueue(&ready, cur);
+    thread_running->state = T_READY;
+    enqueue(&ready, thread_running);
     schedule();
     if (fl & EFLAGS_IF) sti();
 }
 
 void thread_preempt_check(int interrupted_if)
 {
-    if (need_resched && interrupted_if && !in_schedule && cur) thread_yield();
+    if (need_resched && interrupted_if && !in_schedule && thread_running) thread_yield();
 }
 
 void thread_block(struct waitq *q)
 {
-    cur->state = T_BLOCKED;
-    enqueue(q, cur);
+    thread_running->state = T_BLOCKED;
+    enqueue(q, thread_running);
     schedule();
 }
 
@@ -205,10 +195,10 @@ void thread_sleep(uint32_t ticks)
 {
     uint32_t fl = read_eflags();
     cli();
-    cur->wake_at = pit_ticks() + ticks;
-    cur->state = T_SLEEPING;
-    cur->next = sleepers;
-    sleepers = cur;
+    thread_running->wake_at = pit_ticks() + ticks;
+    thread_running->state = T_SLEEPING;
+    thread_running->next = sleepers;
+    sleepers = thread_running;
     schedule();
     if (fl & EFLAGS_IF) sti();
 }
@@ -216,20 +206,20 @@ void thread_sleep(uint32_t ticks)
 void thread_exit(int code)
 {
     cli();
-    if (cur == &main_thread) panic("thread_exit: the main thread cannot exit");
-    if (cur->nheld)
-        panic("thread_exit: thread %s exits holding lock %s", cur->name,
-              cur->held[cur->nheld - 1].name);
-    cur->exit_code = code;
-    cur->state = T_DEAD;
-    thread_wake_all(&cur->joiners);
+    if (thread_running == &main_thread) panic("thread_exit: the main thread cannot exit");
+    if (thread_running->nheld)
+        panic("thread_exit: thread %s exits holding lock %s", thread_running->name,
+              thread_running->held[thread_running->nheld - 1].name);
+    thread_running->exit_code = code;
+    thread_running->state = T_DEAD;
+    thread_wake_all(&thread_running->joiners);
     schedule();
-    panic("thread_exit: dead thread %s was scheduled", cur->name);
+    panic("thread_exit: dead thread %s was scheduled", thread_running->name);
 }
 
 int thread_join(struct thread *t)
 {
-    if (t == cur || t == &main_thread) panic("thread_join: cannot join %s", t->name);
+    if (t == thread_running || t == &main_thread) panic("thread_join: cannot join %s", t->name);
     uint32_t fl = read_eflags();
     cli();
     while (t->state != T_DEAD) thread_block(&t->joiners);
@@ -243,15 +233,15 @@ int thread_join(struct thread *t)
     if (fl & EFLAGS_IF) sti();
     int code = t->exit_code;
     /* T never runs again, so its stack can go now. */
-    if (vmpool_release(&kstacks, t->stack_lo - PAGE_SIZE) != 0)
-        panic("thread_join: %s's stack was not a kstacks region", t->name);
+    kstack_free(t->stack_lo);
     kfree(t);
     return code;
 }
 
 void thread_overflow_exit(void)
 {
-    kprintf("thread %d '%s' killed: stack overflow\n", cur->tid, cur->name);
-    cur->nheld = 0;                     /* its locks died with its stack */
+    struct thread *t = thread_running;
+    thread_release_held();              /* else their next takers wait forever */
+    kprintf("thread %d '%s' killed: stack overflow\n", t->tid, t->name);
     thread_exit(THREAD_OVERFLOW);
 }

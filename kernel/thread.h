@@ -1,21 +1,20 @@
 /* kernel/thread.h - kernel threads and the round-robin scheduler.
  *
  * Every thread runs in the kernel, in the one address space, on its own
- * kernel stack taken from the `kstacks` VMPool with an unmapped guard
- * page below it.  The PIT preempts the running thread every
+ * kernel stack (mm/kstack.h) with an unmapped guard page below it.  The PIT preempts the running thread every
  * THREAD_SLICE ticks; threads also give the CPU up by blocking (on a
  * mutex, semaphore or join), sleeping or yielding. */
 #ifndef KERNEL_THREAD_H
 #define KERNEL_THREAD_H
 
 #include <stdint.h>
+#include "mm/kstack.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #define THREAD_SLICE     2          /* ticks (20 ms) before preemption */
-#define THREAD_STACK     (16 * 1024)
 #define THREAD_MAX_HELD  8          /* locks one thread may hold at once */
 
 enum thread_state { T_RUNNING, T_READY, T_BLOCKED, T_SLEEPING, T_DEAD };
@@ -32,9 +31,10 @@ struct waitq {
 
 /* A lock a thread holds, for the lock-order checker (kernel/sync.c). */
 struct held_lock {
-    const void *lock;
+    void *lock;                     /* a struct spinlock or struct mutex */
     const char *name;
     int level;
+    int kind;                       /* LOCK_IS_SPIN or LOCK_IS_MUTEX (kernel/sync.h) */
 };
 
 struct thread {
@@ -52,10 +52,9 @@ struct thread {
     struct thread *all_next;        /* in the list of all threads */
     struct held_lock held[THREAD_MAX_HELD];
     int nheld;
-    int expect_order_violation;     /* a test provokes one on purpose */
 };
 
-/* Make the boot context the first thread, "main"; create the stack pool. */
+/* Make the boot context the first thread, "main". */
 void thread_init(void);
 
 /* Start a thread running FN(ARG), ready to run.  Returns 0 if no memory. */
@@ -89,16 +88,22 @@ void thread_preempt_check(int interrupted_if);
 int thread_count(void);
 
 /* Is VA in the guard page below the running thread's stack?  (The boot
- * thread's stack has no guard: its stack_lo - 4096 is kernel image.) */
+ * thread's stack has no guard: below it is kernel image.) */
 static inline int thread_guard_hit(uint32_t va)
 {
     struct thread *t = thread_running;
-    return t && t->tid != 0 && va - (t->stack_lo - 4096) < 4096;
+    return t && t->tid != 0 && kstack_guard_hit(va, t->stack_lo);
 }
 
 /* A thread whose stack overflowed continues here, on a fresh stack top
- * (kernel/dfault.c arranges it): it reports and exits. */
+ * (kernel/dfault.c or mm/fault.c arranges it): it gives back the locks
+ * it held, reports and exits. */
 void thread_overflow_exit(void) __attribute__((noreturn));
+
+/* Threads keep their switched-out state on their own stack: switch_to
+ * (kernel/switch.asm) saves the callee-saved registers there, stores ESP
+ * in *SAVE_ESP and resumes the thread whose ESP is NEW_ESP. */
+void switch_to(uint32_t *save_esp, uint32_t new_esp);
 
 #ifdef __cplusplus
 }

@@ -23,24 +23,22 @@
 #include "mm/paging.h"
 #include "mm/vmpool.h"
 #include "mm/pager.h"
+#include "mm/frame_pool.h"
 #include "kernel/trap.h"
 #include "kernel/thread.h"
 #include "kernel/sync.h"
 #include "kernel/panic.h"
 #include "kernel/x86.h"
+#include "lib/errno.h"
 #include "lib/printf.h"
-#include "lib/string.h"
 
-uint32_t fault_last_va, fault_last_err;
-
-extern char probe_read_insn[], probe_write_insn[], probe_fixup[];
+uint32_t fault_last_va;
 
 /* Print one line saying why the fault at VA was refused, then resume a
  * probe if that is what faulted.  Returns 1 if resumed, 0 to decline. */
 static int refuse(struct trapframe *tf, uint32_t va, const char *why)
 {
     fault_last_va = va;
-    fault_last_err = tf->err;
     kprintf("page fault: %s %s %p at eip %08x (%s, %s, %s mode)\n", why,
             tf->err & PF_W ? "write to" : "read of", (void *)va, tf->eip,
             tf->err & PF_P ? "protection violation" : "page not present",
@@ -50,6 +48,14 @@ static int refuse(struct trapframe *tf, uint32_t va, const char *why)
         return 1;
     }
     return 0;
+}
+
+/* Refuse the fault at VA because WHAT failed with error ERR. */
+static int refuse_err(struct trapframe *tf, uint32_t va, const char *what, int err)
+{
+    char why[96];
+    ksnprintf(why, sizeof why, "%s (%s):", what, errname(err));
+    return refuse(tf, va, why);
 }
 
 /* A thread ran past the bottom of its stack into the guard page, and the
@@ -91,42 +97,35 @@ static int page_fault(struct trapframe *tf)
 static int fault_locked(struct trapframe *tf, uint32_t va)
 {
     struct vmpool *pool = vmpool_of(va);
-    if (!pool || !vmpool_legit(pool, va) || pool->eager) {
+    if (!pool || !vmpool_legit(pool, va)) {
         vmstat_counts.fault_illegit++;
         return refuse(tf, va, !pool ? "illegitimate (in no VMPool):"
-                              : pool->eager ? "illegitimate (in a pool without demand paging):"
                               : "illegitimate (not in an allocated region):");
     }
     uint32_t page = PG_ROUND_DOWN(va);
-    pte_t e = (*pde_of(page) & PTE_P) ? *pte_of(page) : 0;
+    pte_t e = pte_get(page);
     if (e & PTE_P) return 1;                    /* another thread mapped it first */
     if (e) {                                    /* swapped out: read it back */
         if (!pool->pager) panic("page fault: %p in unpaged pool %s has entry 0x%x",
                                 (void *)va, pool->name, e);
-        return pager_swap_in(pool, page, e) == 0 ? 1 : refuse(tf, va, "swap-in failed:");
+        int err = pager_swap_in(pool, page, e);
+        return err == 0 ? 1 : refuse_err(tf, va, "swap-in failed", err);
     }
     /* The frame first: getting it may evict a page, and an eviction may
      * release a page table, which must not be the one we map into. */
-    int paged = pool->pager && page >= pool->meta_end;  /* the table is never paged */
-    uint32_t f = paged ? pager_frame(pool) : get_frames(pool->frames, 1);
-    if (!f) return refuse(tf, va, "out of memory:");
-    if (!(*pde_of(page) & PTE_P)) {
-        if (pt_ensure(page) != 0 && (pager_make_room(1) != 0 || pt_ensure(page) != 0)) {
-            release_frames(f);
-            return refuse(tf, va, "out of frames for a page table:");
-        }
-        vmstat_counts.fault_pt++;
+    struct pager *pg = vmpool_pageable(pool, page) ? pool->pager : 0;
+    uint32_t f;
+    int err = pager_frame(pg, &f);
+    if (err) return refuse_err(tf, va, err == -E_NOMEM ? "out of memory" : "no frame", err);
+    int new_table = !(*pde_of(page) & PTE_P);
+    if (map_fresh_page(page, f, pool->pte_flags) != 0 &&
+        (pager_make_room(1) != 0 || map_fresh_page(page, f, pool->pte_flags) != 0)) {
+        release_frames(f);
+        return refuse(tf, va, "no frame for a page table:");
     }
-    map_page(page, f, pool->pte_flags);
-    memset((void *)page, 0, PAGE_SIZE);
-    /* Zeroing wrote to the page; that is not the program's access, so
-     * clear A and D (and the TLB entry that caches them). */
-    *pte_of(page) &= ~(PTE_A | PTE_D);
-    invlpg(page);
-    vmstat_counts.invlpg++;
-    if (paged) pager_loaded(pool, page);
+    if (pg) pager_loaded(pg, page);
     vmstat_counts.fault_zero++;
-    vmstat_counts.frames_data++;
+    vmstat_counts.fault_pt += new_table;
     return 1;
 }
 

@@ -18,9 +18,12 @@ void fault_init(void);
  * refused and then look at what changed.  (kernel/probe.asm) */
 int probe_read(const volatile void *addr, uint32_t *out);
 int probe_write(volatile void *addr, uint32_t value);
+/* The probes' faulting instructions, and where a refused fault in one of
+ * them resumes (kernel/probe.asm). */
+extern char probe_read_insn[], probe_write_insn[], probe_fixup[];
 
-/* The address and error code of the last refused fault. */
-extern uint32_t fault_last_va, fault_last_err;
+/* The address of the last refused fault. */
+extern uint32_t fault_last_va;
 
 #ifdef __cplusplus
 }

@@ -44,13 +44,14 @@ static struct spinlock frames_lock = SPINLOCK_INIT("frames", LOCK_FRAMES);
 #define UNLOCK() spin_unlock(&frames_lock)
 #endif
 
-uint32_t frame_state(const struct frame_pool *p, uint32_t frame)
+/* The state of the pool's I-th frame (frame number base + I). */
+static uint32_t state_at(const struct frame_pool *p, uint32_t i)
 {
-    uint32_t i = frame - p->base;
     return (p->bitmap[i / FRAMES_PER_WORD] >> (2 * (i % FRAMES_PER_WORD))) & 3;
 }
 
-static void set_state(struct frame_pool *p, uint32_t i, uint32_t s)
+/* Set the state of the pool's I-th frame to S. */
+static void set_state_at(struct frame_pool *p, uint32_t i, uint32_t s)
 {
     uint32_t *w = &p->bitmap[i / FRAMES_PER_WORD];
     uint32_t sh = 2 * (i % FRAMES_PER_WORD);
@@ -58,6 +59,11 @@ static void set_state(struct frame_pool *p, uint32_t i, uint32_t s)
 }
 
 /* Bit 2k of the result is set when frame k of word W is not free. */
+uint32_t frame_state(const struct frame_pool *p, uint32_t frame)
+{
+    return state_at(p, frame - p->base);
+}
+
 static inline uint32_t busy_bits(uint32_t w)
 {
     return (w | (w >> 1)) & EVEN_BITS;
@@ -89,13 +95,13 @@ void frame_pool_init(struct frame_pool *p, const char *name,
     p->hint = 0;
     for (uint32_t w = 0; w < nwords(p); w++) p->bitmap[w] = 0;
     /* Fields past the last frame of the last word are never free. */
-    for (uint32_t i = n; i % FRAMES_PER_WORD; i++) set_state(p, i, FRAME_INACC);
+    for (uint32_t i = n; i % FRAMES_PER_WORD; i++) set_state_at(p, i, FRAME_INACC);
 
     p->nfree = n;
     p->nused = 0;
     p->ninacc = 0;
     if (info_frame == 0) {
-        for (uint32_t i = 0; i < ninfo; i++) set_state(p, i, FRAME_INACC);
+        for (uint32_t i = 0; i < ninfo; i++) set_state_at(p, i, FRAME_INACC);
         p->nfree -= ninfo;
         p->ninacc = ninfo;
     }
@@ -165,8 +171,8 @@ static uint32_t __attribute__((noinline)) get_locked(struct frame_pool *p, uint3
     return 0;
 
 found:
-    set_state(p, start, FRAME_HEAD);
-    for (uint32_t i = 1; i < n; i++) set_state(p, start + i, FRAME_USED);
+    set_state_at(p, start, FRAME_HEAD);
+    for (uint32_t i = 1; i < n; i++) set_state_at(p, start + i, FRAME_USED);
     p->nfree -= n;
     p->nused += n;
     return p->base + start;
@@ -206,7 +212,7 @@ static int mark_locked(struct frame_pool *p, uint32_t base, uint32_t n)
     }
     for (uint32_t f = base; f < base + n; f++) {
         if (frame_state(p, f) == FRAME_FREE) {
-            set_state(p, f - p->base, FRAME_INACC);
+            set_state_at(p, f - p->base, FRAME_INACC);
             p->nfree--;
             p->ninacc++;
         }
@@ -249,9 +255,9 @@ static int release_locked(uint32_t first)
     }
 
     uint32_t i = first - p->base, n = 0;
-    set_state(p, i, FRAME_FREE);
-    for (n = 1, i++; i < p->nframes && frame_state(p, p->base + i) == FRAME_USED; i++, n++)
-        set_state(p, i, FRAME_FREE);
+    set_state_at(p, i, FRAME_FREE);
+    for (n = 1, i++; i < p->nframes && state_at(p, i) == FRAME_USED; i++, n++)
+        set_state_at(p, i, FRAME_FREE);
     p->nfree += n;
     p->nused -= n;
     uint32_t w = (first - p->base) / FRAMES_PER_WORD;

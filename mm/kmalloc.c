@@ -48,7 +48,7 @@ static void heap_unpage(void *ctx, void *page)
 
 void kmalloc_init(void)
 {
-    if (vmpool_init(&kheap, "kheap", KHEAP_BASE, KHEAP_SIZE, &process_pool, PTE_W) != 0)
+    if (vmpool_init(&kheap, "kheap", KHEAP_BASE, KHEAP_SIZE, PTE_W) != 0)
         panic("kmalloc_init: cannot create the kernel heap pool");
     slab_init(&cache, heap_page, heap_unpage, &kheap);
 }
@@ -101,19 +101,22 @@ static int kfree_locked(void *p)
 {
     uint32_t va = (uint32_t)p, start, npages;
     if (!p) return 0;
-    if (va - kheap.base >= kheap.size || va < kheap.meta_end) {
-        kprintf("kfree: %p is not in the kernel heap (0x%x-0x%x)\n", p,
-                kheap.meta_end, kheap.base + kheap.size - 1);
+    int found = vmpool_region_of(&kheap, va, &start, &npages);
+    if (found < 0) {
+        struct vmpool_info in;
+        vmpool_info(&kheap, &in);
+        kprintf("kfree: %p is not in the kernel heap (0x%x-0x%x)\n", p, in.first_addr,
+                kheap.base + kheap.size - 1);
         return -E_NOPOOL;
     }
-    if (region_find(&kheap.map, PGNUM(va), &start, &npages) != 1) {
+    if (found != 1) {
         kprintf("kfree: %p is in no allocated heap region: a double free or a stale "
                 "pointer\n", p);
         return -E_FREE;
     }
     if (PGOFF(va) == LARGE_HDR) {
         struct large_hdr *h = (struct large_hdr *)(va - LARGE_HDR);
-        if (start != PGNUM(va) || h->magic != LARGE_MAGIC || h->npages != npages) {
+        if (start != PG_ROUND_DOWN(va) || h->magic != LARGE_MAGIC || h->npages != npages) {
             kprintf("kfree: %p was not returned by kmalloc\n", p);
             return -E_INVAL;
         }

@@ -51,7 +51,7 @@ static int bits_dirty(void *ctx, uint32_t vpn)
  * fault_in(); on one CPU, with the lock free, nobody is inside them. */
 static void pager_tick(void)
 {
-    if (vm_lock.owner) return;
+    if (mutex_busy(&vm_lock)) return;
     for (struct vmpool *p = vmpools(); p; p = p->next)
         if (p->pager && p->pager->policy.ops->tick) p->pager->policy.ops->tick(&p->pager->policy);
 }
@@ -80,6 +80,8 @@ int pager_attach(struct vmpool *pool, struct pager *pg, const char *name,
     pg->nresident = 0;
     pg->bits = (struct pte_bits){ pg, bits_accessed, bits_dirty };
     for (uint32_t s = 0; s < POLICY_MAX_FRAMES; s++) pg->page[s] = 0, pg->swap[s] = SWAP_NONE;
+    for (uint32_t w = 0; w < POLICY_MAX_FRAMES / 32; w++) pg->empty[w] = 0;
+    for (uint32_t s = 0; s < nframes; s++) pg->empty[s / 32] |= 1u << (s % 32);
     pg->faults = pg->disk_reads = pg->disk_writes = pg->evictions = pg->clean_drops = 0;
     pg->last_error = 0;
     mutex_lock(&vm_lock);
@@ -89,12 +91,35 @@ int pager_attach(struct vmpool *pool, struct pager *pg, const char *name,
     return 0;
 }
 
-/* The resident slot holding PAGE, or SWAP_NONE. */
-static uint32_t slot_of(const struct pager *pg, uint32_t page)
+#define NO_SLOT 0xFFFFFFFFu
+
+/* The resident slot holding PAGE, or NO_SLOT. */
+static uint32_t slot_find(const struct pager *pg, uint32_t page)
 {
     for (uint32_t s = 0; s < pg->nframes; s++)
         if (pg->page[s] == page) return s;
-    return SWAP_NONE;
+    return NO_SLOT;
+}
+
+/* The lowest empty resident slot, or NO_SLOT.  (Lowest: the policies'
+ * results depend on which slot a page lands in, and the replacement
+ * report's figures must not change with how slots are found.) */
+static uint32_t slot_empty(const struct pager *pg)
+{
+    for (uint32_t w = 0; w < POLICY_MAX_FRAMES / 32; w++)
+        if (pg->empty[w]) return w * 32 + __builtin_ctz(pg->empty[w]);
+    return NO_SLOT;
+}
+
+/* Slot S's page has gone (evicted or released): tell the policy and
+ * empty the slot. */
+static void slot_clear(struct pager *pg, uint32_t s)
+{
+    if (pg->policy.ops->evicted) pg->policy.ops->evicted(&pg->policy, s, pg->page[s] >> PAGE_SHIFT);
+    pg->page[s] = 0;
+    pg->swap[s] = SWAP_NONE;
+    pg->empty[s / 32] |= 1u << (s % 32);
+    pg->nresident--;
 }
 
 /* Evict the page in resident slot S.  Returns 0, or the swap error (the
@@ -125,11 +150,7 @@ static int evict(struct pager *pg, uint32_t s)
     }
     pte_set_absent(va, after);
     release_frames(frame);
-    vmstat_counts.frames_data--;
-    if (pg->policy.ops->evicted) pg->policy.ops->evicted(&pg->policy, s, va >> PAGE_SHIFT);
-    pg->page[s] = 0;
-    pg->swap[s] = SWAP_NONE;
-    pg->nresident--;
+    slot_clear(pg, s);
     pg->evictions++;
     return 0;
 }
@@ -155,21 +176,22 @@ int pager_make_room(uint32_t n)
     return 0;
 }
 
-uint32_t pager_frame(struct vmpool *pool)
+int pager_frame(struct pager *pg, uint32_t *frame)
 {
-    struct pager *pg = pool->pager;
-    if (pg && pg->nresident >= pg->nframes && evict_one(pg) != 0) return 0;
-    uint32_t f = get_frames(pool->frames, 1);
-    if (!f && pool->frames == &process_pool && pager_make_room(1) == 0)
-        f = get_frames(pool->frames, 1);
-    return f;
+    int err;
+    if (pg && pg->nresident >= pg->nframes && (err = evict_one(pg)) != 0) return err;
+    uint32_t f = get_frames(&process_pool, 1);
+    if (!f && (err = pager_make_room(1)) != 0) return err;
+    if (!f) f = get_frames(&process_pool, 1);
+    *frame = f;
+    return f ? 0 : -E_NOMEM;
 }
 
-void pager_loaded(struct vmpool *pool, uint32_t page)
+void pager_loaded(struct pager *pg, uint32_t page)
 {
-    struct pager *pg = pool->pager;
-    uint32_t s = slot_of(pg, 0);
-    if (s == SWAP_NONE) panic("pager: no free resident slot for %p", (void *)page);
+    uint32_t s = slot_empty(pg);
+    if (s == NO_SLOT) panic("pager: no free resident slot for %p", (void *)page);
+    pg->empty[s / 32] &= ~(1u << (s % 32));
     pg->page[s] = page;
     pg->nresident++;
     pg->faults++;
@@ -182,13 +204,14 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e)
     ASSERT(mutex_held(&vm_lock));
     if (!pg || !pte_is_swap(e))
         panic("pager_swap_in: %p has entry 0x%x in pool %s", (void *)page, e, pool->name);
-    uint32_t f = pager_frame(pool);
-    if (!f) {
-        kprintf("pager: no frame to swap %p back in\n", (void *)page);
-        return pg->last_error = -E_NOMEM;
+    uint32_t f;
+    int err = pager_frame(pg, &f);
+    if (err) {
+        kprintf("pager: no frame to swap %p back in: %s\n", (void *)page, errname(err));
+        return pg->last_error = err;
     }
     uint32_t slot = pte_slot(e);
-    int err = swap_read(slot, f);
+    err = swap_read(slot, f);
     if (err) {
         release_frames(f);
         kprintf("pager: %p stays swapped out (slot %u): %s\n", (void *)page, slot, errname(err));
@@ -197,26 +220,21 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e)
     /* The swap entry is replaced in place: map_page keeps the table's
      * count of live entries, so the table cannot be released under us. */
     map_page(page, f, pool->pte_flags);         /* A = D = 0: clean, copy in SLOT */
-    vmstat_counts.frames_data++;
     vmstat_counts.fault_swapin++;
     pg->disk_reads++;
-    pager_loaded(pool, page);
-    pg->swap[slot_of(pg, page)] = slot;
+    pager_loaded(pg, page);
+    pg->swap[slot_find(pg, page)] = slot;
     return 0;
 }
 
-void pager_release_page(struct vmpool *pool, uint32_t page)
+void pager_release_page(struct pager *pg, uint32_t page)
 {
-    struct pager *pg = pool->pager;
     pte_t e = pte_get(page);
     if (e & PTE_P) {
-        uint32_t s = slot_of(pg, page);
-        if (s == SWAP_NONE) panic("pager: resident %p is in no slot", (void *)page);
+        uint32_t s = slot_find(pg, page);
+        if (s == NO_SLOT) panic("pager: resident %p is in no slot", (void *)page);
         if (pg->swap[s] != SWAP_NONE) swap_free(pg->swap[s]);
-        if (pg->policy.ops->evicted) pg->policy.ops->evicted(&pg->policy, s, page >> PAGE_SHIFT);
-        pg->page[s] = 0;
-        pg->swap[s] = SWAP_NONE;
-        pg->nresident--;
+        slot_clear(pg, s);
         free_page(page);
     } else if (pte_is_swap(e)) {
         swap_free(pte_slot(e));

@@ -30,6 +30,7 @@ struct pager {
     struct pte_bits bits;                   /* how the policy sees A and D */
     uint32_t page[POLICY_MAX_FRAMES];       /* VA in each resident slot, 0 if empty */
     uint32_t swap[POLICY_MAX_FRAMES];       /* its current swap copy, or SWAP_NONE */
+    uint32_t empty[POLICY_MAX_FRAMES / 32]; /* bit s: slot s is empty */
     /* Counters for the experiment rows. */
     uint32_t faults;                        /* every fault: demand-zero and swap-in */
     uint32_t disk_reads;                    /* pages read back from swap */
@@ -45,12 +46,16 @@ struct pager {
 int pager_attach(struct vmpool *pool, struct pager *pg, const char *policy,
                  uint32_t nframes, uint32_t seed);
 
-/* A frame for a new page of POOL, evicting first if POOL is at its limit
- * or the process pool is empty.  Returns 0 if none can be had. */
-uint32_t pager_frame(struct vmpool *pool);
+/* A frame for a new page, into *FRAME.  PG is the pager the page will
+ * belong to (0 for a page that cannot be paged out): if it is at its
+ * resident limit, one of its pages is evicted first.  If the process
+ * pool is empty, a page of some pageable pool is evicted for it.
+ * Returns 0, or -E_NOMEM if nothing could be evicted (memory and swap
+ * full), or the error of a page-out that failed (PG->last_error too). */
+int pager_frame(struct pager *pg, uint32_t *frame);
 
-/* PAGE of POOL was just mapped to a frame: make it resident. */
-void pager_loaded(struct vmpool *pool, uint32_t page);
+/* PAGE was just mapped to a frame: make it resident in PG. */
+void pager_loaded(struct pager *pg, uint32_t page);
 
 /* Handle a fault on PAGE whose PTE is swap entry E: read the page back.
  * Returns 0, or an error (the PTE is unchanged, no frame is kept). */
@@ -60,11 +65,11 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e);
  * of pageable pools if needed.  Returns 0 or -E_NOMEM. */
 int pager_make_room(uint32_t n);
 
-/* Release PAGE of POOL (resident, swapped or never touched), as
+/* Release PAGE of PG's pool (resident, swapped or never touched), as
  * free_page does for unpaged pools: its frame and its swap slot. */
-void pager_release_page(struct vmpool *pool, uint32_t page);
+void pager_release_page(struct pager *pg, uint32_t page);
 
-/* Counters of every pager, and swap's, for vmstat. */
+/* Print PG's policy, resident set and counters on one line. */
 void pager_print(const struct pager *pg);
 
 #endif

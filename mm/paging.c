@@ -19,29 +19,26 @@
  * process pool is back to where it started. */
 #include "mm/paging.h"
 #include "mm/physmem.h"
-#include "mm/fault.h"
-#include "mm/tlb_model.h"
 #include "kernel/panic.h"
 #include "kernel/x86.h"
-#include "kernel/trap.h"
-#include "kernel/sync.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "lib/printf.h"
 
 struct vmstat vmstat_counts;
+struct mutex vm_lock = RMUTEX_INIT("vm", LOCK_VM);
 static uint32_t pd_phys;
 static uint16_t pt_live[NPDENTRIES];    /* non-empty PTEs in each page table */
 static uint16_t kmap_used;              /* bit i: KMAP slot i in use */
 static struct spinlock kmap_lock = SPINLOCK_INIT("kmap", LOCK_KMAP);
 
-struct tlb_model *tlb_observer;
+const struct tlb_observer *tlb_observer;
 
 void tlb_flush_page(uint32_t va)
 {
     invlpg(va);
     vmstat_counts.invlpg++;
-    if (tlb_observer) tlb_invalidate(tlb_observer, va >> PAGE_SHIFT);
+    if (tlb_observer) tlb_observer->page(tlb_observer->ctx, va);
 }
 
 uint32_t paging_pd_phys(void) { return pd_phys; }
@@ -69,7 +66,6 @@ void paging_init(void)
     vmstat_counts.frames_pt = 3;
     pd_phys = pd * PAGE_SIZE;
 
-    fault_init();
     write_cr3(pd_phys);
     write_cr0(read_cr0() | CR0_PG | CR0_WP);
 }
@@ -110,17 +106,42 @@ void map_page(uint32_t va, uint32_t frame, uint32_t flags)
     if (*pte & PTE_P) panic("map_page: %p is already mapped (pte 0x%x)", (void *)va, *pte);
     if (*pte == 0) pt_live[PDX(va)]++;          /* a swap entry was counted already */
     *pte = frame * PAGE_SIZE | flags | PTE_P;
+    vmstat_counts.frames_data++;
+}
+
+int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags)
+{
+    if (pt_ensure(va) != 0) return -E_NOMEM;
+    map_page(va, frame, flags);
+    memset((void *)PG_ROUND_DOWN(va), 0, PAGE_SIZE);
+    /* Zeroing wrote to the page; that is not the program's access, so
+     * clear A and D, and the TLB entry that caches them. */
+    *pte_of(va) &= ~(PTE_A | PTE_D);
+    tlb_flush_page(va);
+    return 0;
+}
+
+int map_zeroed_page(uint32_t va, uint32_t flags)
+{
+    uint32_t f = get_frames(&process_pool, 1);
+    if (!f) return -E_NOMEM;
+    if (map_fresh_page(va, f, flags) != 0) {
+        release_frames(f);
+        return -E_NOMEM;
+    }
+    return 0;
 }
 
 void pte_set_absent(uint32_t va, pte_t v)
 {
     pte_t *pte = pte_of(va);
-    int was = *pte != 0;
+    pte_t old = *pte;
     if (v & PTE_P) panic("pte_set_absent: 0x%x has the present bit", v);
     *pte = v;
-    if (was) tlb_flush_page(va);
-    if (was && !v) pt_live[PDX(va)]--;
-    else if (!was && v) pt_live[PDX(va)]++;
+    if (old) tlb_flush_page(va);
+    if (old & PTE_P) vmstat_counts.frames_data--;
+    if (old && !v) pt_live[PDX(va)]--;
+    else if (!old && v) pt_live[PDX(va)]++;
     if (!v) pt_release_if_empty(va);
 }
 
@@ -128,6 +149,16 @@ pte_t pte_get(uint32_t va)
 {
     if (!(*pde_of(va) & PTE_P)) return 0;
     return *pte_of(va);
+}
+
+uint32_t pt_skip_absent(uint32_t va, uint32_t end)
+{
+    while (va < end && !(*pde_of(va) & PTE_P)) {
+        uint32_t next = (va & ~(PT_SPAN - 1)) + PT_SPAN;
+        if (next <= va) return end;             /* wrapped past 4 GiB */
+        va = next;
+    }
+    return va < end ? va : end;
 }
 
 int mapped_readable(uint32_t va)
@@ -146,7 +177,6 @@ void free_page(uint32_t va)
         if (frame_state(&process_pool, f) != FRAME_HEAD)
             panic("free_page: %p maps frame 0x%x, which is not allocated", (void *)va, f);
         release_frames(f);
-        vmstat_counts.frames_data--;
         vmstat_counts.pages_freed++;
     } else {
         panic("free_page: %p has a non-present entry 0x%x", (void *)va, e);

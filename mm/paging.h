@@ -1,17 +1,30 @@
-/* mm/paging.h - the one address space: page directory, page tables, PTEs.
+/* mm/paging.h - the address space: page directory, page tables, PTEs.
  *
  * paging_init() builds the page directory and the identity map of the
  * first 4 MiB from process-pool frames and turns paging on.  After that
  * the only way to reach a PDE or PTE is through the recursive window
- * (mm/memlayout.h), which pde_of() and pte_of() compute. */
+ * (mm/memlayout.h), which pde_of() and pte_of() compute.
+ *
+ * Every function here that changes a mapping expects the VM lock to be
+ * held: it guards the page tables and everything built on them (VMPools,
+ * pagers, replacement policies). */
 #ifndef MM_PAGING_H
 #define MM_PAGING_H
 
 #include <stdint.h>
 #include "mm/mmu.h"
 #include "mm/memlayout.h"
+#include "kernel/sync.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 typedef uint32_t pte_t;
+
+/* The VM lock (level LOCK_VM, recursive: the VM's own bookkeeping pages
+ * are demand-paged, so a VMPool operation may fault while holding it). */
+extern struct mutex vm_lock;
 
 /* The PDE that maps VA, through the recursive window. */
 static inline pte_t *pde_of(uint32_t va)
@@ -33,8 +46,8 @@ struct vmstat {
     uint32_t fault_illegit;     /* faults on addresses in no allocated region */
     uint32_t fault_prot;        /* protection violations (page was present) */
     uint32_t fault_swapin;      /* faults satisfied from swap (mm/pager.c) */
-    uint32_t frames_data;       /* frames now holding data pages */
-    uint32_t frames_pt;         /* frames now holding page tables */
+    uint32_t frames_data;       /* frames mapped as pages now (map_page .. unmap) */
+    uint32_t frames_pt;         /* frames holding page tables now */
     uint32_t invlpg;            /* single-page TLB invalidations */
     uint32_t pages_freed;       /* free_page calls that released a frame */
     uint32_t pt_freed;          /* page tables released when they emptied */
@@ -52,22 +65,40 @@ int pt_ensure(uint32_t va);
 
 /* Map the page at VA to FRAME with FLAGS (PTE_P is implied); the page
  * table must exist.  The old entry must be 0 or a swap entry (replaced
- * in place).  Counts the mapping for the page table's release. */
+ * in place).  Counts the mapping for the page table's release and in
+ * vmstat_counts.frames_data. */
 void map_page(uint32_t va, uint32_t frame, uint32_t flags);
 
+/* Give the page at VA the fresh frame FRAME, zero-filled: create the page
+ * table if needed, map, zero the page, and clear A and D again (zeroing
+ * is not the program's access: a page only read stays clean).  Returns
+ * 0, or -E_NOMEM (nothing changed) if no frame is left for the table. */
+int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags);
+
+/* The same with a frame taken from the process pool.  Returns 0 or
+ * -E_NOMEM (nothing changed). */
+int map_zeroed_page(uint32_t va, uint32_t flags);
+
 /* Set VA's PTE to the non-present value V (0, or a swap entry), dropping
- * any mapping it had; flushes the TLB entry. */
+ * any mapping it had (not the frame: the caller owns it); flushes the
+ * TLB entry.  A page table left with no entries is released. */
 void pte_set_absent(uint32_t va, pte_t v);
 
-/* Release the page at VA: its frame goes back to its pool, its PTE is
- * cleared and only that page's TLB entry is invalidated (invlpg, not a
- * CR3 reload).  A page table left with no entries is released too.
- * A page never touched (no PTE) is nothing to do.  Swap entries are
- * handed to the pager (mm/pager.c) to free their slot. */
+/* Release the page at VA: its frame goes back to the process pool, its
+ * PTE is cleared and only that page's TLB entry is invalidated (invlpg,
+ * not a CR3 reload).  A page table left with no entries is released too.
+ * A page never touched (no PTE) is nothing to do.  A swap entry is a
+ * bug here (panics): pageable pools release pages through the pager
+ * (pager_release_page), which frees the slot. */
 void free_page(uint32_t va);
 
 /* Translate VA: returns its PTE value, or 0 if its page table is absent. */
 pte_t pte_get(uint32_t va);
+
+/* The first page address in [VA, END) whose page table exists, or END:
+ * walks over 4 MiB spans with no table in one step each.  For loops over
+ * a range's pages that should not fault on (or create) missing tables. */
+uint32_t pt_skip_absent(uint32_t va, uint32_t end);
 
 /* Is VA mapped and present?  Safe to call on any address (used by the
  * panic backtrace). */
@@ -80,9 +111,21 @@ void kunmap(void *va);
 /* Print the counters and frame use. */
 void vmstat(void);
 
-/* Flush one TLB entry, counted, and tell the TLB model if one watches. */
+/* Invalidate VA's TLB entry (invlpg), counted, and tell the observer.
+ * Every single-page flush in the kernel goes through here. */
 void tlb_flush_page(uint32_t va);
-struct tlb_model;
-extern struct tlb_model *tlb_observer;
+
+/* Who wants to hear of TLB flushes: a teaching model (mm/tlb_model.c)
+ * attaches here, so that it sees exactly the invalidations the hardware
+ * TLB sees.  0 when nobody listens. */
+struct tlb_observer {
+    void (*page)(void *ctx, uint32_t va);       /* one page invalidated */
+    void *ctx;
+};
+extern const struct tlb_observer *tlb_observer;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -141,13 +141,20 @@ static uint32_t lookup(const struct region_map *m, uint32_t start)
     return t;
 }
 
-/* The node with the largest key below START, or 0. */
-static uint32_t pred(const struct region_map *m, uint32_t start)
+/* The node with the largest key at or below PAGE (the region that would
+ * contain it), or 0 if every key is above PAGE.  One descent: this is
+ * on the page-fault path. */
+static uint32_t floor_node(const struct region_map *m, uint32_t page)
 {
     uint32_t t = m->root, best = 0;
     while (t) {
-        if (N(t).start < start) best = t, t = N(t).right;
-        else t = N(t).left;
+        if (N(t).start > page) {
+            t = N(t).left;
+        } else {
+            best = t;
+            if (N(t).start == page) break;
+            t = N(t).right;
+        }
     }
     return best;
 }
@@ -212,7 +219,7 @@ int32_t region_free(struct region_map *m, uint32_t start)
         m->root = erase(m, m->root, N(s).start);
         m->nfree--;
     }
-    uint32_t p = pred(m, start);                /* merge into a free predecessor */
+    uint32_t p = start ? floor_node(m, start - 1) : 0;     /* merge into a free predecessor */
     if (p && N(p).free) {
         N(p).npages += N(t).npages;
         m->root = erase(m, m->root, start);
@@ -227,19 +234,7 @@ int32_t region_free(struct region_map *m, uint32_t start)
 int region_find(const struct region_map *m, uint32_t page, uint32_t *start, uint32_t *npages)
 {
     if (page < m->first || page - m->first >= m->npages) return -1;
-    /* One descent for the floor: the node with the largest start <= PAGE.
-     * This is on the page-fault path, so it is kept to a single loop. */
-    uint32_t t = m->root, best = 0;
-    while (t) {
-        if (N(t).start <= page) {
-            best = t;
-            if (N(t).start == page) break;
-            t = N(t).right;
-        } else {
-            t = N(t).left;
-        }
-    }
-    t = best;
+    uint32_t t = floor_node(m, page);           /* never 0: the regions tile the range */
     if (start) *start = N(t).start;
     if (npages) *npages = N(t).npages;
     return !N(t).free;
@@ -251,15 +246,7 @@ int region_allocated(struct region_map *m, uint32_t page)
      * free flag, and a recycled node is marked free and empty. */
     uint32_t h = m->hit;
     if (h && !N(h).free && page - N(h).start < N(h).npages) return 1;
-    uint32_t t = m->root, best = 0;
-    while (t) {
-        if (N(t).start > page) {
-            t = N(t).left;
-        } else {
-            best = t;
-            t = N(t).right;
-        }
-    }
+    uint32_t best = floor_node(m, page);
     if (best && !N(best).free && page - N(best).start < N(best).npages) {
         m->hit = best;
         return 1;

@@ -40,7 +40,7 @@ struct vmpool *vmpool_of(uint32_t addr)
 }
 
 int vmpool_init(struct vmpool *p, const char *name, uint32_t base, uint32_t size,
-                struct frame_pool *frames, uint32_t pte_flags)
+                uint32_t pte_flags)
 {
     if (PGOFF(base) || PGOFF(size) || size < 2 * PAGE_SIZE) {
         kprintf("vmpool_init(%s): base 0x%x / size 0x%x must be page aligned, size >= 2 pages\n",
@@ -69,11 +69,9 @@ int vmpool_init(struct vmpool *p, const char *name, uint32_t base, uint32_t size
     p->base = base;
     p->size = size;
     p->meta_end = base + meta;
-    p->frames = frames;
     p->pte_flags = pte_flags;
     p->nallocs = p->nreleases = 0;
     p->pager = 0;
-    p->eager = 0;
     p->next = pools;
     pools = p;                  /* registered first: region_init faults */
     region_init(&p->map, (struct rnode *)base, meta / sizeof(struct rnode),
@@ -136,15 +134,11 @@ static int release_locked(struct vmpool *p, uint32_t start)
         return -E_NOREGION;
     }
     /* Give back every touched page, skipping 4 MiB spans with no table. */
-    uint32_t va = start, end = start + rn * PAGE_SIZE;
-    while (va < end) {
-        if (!(*pde_of(va) & PTE_P)) {
-            va = (va & ~(PT_SPAN - 1)) + PT_SPAN;
-            continue;
-        }
-        if (p->pager) pager_release_page(p, va);
+    uint32_t end = start + rn * PAGE_SIZE;
+    for (uint32_t va = pt_skip_absent(start, end); va < end;
+         va = pt_skip_absent(va + PAGE_SIZE, end)) {
+        if (p->pager) pager_release_page(p->pager, va);
         else free_page(va);
-        va += PAGE_SIZE;
     }
     if (region_free(&p->map, PGNUM(start)) <= 0)
         panic("vmpool_release(%s): region map refused 0x%x after lookup", p->name, start);
@@ -158,6 +152,29 @@ int vmpool_legit(struct vmpool *p, uint32_t addr)
     if (addr < p->meta_end) return 1;
     return region_allocated(&p->map, PGNUM(addr));
 }
+
+int vmpool_pageable(const struct vmpool *p, uint32_t addr)
+{
+    return p->pager && addr >= p->meta_end;
+}
+
+int vmpool_region_of(struct vmpool *p, uint32_t addr, uint32_t *start, uint32_t *npages)
+{
+    if (addr - p->base >= p->size || addr < p->meta_end) return -1;
+    uint32_t s, n;
+    int r = region_find(&p->map, PGNUM(addr), &s, &n);
+    if (start) *start = s * PAGE_SIZE;
+    if (npages) *npages = n;
+    return r;
+}
+
+void vmpool_info(const struct vmpool *p, struct vmpool_info *out)
+{
+    *out = (struct vmpool_info){ p->map.nalloc, p->map.nfree, p->nallocs, p->nreleases,
+                                 p->meta_end, p->map.npages };
+}
+
+const char *vmpool_check(const struct vmpool *p) { return region_check(&p->map); }
 
 int vmpool_destroy(struct vmpool *p)
 {
@@ -179,37 +196,12 @@ int vmpool_destroy(struct vmpool *p)
     return 0;
 }
 
-int vmpool_populate(struct vmpool *p, uint32_t va, uint32_t len)
-{
-    int err = 0;
-    mutex_lock(&vm_lock);
-    for (uint32_t pg = PG_ROUND_DOWN(va); pg < va + len; pg += PAGE_SIZE) {
-        if (!vmpool_legit(p, pg)) panic("vmpool_populate(%s): %p not allocated", p->name, (void *)pg);
-        if (pte_get(pg) & PTE_P) continue;
-        uint32_t f = get_frames(p->frames, 1);
-        if (!f || pt_ensure(pg) != 0) {
-            if (f) release_frames(f);
-            err = -E_NOMEM;
-            break;
-        }
-        map_page(pg, f, p->pte_flags);
-        memset((void *)pg, 0, PAGE_SIZE);
-        vmstat_counts.frames_data++;
-    }
-    mutex_unlock(&vm_lock);
-    return err;
-}
-
 uint32_t vmpool_table_frames(const struct vmpool *p)
 {
     uint32_t n = 0;
-    for (uint32_t va = p->base; va < p->meta_end; va += PAGE_SIZE) {
-        if (!(*pde_of(va) & PTE_P)) {
-            va = (va & ~(PT_SPAN - 1)) + PT_SPAN - PAGE_SIZE;
-            continue;
-        }
+    for (uint32_t va = pt_skip_absent(p->base, p->meta_end); va < p->meta_end;
+         va = pt_skip_absent(va + PAGE_SIZE, p->meta_end))
         n += (*pte_of(va) & PTE_P) != 0;
-    }
     return n;
 }
 

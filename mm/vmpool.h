@@ -2,11 +2,12 @@
  *
  * A VMPool owns a range [base, base+size) of virtual addresses.
  * vmpool_alloc() hands out page-rounded regions of it, first fit, but
- * maps nothing: a page gets a frame (from the pool's frame pool) the
- * first time it is touched, in the page-fault handler (mm/fault.c), which
- * asks vmpool_legit() whether the address was really allocated.
+ * maps nothing: a page gets a frame from the process pool the first time
+ * it is touched, in the page-fault handler (mm/fault.c), which asks
+ * vmpool_legit() whether the address was really allocated.
  * vmpool_release() gives every page of a region back through free_page()
- * and merges the region with its free neighbours.
+ * (or, in a pageable pool, the pager) and merges the region with its
+ * free neighbours.
  *
  * The pool's bookkeeping (a region map, mm/region.h) lives in the pool's
  * own first pages, as in the classic design: those pages are always
@@ -17,7 +18,6 @@
 
 #include <stdint.h>
 #include "mm/region.h"
-#include "mm/frame_pool.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -25,30 +25,31 @@ extern "C" {
 
 struct pager;
 
+/* A VMPool.  Callers provide the storage and may read NAME, BASE, SIZE,
+ * PTE_FLAGS and PAGER; everything else is private to mm/vmpool.c (use
+ * the functions below). */
 struct vmpool {
     const char *name;
     uint32_t base;              /* first address, page aligned */
     uint32_t size;              /* bytes, page aligned */
-    uint32_t meta_end;          /* [base, meta_end) holds the region map's nodes */
-    struct frame_pool *frames;  /* where this pool's pages come from */
     uint32_t pte_flags;         /* PTE_W (and PTE_U) for its pages */
-    struct region_map map;      /* allocated and free regions, in pages */
     struct pager *pager;        /* 0, or what pages this pool out (mm/pager.h) */
-    int eager;                  /* 1: pages are mapped by vmpool_populate only, and a
-                                   fault in the pool is refused (thread stacks) */
+    /* private: */
+    uint32_t meta_end;          /* [base, meta_end) holds the region map's nodes */
+    struct region_map map;      /* allocated and free regions, in pages */
     struct vmpool *next;        /* all registered pools */
     uint32_t nallocs;           /* successful vmpool_alloc calls */
     uint32_t nreleases;         /* successful vmpool_release calls */
 };
 
 /* Set up POOL over [BASE, BASE+SIZE) (both page aligned; SIZE at least
- * two pages) with pages from FRAMES mapped with PTE_FLAGS, and register
- * it with the page-fault handler.  Returns 0, or -E_INVAL (with a
- * message) if the range is misaligned, too small, or overlaps the
- * identity-mapped first 4 MiB, the kernel's windows at the top, or
- * another pool. */
+ * two pages) whose pages are mapped with PTE_FLAGS and backed by frames
+ * of the process pool, and register it with the page-fault handler.
+ * Returns 0, or -E_INVAL (with a message) if the range is misaligned,
+ * too small, or overlaps the identity-mapped first 4 MiB, the kernel's
+ * windows at the top, or another pool. */
 int vmpool_init(struct vmpool *pool, const char *name, uint32_t base, uint32_t size,
-                struct frame_pool *frames, uint32_t pte_flags);
+                uint32_t pte_flags);
 
 /* Reserve SIZE bytes, rounded up to whole pages: returns the region's
  * first address, or 0 (with a message) if SIZE is 0 or no free region
@@ -56,20 +57,37 @@ int vmpool_init(struct vmpool *pool, const char *name, uint32_t base, uint32_t s
 uint32_t vmpool_alloc(struct vmpool *pool, uint32_t size);
 
 /* Release the region that starts at START: every touched page goes back
- * to its frame pool, and the region rejoins the free space.  Returns 0,
- * or (with a message naming START, and no change) -E_NOPOOL if START is
- * outside the pool, -E_FREE if it is not allocated (a second release),
- * -E_NOREGION if it is inside a region but not its start, -E_INVAL if
- * it is the pool's own bookkeeping. */
+ * to the process pool (and every swapped page's slot to swap), and the
+ * region rejoins the free space.  Returns 0, or (with a message naming
+ * START, and no change) -E_NOPOOL if START is outside the pool, -E_FREE
+ * if it is not allocated (a second release), -E_NOREGION if it is
+ * inside a region but not its start, -E_INVAL if it is the pool's own
+ * bookkeeping. */
 int vmpool_release(struct vmpool *pool, uint32_t start);
-
-/* Map every page of [VA, VA+LEN) in POOL now (it must be allocated),
- * zeroed, instead of waiting for faults.  Returns 0 or -E_NOMEM (the
- * pages mapped so far stay mapped; vmpool_release gives them back). */
-int vmpool_populate(struct vmpool *pool, uint32_t va, uint32_t len);
 
 /* Is ADDR inside an allocated region of POOL (or its bookkeeping)? */
 int vmpool_legit(struct vmpool *pool, uint32_t addr);
+
+/* May the page at ADDR (legitimate in POOL) be paged out?  Every page
+ * but the pool's own region table, if the pool has a pager. */
+int vmpool_pageable(const struct vmpool *pool, uint32_t addr);
+
+/* The region of POOL that contains ADDR: sets *START and *NPAGES (bytes
+ * and pages) and returns 1 if it is allocated, 0 if free, -1 if ADDR is
+ * not in the pool's allocatable range (outside it, or its bookkeeping). */
+int vmpool_region_of(struct vmpool *pool, uint32_t addr, uint32_t *start, uint32_t *npages);
+
+/* What a VMPool looks like now, for messages, tests and vmstat. */
+struct vmpool_info {
+    uint32_t nalloc, nfree;     /* allocated and free regions */
+    uint32_t allocs, releases;  /* successful vmpool_alloc / vmpool_release calls */
+    uint32_t first_addr;        /* where regions start: above the pool's bookkeeping */
+    uint32_t npages;            /* pages regions can take, from first_addr on */
+};
+void vmpool_info(const struct vmpool *pool, struct vmpool_info *out);
+
+/* Check every invariant of POOL's region map; 0, or what is broken. */
+const char *vmpool_check(const struct vmpool *pool);
 
 /* The registered pool whose range contains ADDR, or 0. */
 struct vmpool *vmpool_of(uint32_t addr);

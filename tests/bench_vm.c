@@ -62,7 +62,7 @@ static uint32_t region_cost(uint32_t live)
 
 static void bench_vm(void)
 {
-    CHECK(vmpool_init(&bp, "bench", 0x40000000, 256u << 20, &process_pool, PTE_W) == 0, "pool");
+    CHECK(vmpool_init(&bp, "bench", 0x40000000, 256u << 20, PTE_W) == 0, "pool");
     /* Grow the region table to its 10,000-region size before measuring,
      * so that no measurement pays for its first-touch faults. */
     region_cost(10000);

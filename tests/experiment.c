@@ -50,7 +50,7 @@ int experiment_run(const struct workload *w, const char *policy, uint32_t npages
     for (uint32_t i = 0; trace && i < cap; i += PAGE_SIZE / 4) trace[i] = 0;
     uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
     uint32_t size = 2 * PG_ROUND_UP(npages * PAGE_SIZE) + 16 * PAGE_SIZE;
-    int err = vmpool_init(&xp, "workload", EXP_BASE, size, &process_pool, PTE_W);
+    int err = vmpool_init(&xp, "workload", EXP_BASE, size, PTE_W);
     if (err) return err;
     if ((err = pager_attach(&xp, &xpg, policy, nframes, seed)) != 0) {
         vmpool_destroy(&xp);

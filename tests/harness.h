@@ -1,6 +1,7 @@
 /* tests/harness.h - vmlab's in-kernel test harness.
  *
- * A test is a C (or C++) function listed in tests/tests.c.  It reports
+ * A test is a C (or C++) function that registers itself with TEST(...)
+ * beside its definition (below).  It reports
  * progress with msg(), which prints "(name) ...", and ends by returning
  * (the harness prints "(name) PASS") or by calling fail(), which prints
  * "(name) FAIL: reason" and ends the run at once with EXIT_FAIL.  A test
@@ -84,14 +85,6 @@ void check_failed(const char *file, int line, const char *cond, const char *fmt,
 void expect_panic_at(const char *file, int line);
 /* An expected trap passes only if it happened at instruction EIP. */
 void expect_trap_at(uint32_t eip);
-
-/* The name of the running test, or 0 outside tests. */
-const char *current_test(void);
-
-/* Called by panic() and by trap() for an unhandled exception: if the
- * running test expected this, print its PASS and exit; else return. */
-void harness_panic(void);
-void harness_trap(const struct trapframe *tf);
 
 #ifdef __cplusplus
 }

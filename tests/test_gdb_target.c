@@ -39,7 +39,7 @@ static void test_gdb_target(void)
     static struct vmpool pool;
     uint32_t free_before = process_pool.nfree;
 
-    CHECK(vmpool_init(&pool, "gdb_target", GDB_BASE, GDB_SIZE, &process_pool, PTE_W) == 0,
+    CHECK(vmpool_init(&pool, "gdb_target", GDB_BASE, GDB_SIZE, PTE_W) == 0,
           "vmpool_init(0x%x, 0x%x) refused", GDB_BASE, GDB_SIZE);
     uint32_t region = vmpool_alloc(&pool, 3 * PAGE_SIZE);
     CHECK(region != 0, "vmpool_alloc of 3 pages failed");

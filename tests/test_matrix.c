@@ -182,7 +182,7 @@ static void run_table(void)
     void *mem = kmalloc(tlb_model_bytes(entries));
     CHECK(mem && tlb_model_init(&tlb, entries, ways, mem) == 0, "TLB model %u/%u", entries, ways);
     uint32_t free0 = process_pool.nfree;
-    CHECK(vmpool_init(&mp, "matrix", 0x78000000, 64u << 20, &process_pool, PTE_W) == 0, "pool");
+    CHECK(vmpool_init(&mp, "matrix", 0x78000000, 64u << 20, PTE_W) == 0, "pool");
     msg("TLB model: %u entries, %s", entries, ways && ways < entries ? "set-associative"
         : "fully associative");
     msg("size threads  instructions  ticks  faults  tlb_lookups  misses  miss_rate");

@@ -25,7 +25,7 @@ static struct vmpool pt_pool;
 
 static void test_page_table(void)
 {
-    CHECK(vmpool_init(&pt_pool, "pt_pool", FAULT_ADDR, 16u << 20, &process_pool, PTE_W) == 0,
+    CHECK(vmpool_init(&pt_pool, "pt_pool", FAULT_ADDR, 16u << 20, PTE_W) == 0,
           "pool at FAULT_ADDR");
     uint32_t bytes = NACCESS * 4;
     uint32_t va = vmpool_alloc(&pt_pool, bytes);
@@ -66,9 +66,9 @@ static struct vmpool pool_a, pool_b;
 
 static void test_cross_pool(void)
 {
-    CHECK(vmpool_init(&pool_a, "a", 0x40000000, 1u << 20, &process_pool, PTE_W) == 0, "pool a");
-    CHECK(vmpool_init(&pool_b, "b", 0x50000000, 1u << 20, &process_pool, PTE_W) == 0, "pool b");
-    CHECK(vmpool_init(&pool_b, "overlap", 0x400FF000, 1u << 20, &process_pool, PTE_W) != 0,
+    CHECK(vmpool_init(&pool_a, "a", 0x40000000, 1u << 20, PTE_W) == 0, "pool a");
+    CHECK(vmpool_init(&pool_b, "b", 0x50000000, 1u << 20, PTE_W) == 0, "pool b");
+    CHECK(vmpool_init(&pool_b, "overlap", 0x400FF000, 1u << 20, PTE_W) != 0,
           "an overlapping pool was accepted");
     uint32_t x = vmpool_alloc(&pool_a, 64), y = vmpool_alloc(&pool_b, 64);
     CHECK(x && y, "allocations");
@@ -109,7 +109,7 @@ static void test_free_page(void)
 {
     uint32_t free0 = process_pool.nfree, pts0 = vmstat_counts.frames_pt;
     uint32_t data0 = vmstat_counts.frames_data;
-    CHECK(vmpool_init(&fp_pool, "fp", 0x70000000, 64u << 20, &process_pool, PTE_W) == 0, "pool");
+    CHECK(vmpool_init(&fp_pool, "fp", 0x70000000, 64u << 20, PTE_W) == 0, "pool");
     for (int round = 0; round < 3; round++) {
         /* 5 MiB spans two page tables; touch every other page. */
         uint32_t va = vmpool_alloc(&fp_pool, 5u << 20);

@@ -36,7 +36,7 @@ static struct pager spg;
 static uint32_t setup(const char *policy, uint32_t nframes, uint32_t npages)
 {
     CHECK(swap_present(), "no swap disk");
-    CHECK(vmpool_init(&sp, "swaptest", BASE, 64u << 20, &process_pool, PTE_W) == 0, "pool");
+    CHECK(vmpool_init(&sp, "swaptest", BASE, 64u << 20, PTE_W) == 0, "pool");
     CHECK(pager_attach(&sp, &spg, policy, nframes, 1) == 0, "pager %s", policy);
     uint32_t va = vmpool_alloc(&sp, npages * PAGE_SIZE);
     CHECK(va, "region of %u pages", npages);

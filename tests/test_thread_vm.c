@@ -42,7 +42,7 @@ static void racer(void *arg)
 static void test_thread_fault_race(void)
 {
     uint32_t free0 = process_pool.nfree;
-    CHECK(vmpool_init(&rp, "race", 0x58000000, 16u << 20, &process_pool, PTE_W) == 0, "pool");
+    CHECK(vmpool_init(&rp, "race", 0x58000000, 16u << 20, PTE_W) == 0, "pool");
     rbase = vmpool_alloc(&rp, RPAGES * PAGE_SIZE);
     CHECK(rbase, "region");
     uint32_t data0 = vmstat_counts.frames_data, faults0 = vmstat_counts.fault_zero;
@@ -118,11 +118,10 @@ static void test_thread_vm_stress(void)
     uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
     uint32_t heap0 = kmalloc_pages();
     /* Region tables grow page by page and keep their pages: count them. */
-    struct vmpool *stacks = vmpool_of(KSTACKS_BASE);
-    uint32_t tables0 = vmpool_table_frames(&kheap) + vmpool_table_frames(stacks);
+    uint32_t tables0 = vmpool_table_frames(&kheap);
     CHECK(swap_present(), "no swap disk");
-    CHECK(vmpool_init(&plain, "plain", 0x60000000, 64u << 20, &process_pool, PTE_W) == 0, "plain");
-    CHECK(vmpool_init(&paged, "paged", 0x68000000, 64u << 20, &process_pool, PTE_W) == 0, "paged");
+    CHECK(vmpool_init(&plain, "plain", 0x60000000, 64u << 20, PTE_W) == 0, "plain");
+    CHECK(vmpool_init(&paged, "paged", 0x68000000, 64u << 20, PTE_W) == 0, "paged");
     CHECK(pager_attach(&paged, &ppg, PAGER_DEFAULT_POLICY, 12, 1) == 0, "pager");
     struct thread *t[WORKERS];
     for (uint32_t i = 0; i < WORKERS; i++) t[i] = thread_create("stress", stress, (void *)i);
@@ -136,7 +135,7 @@ static void test_thread_vm_stress(void)
     CHECK(swap_stats.used == slots0, "swap slots leaked: %u used, %u before", swap_stats.used,
           slots0);
     CHECK(kmalloc_pages() == heap0, "heap pages leaked: %u, %u before", kmalloc_pages(), heap0);
-    uint32_t grown = vmpool_table_frames(&kheap) + vmpool_table_frames(stacks) - tables0;
+    uint32_t grown = vmpool_table_frames(&kheap) - tables0;
     msg("frames %u -> %u; region tables grew by %u", free0, process_pool.nfree, grown);
     CHECK(process_pool.nfree + grown == free0, "frames leaked: %u free + %u table, %u before",
           process_pool.nfree, grown, free0);

@@ -36,17 +36,19 @@ static void references(struct vmpool *pool, struct vmpool *other)
         CHECK(!vmpool_legit(pool, where), "%p still legitimate after delete[]", (void *)where);
     }
     current_pool = nullptr;
-    CHECK(pool->map.nalloc == 0 && pool->map.nfree == 1, "%s: %u regions left allocated",
-          pool->name, pool->map.nalloc);
+    struct vmpool_info in;
+    vmpool_info(pool, &in);
+    CHECK(in.nalloc == 0 && in.nfree == 1, "%s: %u regions left allocated", pool->name,
+          in.nalloc);
     msg("%s: 49 arrays allocated, written, verified top-down and deleted", pool->name);
 }
 
 static void test_vm_pool()
 {
     uint32_t free0 = process_pool.nfree;
-    CHECK(vmpool_init(&code_pool, "code_pool", 512u << 20, 256u << 20, &process_pool, PTE_W) == 0,
+    CHECK(vmpool_init(&code_pool, "code_pool", 512u << 20, 256u << 20, PTE_W) == 0,
           "code_pool");
-    CHECK(vmpool_init(&heap_pool, "heap_pool", 1u << 30, 256u << 20, &process_pool, PTE_W) == 0,
+    CHECK(vmpool_init(&heap_pool, "heap_pool", 1u << 30, 256u << 20, PTE_W) == 0,
           "heap_pool");
     references(&code_pool, &heap_pool);
     references(&heap_pool, &code_pool);

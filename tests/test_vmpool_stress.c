@@ -37,8 +37,10 @@ static void verify(int i)
 static void test_vm_pool_stress(void)
 {
     uint32_t free0 = process_pool.nfree;
-    CHECK(vmpool_init(&sp, "stress", 0x60000000, 512u << 20, &process_pool, PTE_W) == 0, "pool");
-    uint32_t shape_n = sp.map.npages;
+    CHECK(vmpool_init(&sp, "stress", 0x60000000, 512u << 20, PTE_W) == 0, "pool");
+    struct vmpool_info in;
+    vmpool_info(&sp, &in);
+    uint32_t shape_n = in.npages;
     uint32_t seed = 7;
     for (int i = 0; i < LIVE; i++) {
         pages[i] = 1 + rand_next(&seed) % 8;
@@ -56,19 +58,21 @@ static void test_vm_pool_stress(void)
         CHECK(addr[i], "re-allocation failed at op %d", op);
         stamp(i);
         if (op % 5000 == 0) {
-            const char *e = region_check(&sp.map);
+            const char *e = vmpool_check(&sp);
             CHECK(!e, "region map broken at op %d: %s", op, e);
-            msg("op %d: %u allocated, %u free regions", op, sp.map.nalloc, sp.map.nfree);
+            vmpool_info(&sp, &in);
+            msg("op %d: %u allocated, %u free regions", op, in.nalloc, in.nfree);
         }
     }
     for (int i = 0; i < LIVE; i++) verify(i);
     for (int i = 0; i < LIVE; i++) CHECK(vmpool_release(&sp, addr[i]) == 0, "final release %d", i);
-    const char *e = region_check(&sp.map);
+    const char *e = vmpool_check(&sp);
     CHECK(!e, "region map broken: %s", e);
     uint32_t s, n;
-    CHECK(sp.map.nalloc == 0 && sp.map.nfree == 1, "%u allocated / %u free regions remain",
-          sp.map.nalloc, sp.map.nfree);
-    CHECK(region_find(&sp.map, PGNUM(sp.meta_end), &s, &n) == 0 && s == PGNUM(sp.meta_end) &&
+    vmpool_info(&sp, &in);
+    CHECK(in.nalloc == 0 && in.nfree == 1, "%u allocated / %u free regions remain",
+          in.nalloc, in.nfree);
+    CHECK(vmpool_region_of(&sp, in.first_addr, &s, &n) == 0 && s == in.first_addr &&
           n == shape_n, "free list is not back to its initial shape");
     msg("all released: one free region of %u pages, as at the start", n);
     vmpool_print(&sp, 4);
@@ -83,8 +87,9 @@ struct state { uint32_t nalloc, nfree, frames, allocs, releases; };
 
 static struct state snap(void)
 {
-    return (struct state){ bp.map.nalloc, bp.map.nfree, process_pool.nfree, bp.nallocs,
-                           bp.nreleases };
+    struct vmpool_info in;
+    vmpool_info(&bp, &in);
+    return (struct state){ in.nalloc, in.nfree, process_pool.nfree, in.allocs, in.releases };
 }
 
 static void same(const char *what, struct state a)
@@ -92,16 +97,16 @@ static void same(const char *what, struct state a)
     struct state b = snap();
     CHECK(a.nalloc == b.nalloc && a.nfree == b.nfree && a.frames == b.frames &&
           a.allocs == b.allocs && a.releases == b.releases, "%s changed the pool", what);
-    const char *e = region_check(&bp.map);
+    const char *e = vmpool_check(&bp);
     CHECK(!e, "%s broke the region map: %s", what, e);
 }
 
 static void test_vm_bad_input(void)
 {
-    CHECK(vmpool_init(&bp, "bad", 0x48000000, 4u << 20, &process_pool, PTE_W) == 0, "pool");
-    CHECK(vmpool_init(&sp, "misaligned", 0x58000123, 1u << 20, &process_pool, PTE_W) == -E_INVAL,
+    CHECK(vmpool_init(&bp, "bad", 0x48000000, 4u << 20, PTE_W) == 0, "pool");
+    CHECK(vmpool_init(&sp, "misaligned", 0x58000123, 1u << 20, PTE_W) == -E_INVAL,
           "misaligned pool accepted");
-    CHECK(vmpool_init(&sp, "kernel", 0x00100000, 1u << 20, &process_pool, PTE_W) == -E_INVAL,
+    CHECK(vmpool_init(&sp, "kernel", 0x00100000, 1u << 20, PTE_W) == -E_INVAL,
           "pool over the kernel accepted");
     uint32_t r = vmpool_alloc(&bp, 3 * PAGE_SIZE);
     uint32_t r2 = vmpool_alloc(&bp, PAGE_SIZE);

@@ -151,7 +151,7 @@ static void test_workloads(void)
     memset(t1, 0, CAP * 4);
     memset(t2, 0, CAP * 4);
     uint32_t free0 = process_pool.nfree;
-    CHECK(vmpool_init(&wp, "wl", 0x38000000, 8u << 20, &process_pool, PTE_W) == 0, "pool");
+    CHECK(vmpool_init(&wp, "wl", 0x38000000, 8u << 20, PTE_W) == 0, "pool");
     check_tracer(t1);
 
     for (int i = 0; workload_at(i); i++) {

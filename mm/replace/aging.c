@@ -55,7 +55,7 @@ static void sample(struct policy *p)
 {
     const struct pte_bits *b = p->bits;
     for (uint32_t s = 0; s < p->nframes; s++) {
-        if (p->vpn[s] == POLICY_NO_SLOT)
+        if (p->vpn[s] == POLICY_NO_PAGE)
             continue;
         int a = b->accessed(b->ctx, p->vpn[s], 1);
         p->u.aging.age[s] = (uint8_t)(p->u.aging.age[s] >> 1 | (a ? 0x80 : 0));
@@ -75,13 +75,13 @@ static uint32_t aging_victim(struct policy *p)
         p->u.aging.victims = 0;
         sample(p);
     }
-    uint32_t best = POLICY_NO_SLOT, best_key = 0, best_back = 0;
+    uint32_t best = POLICY_NO_PAGE, best_key = 0, best_back = 0;
     for (uint32_t s = 0; s < p->nframes; s++) {
-        if (p->vpn[s] == POLICY_NO_SLOT)
+        if (p->vpn[s] == POLICY_NO_PAGE)
             continue;
         uint32_t key = (b->accessed(b->ctx, p->vpn[s], 0) ? 0x100u : 0) | p->u.aging.age[s];
         uint32_t back = p->u.aging.loads - p->u.aging.loaded[s];
-        if (best == POLICY_NO_SLOT || key < best_key || (key == best_key && back > best_back)) {
+        if (best == POLICY_NO_PAGE || key < best_key || (key == best_key && back > best_back)) {
             best = s;
             best_key = key;
             best_back = back;
@@ -101,7 +101,7 @@ static void aging_tick(struct policy *p)
 static void aging_evicted(struct policy *p, uint32_t slot, uint32_t vpn)
 {
     (void)vpn;
-    p->vpn[slot] = POLICY_NO_SLOT;
+    p->vpn[slot] = POLICY_NO_PAGE;
 }
 
 const struct policy_ops policy_aging = {

@@ -39,7 +39,7 @@ static uint32_t clock_victim(struct policy *p)
     for (;;) {
         uint32_t s = p->u.clock.hand;
         p->u.clock.hand = s + 1 == p->nframes ? 0 : s + 1;
-        if (p->vpn[s] != POLICY_NO_SLOT && !b->accessed(b->ctx, p->vpn[s], 1))
+        if (p->vpn[s] != POLICY_NO_PAGE && !b->accessed(b->ctx, p->vpn[s], 1))
             return s;
     }
 }
@@ -47,7 +47,7 @@ static uint32_t clock_victim(struct policy *p)
 static void clock_evicted(struct policy *p, uint32_t slot, uint32_t vpn)
 {
     (void)vpn;
-    p->vpn[slot] = POLICY_NO_SLOT;
+    p->vpn[slot] = POLICY_NO_PAGE;
 }
 
 const struct policy_ops policy_clock = {

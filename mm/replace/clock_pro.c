@@ -424,7 +424,7 @@ static void pro_evicted(struct policy *p, uint32_t slot, uint32_t vpn)
         }
         organize(p);
     }
-    p->vpn[slot] = POLICY_NO_SLOT;
+    p->vpn[slot] = POLICY_NO_PAGE;
 }
 
 const struct policy_ops policy_clock_pro = {

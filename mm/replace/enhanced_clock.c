@@ -43,13 +43,13 @@ static uint32_t nru_victim(struct policy *p)
     for (int round = 0; round < 2; round++) {
         for (uint32_t i = 0; i < p->nframes; i++) {
             uint32_t s = advance(p), v = p->vpn[s];
-            if (v != POLICY_NO_SLOT && !b->accessed(b->ctx, v, 0) && !b->dirty(b->ctx, v))
+            if (v != POLICY_NO_PAGE && !b->accessed(b->ctx, v, 0) && !b->dirty(b->ctx, v))
                 return s;
         }
         for (uint32_t i = 0; i < p->nframes; i++) {
             uint32_t s = advance(p), v = p->vpn[s];
             /* Any A = 0 page here is (0,1): sweep 1 found no (0,0). */
-            if (v != POLICY_NO_SLOT && !b->accessed(b->ctx, v, 1))
+            if (v != POLICY_NO_PAGE && !b->accessed(b->ctx, v, 1))
                 return s;
         }
     }
@@ -59,7 +59,7 @@ static uint32_t nru_victim(struct policy *p)
 static void nru_evicted(struct policy *p, uint32_t slot, uint32_t vpn)
 {
     (void)vpn;
-    p->vpn[slot] = POLICY_NO_SLOT;
+    p->vpn[slot] = POLICY_NO_PAGE;
 }
 
 const struct policy_ops policy_enhanced_clock = {

@@ -46,7 +46,7 @@ void fifo_init(struct policy *p, uint32_t nframes, uint32_t seed)
  * (the pager skipped evicted()) leaves the line first. */
 void fifo_fault_in(struct policy *p, uint32_t slot, uint32_t vpn)
 {
-    if (p->vpn[slot] != POLICY_NO_SLOT)
+    if (p->vpn[slot] != POLICY_NO_PAGE)
         queue_remove(p, slot);
     p->vpn[slot] = vpn;
     queue_append(p, slot);
@@ -73,7 +73,7 @@ void fifo_evicted(struct policy *p, uint32_t slot, uint32_t vpn)
 {
     (void)vpn;
     queue_remove(p, slot);
-    p->vpn[slot] = POLICY_NO_SLOT;
+    p->vpn[slot] = POLICY_NO_PAGE;
 }
 
 const struct policy_ops policy_fifo = {

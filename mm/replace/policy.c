@@ -53,7 +53,7 @@ void policy_init(struct policy *p, const struct policy_ops *ops,
     p->bits = bits;
     p->nframes = nframes;
     for (uint32_t s = 0; s < POLICY_MAX_FRAMES; s++)
-        p->vpn[s] = POLICY_NO_SLOT;
+        p->vpn[s] = POLICY_NO_PAGE;
     memset(&p->u, 0, sizeof p->u);
     ops->init(p, nframes, seed);
 }

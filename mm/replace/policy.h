@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #define POLICY_MAX_FRAMES 1024      /* largest resident set a policy tracks */
-#define POLICY_NO_SLOT    0xFFFFFFFFu
+#define POLICY_NO_PAGE    0xFFFFFFFFu  /* in vpn[]: the slot holds no page */
 
 /* Access to the A and D bits of resident pages, supplied by the pager. */
 struct pte_bits {
@@ -66,7 +66,7 @@ struct policy {
     const struct policy_ops *ops;
     const struct pte_bits *bits;
     uint32_t nframes;
-    uint32_t vpn[POLICY_MAX_FRAMES];    /* page in each slot, POLICY_NO_SLOT if none */
+    uint32_t vpn[POLICY_MAX_FRAMES];    /* page in each slot, POLICY_NO_PAGE if none */
     union {
         struct { uint32_t state; } random;              /* xorshift32, never 0 */
         struct {                                        /* fifo, second_chance */

@@ -36,7 +36,7 @@ static void random_fault_in(struct policy *p, uint32_t slot, uint32_t vpn)
 static uint32_t random_victim(struct policy *p)
 {
     uint32_t s = next_random(p) % p->nframes;
-    for (uint32_t i = 0; i < p->nframes && p->vpn[s] == POLICY_NO_SLOT; i++)
+    for (uint32_t i = 0; i < p->nframes && p->vpn[s] == POLICY_NO_PAGE; i++)
         s = s + 1 == p->nframes ? 0 : s + 1;
     return s;
 }
@@ -44,7 +44,7 @@ static uint32_t random_victim(struct policy *p)
 static void random_evicted(struct policy *p, uint32_t slot, uint32_t vpn)
 {
     (void)vpn;
-    p->vpn[slot] = POLICY_NO_SLOT;
+    p->vpn[slot] = POLICY_NO_PAGE;
 }
 
 const struct policy_ops policy_random = {

@@ -31,9 +31,6 @@ static uint32_t tcap, tlen;     /* its capacity and the entries used */
 static uint32_t tbase;          /* the region's base: page 0 */
 static uint32_t last = NO_PAGE; /* page of tbuf[tlen - 1] */
 
-/* Record an access to ADDR (WRITE is 1 for a store): fold it into the
- * newest entry if it is the same page, else append a new one.  A full
- * buffer stops the trace, so what is recorded stays an exact prefix. */
 static struct tlb_model *tlbm;  /* the TLB model fed by the accessors, or 0 */
 
 /* Look ADDR's page up in the TLB model.  Threads share the model (one
@@ -46,12 +43,25 @@ static void see(uint32_t addr)
     if (fl & EFLAGS_IF) sti();
 }
 
-void wl_tlb_attach(struct tlb_model *t)
+/* The kernel's TLB flushes (mm/paging.c, tlb_flush_page) reach the model
+ * through this observer, so it forgets what the hardware TLB forgets. */
+static void model_flush_page(void *ctx, uint32_t va)
 {
-    tlbm = t;
-    tlb_observer = t;           /* invlpg reports from mm/paging.c */
+    tlb_invalidate(ctx, va >> PAGE_SHIFT);
 }
 
+void wl_tlb_attach(struct tlb_model *t)
+{
+    static struct tlb_observer obs = { model_flush_page, 0 };
+    obs.ctx = t;
+    tlbm = t;
+    tlb_observer = t ? &obs : 0;
+}
+
+/* Record an access to ADDR (WRITE is 1 for a store): feed the TLB model,
+ * then fold it into the newest trace entry if it is the same page, else
+ * append a new one.  A full buffer stops the trace, so what is recorded
+ * stays an exact prefix. */
 static inline void note(uint32_t addr, uint32_t write)
 {
     if (tlbm)

@@ -516,13 +516,11 @@ regions per pool (default 40)."""
         meta_end = int(pool["meta_end"])
         m = pool["map"]
         nalloc, nfree = int(m["nalloc"]), int(m["nfree"])
-        frames = pool["frames"]
-        fname = c_string(frames.dereference()["name"]) if int(frames) else "(none)"
         gdb.write("vmpool %s: 0x%08x-0x%08x (%d KiB), table to 0x%08x, %d allocated / %d free "
                   "regions\n" % (name, base, base + size - 1, size // 1024, meta_end,
                                  nalloc, nfree))
-        gdb.write("  frames from the %s pool, PTE flags [%s], %d allocs, %d releases\n"
-                  % (fname, decode_flags(int(pool["pte_flags"])), int(pool["nallocs"]),
+        gdb.write("  frames from the process pool, PTE flags [%s], %d allocs, %d releases\n"
+                  % (decode_flags(int(pool["pte_flags"])), int(pool["nallocs"]),
                      int(pool["nreleases"])))
         gdb.write("    0x%08x-0x%08x %6d pages bookkeeping (region map nodes)\n"
                   % (base, meta_end - 1, (meta_end - base) // PAGE))
