@@ -8,7 +8,8 @@
 #define KERNEL_EXIT_H
 
 #define EXIT_PASS  0x10     /* QEMU status 33: every selected test passed */
-#define EXIT_FAIL  0x11     /* QEMU status 35: a test failed */
+#define EXIT_FAIL  0x11     /* QEMU status 35: a test failed, or the command line
+                               (or a request on it) was refused */
 #define EXIT_PANIC 0x12     /* QEMU status 37: kernel panic */
 #define EXIT_TRAP  0x13     /* QEMU status 39: unhandled CPU exception */
 

@@ -46,8 +46,10 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
     swap_init();            /* mm/swap.c         swap slots on the IDE disk, if any */
     sti();
 
-    kprintf("vmlab: %u MiB RAM, command line '%s'\n",
-            (uint32_t)(ram_total >> 20), cmdline_raw());
+    kprintf("vmlab: %u MiB RAM", (uint32_t)(ram_total >> 20));
+    if (ram_ignored)
+        kprintf(" (%u MiB above 4 GiB ignored: no PAE)", (uint32_t)(ram_ignored >> 20));
+    kprintf(", command line '%s'\n", cmdline_raw());
     experiment_main();      /* tests/experiment.c workload= / report= modes */
     harness_run(cmdline_get("test"));
 }

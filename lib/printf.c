@@ -3,7 +3,12 @@
  * vformat() turns a format and its arguments into a stream of characters
  * handed one by one to a callback; kprintf sends them to the console and
  * ksnprintf into a buffer.  It knows %d %i %u %x %X %p %s %c %% with '-',
- * '0', a width and the l/ll modifiers: what kernel messages need, no more. */
+ * '0', a width (a number, or * from the arguments), a precision for %s
+ * (.N or .*: at most that many characters) and the l/ll/z modifiers:
+ * what kernel messages need, no more.  An unknown conversion is printed
+ * as written, so a mistake shows in the output instead of eating an
+ * argument silently; the compiler's format check (PRINTF_LIKE) catches
+ * most first. */
 #include <stdint.h>
 #include "lib/printf.h"
 
@@ -11,6 +16,7 @@ struct spec {
     int left;       /* '-': pad on the right */
     int zero;       /* '0': pad with zeros instead of spaces */
     int width;      /* minimum field width */
+    int prec;       /* %s: most characters printed; -1: no limit */
 };
 
 /* Emit S (LEN characters) padded to the field width of SP. */
@@ -56,15 +62,29 @@ int vformat(void (*putc)(char, void *), void *arg, const char *fmt, va_list ap)
             putc(*fmt, arg), n++;
             continue;
         }
-        struct spec sp = {0, 0, 0};
+        struct spec sp = {0, 0, 0, -1};
         fmt++;
         for (;; fmt++) {
             if (*fmt == '-') sp.left = 1;
             else if (*fmt == '0') sp.zero = 1;
             else break;
         }
+        if (*fmt == '*') {
+            sp.width = va_arg(ap, int), fmt++;
+            if (sp.width < 0) sp.left = 1, sp.width = -sp.width;
+        }
         while (*fmt >= '0' && *fmt <= '9')
             sp.width = sp.width * 10 + (*fmt++ - '0');
+        if (*fmt == '.') {
+            fmt++;
+            sp.prec = 0;
+            if (*fmt == '*') {
+                sp.prec = va_arg(ap, int), fmt++;
+                if (sp.prec < 0) sp.prec = -1;
+            }
+            while (*fmt >= '0' && *fmt <= '9')
+                sp.prec = sp.prec * 10 + (*fmt++ - '0');
+        }
         int lng = 0;
         while (*fmt == 'l') lng++, fmt++;
         if (*fmt == 'z') fmt++;                 /* size_t is 32 bits here */
@@ -97,7 +117,7 @@ int vformat(void (*putc)(char, void *), void *arg, const char *fmt, va_list ap)
         case 's':
             s = va_arg(ap, char *);
             if (!s) s = "(null)";
-            { int len = 0; while (s[len]) len++;
+            { int len = 0; while (s[len] && (sp.prec < 0 || len < sp.prec)) len++;
               n += emit(putc, arg, &sp, s, len); }
             break;
         case 'c':

@@ -93,19 +93,33 @@ size_t strlcpy(char *dst, const char *src, size_t size)
 
 unsigned long strtoul_simple(const char *s, const char **end)
 {
-    unsigned long v = 0;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        for (s += 2;; s++) {
-            int d;
-            if (*s >= '0' && *s <= '9') d = *s - '0';
-            else if (*s >= 'a' && *s <= 'f') d = *s - 'a' + 10;
-            else if (*s >= 'A' && *s <= 'F') d = *s - 'A' + 10;
-            else break;
-            v = v * 16 + d;
+    const char *start = s;
+    uint64_t v = 0;
+    int ndigits = 0;
+    unsigned base = 10;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) base = 16, s += 2;
+    for (;; s++, ndigits++) {
+        unsigned d;
+        if (*s >= '0' && *s <= '9') d = *s - '0';
+        else if (base == 16 && *s >= 'a' && *s <= 'f') d = *s - 'a' + 10;
+        else if (base == 16 && *s >= 'A' && *s <= 'F') d = *s - 'A' + 10;
+        else break;
+        v = v * base + d;
+        if (v > 0xFFFFFFFFu) {                  /* too large: not a number we take */
+            if (end) *end = start;
+            return 0xFFFFFFFFu;
         }
-    } else {
-        for (; *s >= '0' && *s <= '9'; s++) v = v * 10 + (*s - '0');
     }
+    if (base == 16 && ndigits == 0) s = start;  /* "0x" alone */
     if (end) *end = s;
-    return v;
+    return (unsigned long)v;
+}
+
+int parse_u32(const char *s, uint32_t *out)
+{
+    const char *end;
+    uint32_t v = strtoul_simple(s, &end);
+    if (end == s || *end) return -1;
+    *out = v;
+    return 0;
 }

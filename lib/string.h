@@ -4,6 +4,7 @@
 #define LIB_STRING_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -20,8 +21,15 @@ char *strchr(const char *s, int c);
 size_t strlcpy(char *dst, const char *src, size_t size);
 
 /* Parse an unsigned decimal (or 0x-prefixed hex) number from S.  Sets
- * *END to the first unparsed character.  Returns the value. */
+ * *END to the first unparsed character.  Returns the value; a value that
+ * does not fit in 32 bits returns 0xFFFFFFFF and sets *END to S (so it
+ * reads as "not a number"). */
 unsigned long strtoul_simple(const char *s, const char **end);
+
+/* Parse all of S as an unsigned 32-bit number (decimal, or hex after
+ * 0x) into *OUT.  Returns 0, or -1 if S is empty, has anything after the
+ * digits, or is larger than 4294967295 (then *OUT is unchanged). */
+int parse_u32(const char *s, uint32_t *out);
 
 #ifdef __cplusplus
 }

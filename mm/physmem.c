@@ -20,7 +20,10 @@
 struct frame_pool kernel_pool;
 struct frame_pool process_pool;
 uint64_t ram_total;
+uint64_t ram_ignored;
 uint32_t ram_end;
+
+#define FOUR_GIB 0x100000000ull
 
 #define MAX_RANGES 32
 static struct range { uint64_t addr, len; uint32_t type; } ranges[MAX_RANGES];
@@ -67,19 +70,28 @@ void physmem_init(const struct multiboot_info *mbi)
               end, KPOOL_START);
     read_map(mbi);
 
+    /* A 32-bit kernel without PAE reaches only the first 4 GiB: RAM that
+     * QEMU (from -m 3584 on) or a real machine puts above it is ignored,
+     * and not counted.  A range that crosses 4 GiB is cut there. */
     uint64_t top = 0;
     for (int i = 0; i < nranges; i++) {
         if (ranges[i].type != MMAP_AVAILABLE) continue;
-        ram_total += ranges[i].len;
-        uint64_t e = ranges[i].addr + ranges[i].len;
-        if (e > 0x100000000ull) e = 0x100000000ull;
+        uint64_t a = ranges[i].addr, e = a + ranges[i].len;
+        if (a >= FOUR_GIB) {
+            ram_ignored += ranges[i].len;
+            continue;
+        }
+        if (e > FOUR_GIB) {
+            ram_ignored += e - FOUR_GIB;
+            e = FOUR_GIB;
+        }
+        ram_total += e - a;
         if (e > top) top = e;
     }
-    ram_end = top >= 0x100000000ull ? 0xFFFFF000u : (uint32_t)top;
-    ram_end = PG_ROUND_DOWN(ram_end);
-    if (ram_end < PPOOL_START + PAGE_SIZE * 256)
-        panic("physmem_init: only %u KiB of RAM; vmlab needs at least 5 MiB",
-              ram_end / 1024);
+    ram_end = PG_ROUND_DOWN(top >= FOUR_GIB ? 0xFFFFF000u : (uint32_t)top);
+    if (ram_end < (MIN_RAM_MB - 1) << 20)
+        panic("physmem_init: only %u KiB of RAM; vmlab needs at least %u MiB (QEMU -m %u)",
+              ram_end / 1024, MIN_RAM_MB, MIN_RAM_MB);
 
     frame_pool_init(&kernel_pool, "kernel", KPOOL_START / PAGE_SIZE,
                     (KPOOL_END - KPOOL_START) / PAGE_SIZE, 0);
@@ -90,10 +102,14 @@ void physmem_init(const struct multiboot_info *mbi)
         panic("physmem_init: no kernel frames for a %u-frame bitmap", pn);
     frame_pool_init(&process_pool, "process", pbase, pn, info);
 
-    /* Holes: the ISA hole, and anything the map does not call RAM. */
-    if (ram_end > ISA_HOLE_END)
+    /* Holes: the ISA hole (as much of it as lies below the end of RAM:
+     * at -m 16 RAM ends inside it), and anything the map does not call
+     * RAM. */
+    if (ram_end > ISA_HOLE_START) {
+        uint32_t hole_end = ram_end < ISA_HOLE_END ? ram_end : ISA_HOLE_END;
         mark_inaccessible(&process_pool, ISA_HOLE_START / PAGE_SIZE,
-                          (ISA_HOLE_END - ISA_HOLE_START) / PAGE_SIZE);
+                          (hole_end - ISA_HOLE_START) / PAGE_SIZE);
+    }
     for (uint32_t f = pbase; f < pbase + pn; f++)
         if (frame_state(&process_pool, f) == FRAME_FREE && !frame_is_ram(f))
             mark_inaccessible(&process_pool, f, 1);
@@ -108,8 +124,8 @@ void physmem_print(void)
                 (uint32_t)((ranges[i].addr + ranges[i].len - 1) >> 32),
                 (uint32_t)(ranges[i].addr + ranges[i].len - 1),
                 ranges[i].type == MMAP_AVAILABLE ? "RAM" : "reserved");
-    kprintf("RAM %u KiB, process pool ends at 0x%08x\n",
-            (uint32_t)(ram_total / 1024), ram_end);
+    kprintf("RAM %u KiB below 4 GiB (%u KiB above it ignored), process pool ends at 0x%08x\n",
+            (uint32_t)(ram_total / 1024), (uint32_t)(ram_ignored / 1024), ram_end);
     for (struct frame_pool *p = frame_pools(); p; p = p->next)
         kprintf("  %-8s pool: frames 0x%05x-0x%05x  free %6u  used %6u  inaccessible %u\n",
                 p->name, p->base, p->base + p->nframes - 1, p->nfree, p->nused, p->ninacc);

@@ -23,14 +23,48 @@
 #include "kernel/cmdline.h"
 #include "kernel/exit.h"
 #include "kernel/panic.h"
+#include "kernel/pit.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 
+CMDLINE_KEY(workload, "workload", "NAME: run one replacement experiment (npages= nframes= policy= seed=)");
+CMDLINE_KEY(report, "report", "NAME: a workload's report: every policy at every nframes= size");
+CMDLINE_KEY(npages, "npages", "N: pages of the experiment's region (default 100)");
+CMDLINE_KEY(nframes, "nframes", "N (workload=) or N,N,... (report=): resident frames");
+CMDLINE_KEY(policy, "policy", "NAME: the replacement policy (default " PAGER_DEFAULT_POLICY ")");
+CMDLINE_KEY(policies, "policies", "P,Q,...: the policies report= runs (default all)");
+CMDLINE_KEY(seed, "seed", "N: seed of the workload's randomness (default 1)");
+
 #define EXP_BASE   0x80000000u
 #define TRACE_CAP  (2u << 20)               /* references (8 MiB); sort needs 1.6M */
+#define SLACK_FRAMES 64                     /* page tables, region tables, heap pages */
 
 static struct vmpool xp;
 static struct pager xpg;
+
+/* Back every page of the N-word buffer at BUF now (kmalloc's large blocks
+ * start 16 bytes into a page, so stepping by words from BUF would miss
+ * the last page). */
+static void pretouch(uint32_t *buf, uint32_t n)
+{
+    uint32_t start = (uint32_t)buf, end = start + n * 4;
+    for (uint32_t va = PG_ROUND_DOWN(start); va < end; va += PAGE_SIZE)
+        *(volatile uint32_t *)(va < start ? start : va) = 0;
+}
+
+/* Can NFRAMES frames be resident at once, with room to spare for the
+ * tables?  Says why not, naming the figures, and returns -E_NOMEM. */
+static int fits(uint32_t nframes)
+{
+    uint32_t avail = process_pool.nfree > SLACK_FRAMES ? process_pool.nfree - SLACK_FRAMES : 0;
+    if (nframes <= avail) return 0;
+    kprintf("experiment: nframes=%u cannot all be resident: only %u frames are free "
+            "(%u MiB of RAM); OPT at %u frames would be judged against a pager that "
+            "cannot hold them.  Give nframes <= %u or boot with more memory (MEM=%u)\n",
+            nframes, avail, (uint32_t)(ram_total >> 20), nframes, avail,
+            (uint32_t)(ram_total >> 20) + (nframes - avail) * PAGE_SIZE / (1u << 20) + 1);
+    return -E_NOMEM;
+}
 
 int experiment_run(const struct workload *w, const char *policy, uint32_t npages,
                    uint32_t nframes, uint32_t seed, uint32_t *trace, uint32_t cap,
@@ -47,11 +81,12 @@ int experiment_run(const struct workload *w, const char *policy, uint32_t npages
     /* The trace buffer is heap memory, backed on first touch: back all of
      * it now, so that recording the trace takes no frame during the run
      * and the leak check below sees only the experiment's own pages. */
-    for (uint32_t i = 0; trace && i < cap; i += PAGE_SIZE / 4) trace[i] = 0;
+    if (trace) pretouch(trace, cap);
+    int err = fits(nframes < npages ? nframes : npages);
+    if (err) return err;
     uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
     uint32_t size = 2 * PG_ROUND_UP(npages * PAGE_SIZE) + 16 * PAGE_SIZE;
-    int err = vmpool_init(&xp, "workload", EXP_BASE, size, PTE_W);
-    if (err) return err;
+    if ((err = vmpool_init(&xp, "workload", EXP_BASE, size, PTE_W)) != 0) return err;
     if ((err = pager_attach(&xp, &xpg, policy, nframes, seed)) != 0) {
         vmpool_destroy(&xp);
         return err;
@@ -104,6 +139,15 @@ void experiment_row(const char *workload, uint32_t npages, uint32_t nframes,
             r->disk_reads, r->disk_writes, r->ok ? "" : ",WRONG-RESULT");
 }
 
+/* Print what the ROW columns mean, once per run. */
+static void explain_rows(void)
+{
+    kprintf("ROW workload,npages,nframes,policy,faults,disk_reads,disk_writes\n");
+    kprintf("experiment: faults = first touches (demand-zero, no disk) + disk reads; "
+            "disk writes = dirty pages written at eviction; opt and lru are Belady's "
+            "optimum and exact LRU on the same references\n");
+}
+
 static const struct workload *need_workload(const char *name)
 {
     const struct workload *w = workload_find(name);
@@ -116,41 +160,105 @@ static const struct workload *need_workload(const char *name)
     return w;
 }
 
-/* Split the comma list S into at most MAX strings, copied into BUF (of
- * SIZE bytes, the caller's: each list needs its own). */
-static int split(const char *s, char *buf, uint32_t size, const char **out, int max)
+static void need_policy(const char *name)
 {
-    strlcpy(buf, s, size);
-    int n = 0;
-    for (char *p = buf; *p && n < max;) {
-        out[n++] = p;
-        char *c = strchr(p, ',');
-        if (!c) break;
-        *c = '\0';
-        p = c + 1;
-    }
-    return n;
+    if (policy_find(name)) return;
+    kprintf("experiment: unknown policy '%s'; policies are:", name);
+    for (int i = 0; policy_name(i); i++) kprintf(" %s", policy_name(i));
+    kprintf("\n");
+    qemu_exit(EXIT_FAIL);
 }
+
+/* A frame count from the command line: a number from 1 to the most a
+ * policy tracks, and no more than NPAGES (more frames than pages is
+ * the same experiment as NPAGES frames). */
+static uint32_t need_nframes(const char *text, uint32_t npages)
+{
+    uint32_t nf;
+    if (parse_u32(text, &nf) != 0 || nf == 0 || nf > POLICY_MAX_FRAMES)
+        cmdline_refuse("nframes value '%s' is not a number from 1 to %u", text,
+                       POLICY_MAX_FRAMES);
+    if (nf > npages)
+        cmdline_refuse("nframes=%u is more than npages=%u: every page would stay resident",
+                       nf, npages);
+    return nf;
+}
+
+/* A ratio A/B printed as x.yy, rounded to the nearest hundredth. */
+static void print_ratio(uint32_t a, uint32_t b)
+{
+    uint32_t hundredths = (uint32_t)(((uint64_t)a * 100 + b / 2) / b);
+    kprintf("%u.%02u", hundredths / 100, hundredths % 100);
+}
+
+/* Progress of a long run (wl_progress): every tenth of the references,
+ * and at least every 10 s, with the time taken and the time left. */
+static uint32_t prog_total, prog_t0, prog_last, prog_next;
+
+static void progress(uint32_t done)
+{
+    uint32_t now = pit_ticks();
+    if (done < prog_next && now - prog_last < 10 * PIT_HZ) return;
+    while (prog_next <= done) prog_next += prog_total / 10;
+    prog_last = now;
+    uint32_t secs = (now - prog_t0) / PIT_HZ;
+    uint32_t pct = (uint32_t)((uint64_t)done * 100 / prog_total);
+    uint32_t left = done ? (uint32_t)((uint64_t)(now - prog_t0) * (prog_total - done) / done
+                                      / PIT_HZ) : 0;
+    kprintf("experiment: progress %u%% (%u of %u accesses) after %u s, about %u s left\n",
+            pct, done, prog_total, secs, left);
+}
+
+static uint32_t counted;            /* accesses counted by count_accesses */
+static void count_accesses(uint32_t done) { counted = done; }
 
 static void one(const char *name)
 {
     const struct workload *w = need_workload(name);
-    uint32_t npages = cmdline_uint("npages", 100), nframes = cmdline_uint("nframes", 25);
-    uint32_t seed = cmdline_uint("seed", 1);
+    uint32_t npages = cmdline_uint("npages", 100), seed = cmdline_uint("seed", 1);
+    uint32_t nframes = need_nframes(cmdline_get("nframes") ? cmdline_get("nframes") : "25",
+                                    npages);
     const char *policy = cmdline_get("policy") ? cmdline_get("policy") : PAGER_DEFAULT_POLICY;
+    need_policy(policy);
+    uint32_t need = (TRACE_CAP * 4 / PAGE_SIZE + npages + SLACK_FRAMES) * PAGE_SIZE;
+    if (process_pool.nfree * PAGE_SIZE < need)
+        cmdline_refuse("workload=%s needs %u MiB of RAM (an 8 MiB trace buffer and %u pages "
+                       "of workload); this machine has %u MiB: boot with MEM=%u", name,
+                       need / (1u << 20) + PPOOL_START / (1u << 20) + 1, npages,
+                       (uint32_t)(ram_total >> 20),
+                       need / (1u << 20) + PPOOL_START / (1u << 20) + 1);
     uint32_t *trace = kmalloc(TRACE_CAP * 4), n = 0;
     struct exp_result r, opt, lru;
     kprintf("experiment: %s over %u pages, %u frames, policy %s\n", w->name, npages, nframes,
             policy);
-    kprintf("ROW workload,npages,nframes,policy,faults,disk_reads,disk_writes\n");
-    if (!trace || experiment_run(w, policy, npages, nframes, seed, trace, TRACE_CAP, &n, &r))
+    /* First the reference string, with every page resident (no disk):
+     * it tells how long the real run will be. */
+    wl_progress(1, count_accesses);
+    if (!trace || experiment_run(w, policy, npages, npages, seed, trace, TRACE_CAP, &n, &r))
         qemu_exit(EXIT_FAIL);
-    experiment_row(w->name, npages, nframes, policy, &r);
+    wl_progress(0, 0);
+    uint32_t accesses = counted;
     if (experiment_reference(trace, n, npages, nframes, &opt, &lru)) qemu_exit(EXIT_FAIL);
+    kprintf("experiment: %u accesses, %u references to distinct pages in a row; LRU takes "
+            "%u faults at %u frames, OPT %u\n", accesses, n, lru.faults, nframes, opt.faults);
+    if (lru.faults > 20000)
+        kprintf("experiment: this is a long run (every fault that needs the disk costs "
+                "about a tenth of a millisecond or more); progress is shown as it goes\n");
+    prog_total = accesses, prog_t0 = prog_last = pit_ticks(), prog_next = accesses / 10;
+    if (accesses >= 10) wl_progress(1, progress);
+    int err = experiment_run(w, policy, npages, nframes, seed, 0, 0, 0, &r);
+    wl_progress(0, 0);
+    if (err) qemu_exit(EXIT_FAIL);
+    explain_rows();
+    experiment_row(w->name, npages, nframes, policy, &r);
     experiment_row(w->name, npages, nframes, "opt", &opt);
     experiment_row(w->name, npages, nframes, "lru", &lru);
-    kprintf("experiment: %u references; %s took %u.%02u x OPT's faults\n", n, policy,
-            r.faults / opt.faults, r.faults * 100 / opt.faults % 100);
+    kprintf("experiment: %u references; %s took ", n, policy);
+    print_ratio(r.faults, opt.faults);
+    kprintf(" x OPT's faults\n");
+    if (!r.ok) kprintf("experiment: %s computed a WRONG result: paging lost data\n", w->name);
+    if (r.faults < opt.faults)
+        kprintf("experiment: %s took fewer faults than OPT: the counting is broken\n", policy);
     qemu_exit(r.ok && opt.faults <= r.faults ? EXIT_PASS : EXIT_FAIL);
 }
 
@@ -160,35 +268,25 @@ static void report(const char *name)
     uint32_t npages = cmdline_uint("npages", 100), seed = cmdline_uint("seed", 1);
     const char *sizes[32], *pols[16];
     static char sbuf[256], pbuf[256];
-    int nsizes = split(cmdline_get("nframes") ? cmdline_get("nframes")
-                       : "3,5,10,20,25,33,40,50,60,66,75,80,90,95,100", sbuf, sizeof sbuf,
-                       sizes, 32);
+    int nsizes = cmdline_list("nframes", "3,5,10,20,25,33,40,50,60,66,75,80,90,95,100", sbuf,
+                              sizeof sbuf, sizes, 32);
     int npols = 0;
     if (cmdline_get("policies"))
-        npols = split(cmdline_get("policies"), pbuf, sizeof pbuf, pols, 16);
+        npols = cmdline_list("policies", 0, pbuf, sizeof pbuf, pols, 16);
     else while (npols < 16 && policy_name(npols)) pols[npols] = policy_name(npols), npols++;
+    uint32_t nf[32];
     for (int i = 0; i < nsizes; i++) {
-        const char *end;
-        uint32_t nf = strtoul_simple(sizes[i], &end);
-        if (*end || nf == 0 || nf > POLICY_MAX_FRAMES) {
-            kprintf("experiment: nframes value '%s' is not a number from 1 to %u\n", sizes[i],
-                    POLICY_MAX_FRAMES);
-            qemu_exit(EXIT_FAIL);
-        }
+        nf[i] = need_nframes(sizes[i], npages);
+        if (fits(nf[i])) qemu_exit(EXIT_FAIL);
     }
-    for (int k = 0; k < npols; k++) {
-        if (!policy_find(pols[k])) {
-            kprintf("experiment: unknown policy '%s'\n", pols[k]);
-            qemu_exit(EXIT_FAIL);
-        }
-    }
+    for (int k = 0; k < npols; k++) need_policy(pols[k]);
 
     uint32_t *trace = kmalloc(TRACE_CAP * 4), n = 0;
     struct exp_result r, opt, lru;
     if (!trace) qemu_exit(EXIT_FAIL);
     /* The reference string does not depend on the policy or the frame
      * count: record it once. */
-    if (experiment_run(w, pols[0], npages, 100, seed, trace, TRACE_CAP, &n, &r) || !r.ok)
+    if (experiment_run(w, pols[0], npages, npages, seed, trace, TRACE_CAP, &n, &r) || !r.ok)
         qemu_exit(EXIT_FAIL);
     kprintf("TRACE-BEGIN %s %u\n", w->name, n);
     for (uint32_t i = 0; i < n; i += 32) {
@@ -197,15 +295,15 @@ static void report(const char *name)
         kprintf("\n");
     }
     kprintf("TRACE-END\n");
+    explain_rows();
     int bad = 0;
     for (int i = 0; i < nsizes; i++) {
-        uint32_t nf = strtoul_simple(sizes[i], 0);
-        if (experiment_reference(trace, n, npages, nf, &opt, &lru)) qemu_exit(EXIT_FAIL);
-        experiment_row(w->name, npages, nf, "opt", &opt);
-        experiment_row(w->name, npages, nf, "lru", &lru);
+        if (experiment_reference(trace, n, npages, nf[i], &opt, &lru)) qemu_exit(EXIT_FAIL);
+        experiment_row(w->name, npages, nf[i], "opt", &opt);
+        experiment_row(w->name, npages, nf[i], "lru", &lru);
         for (int k = 0; k < npols; k++) {
-            if (experiment_run(w, pols[k], npages, nf, seed, 0, 0, 0, &r)) qemu_exit(EXIT_FAIL);
-            experiment_row(w->name, npages, nf, pols[k], &r);
+            if (experiment_run(w, pols[k], npages, nf[i], seed, 0, 0, 0, &r)) qemu_exit(EXIT_FAIL);
+            experiment_row(w->name, npages, nf[i], pols[k], &r);
             bad += !r.ok || r.faults < opt.faults;
         }
     }

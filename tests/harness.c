@@ -12,6 +12,9 @@
 #include "kernel/panic.h"
 #include "kernel/trap.h"
 #include "lib/string.h"
+#include "kernel/cmdline.h"
+
+CMDLINE_KEY(test, "test", "NAME[,NAME...] | all | list: the tests to run (default all)");
 
 extern const struct test __tests_start[], __tests_end[];   /* linker.ld */
 #define tests __tests_start
@@ -131,15 +134,16 @@ static void list_tests(void)
 static void unknown(const char *name, int len)
 {
     kprintf("harness: unknown test '%.*s'. Available tests:\n", len, name);
-    (void)len;
     for (int i = 0; i < ntests; i++)
         kprintf("  %-18s %s\n", tests[i].name, tests[i].about);
     qemu_exit(EXIT_FAIL);
 }
 
+#define MAX_RUN 64         /* tests one boot can be asked to run */
+
 void harness_run(const char *sel)
 {
-    static const struct test *run[64];
+    static const struct test *run[MAX_RUN];
     int n = 0;
 
     panic_hook = on_panic;
@@ -148,20 +152,38 @@ void harness_run(const char *sel)
     if (!sel || strcmp(sel, "all") == 0) {
         /* Every test that returns normally and needs no boot of its own;
          * make test boots each test on its own anyway. */
-        for (int i = 0; i < ntests && n < 64; i++)
-            if (!tests[i].bench && tests[i].expect == EXPECT_NOTHING && !solo(&tests[i]))
-                run[n++] = &tests[i];
+        for (int i = 0; i < ntests; i++) {
+            if (tests[i].bench || tests[i].expect != EXPECT_NOTHING || solo(&tests[i]))
+                continue;
+            if (n == MAX_RUN) {
+                kprintf("harness: test=all selects more than %d tests; raise MAX_RUN in "
+                        "tests/harness.c\n", MAX_RUN);
+                qemu_exit(EXIT_FAIL);
+            }
+            run[n++] = &tests[i];
+        }
     } else if (strcmp(sel, "list") == 0) {
         list_tests();
         qemu_exit(EXIT_PASS);
     } else {
-        for (const char *p = sel; *p && n < 64;) {
+        for (const char *p = sel;;) {
             const char *comma = strchr(p, ',');
             int len = comma ? comma - p : (int)strlen(p);
+            if (len == 0) {
+                kprintf("harness: test=%s names no test%s; give test=NAME[,NAME...], "
+                        "test=all or test=list\n", sel, *sel ? " between its commas" : "");
+                qemu_exit(EXIT_FAIL);
+            }
             const struct test *t = find(p, len);
             if (!t) unknown(p, len);
+            if (n == MAX_RUN) {
+                kprintf("harness: test= names more than %d tests; split them over "
+                        "several boots\n", MAX_RUN);
+                qemu_exit(EXIT_FAIL);
+            }
             run[n++] = t;
-            p += len + (comma ? 1 : 0);
+            if (!comma) break;
+            p = comma + 1;
         }
     }
     for (int i = 0; i + 1 < n; i++) {

@@ -3,13 +3,21 @@
  *
  * memory_map: booted once at -m 32M and once at -m 256M (the runner
  *   passes ram=MB); the process pool must end where the multiboot map
- *   says RAM ends, not at a fixed 32 MiB, and every frame the map does
- *   not call RAM (and the 15-16 MiB hole) must be inaccessible.  The
- *   expected state of each frame is recomputed here from the raw map.
+ *   says usable RAM below 4 GiB ends, not at a fixed 32 MiB, and every
+ *   frame the map does not call RAM (and the 15-16 MiB hole) must be
+ *   inaccessible.  The expected end, RAM total and state of each frame
+ *   are recomputed here from the raw map.
+ * memory_sizes: the same at the edges: -m 16 (RAM ends inside the ISA
+ *   hole, whose frames must still never be handed out), 512, and 3584
+ *   and 4095, where QEMU puts RAM above 4 GiB, which a kernel without
+ *   PAE must ignore (neither in the pool nor counted); then every free
+ *   frame of the process pool is taken and given back, none of them
+ *   in a hole.
  * panic: a deliberate panic, which must be reported at this file:line.
  * exception: a division by zero, which must arrive as vector 0 with EIP
  *   at the div instruction. */
 #include "tests/harness.h"
+#include "tests/util.h"
 #include "mm/frame_pool.h"
 #include "mm/physmem.h"
 #include "mm/memlayout.h"
@@ -34,14 +42,41 @@ static int map_says_ram(uint32_t pa)
     return ram;
 }
 
+/* From the raw map: the end of usable RAM below 4 GiB, and how much RAM
+ * lies below and above 4 GiB. */
+static void map_totals(uint64_t *end, uint64_t *below, uint64_t *above)
+{
+    const struct multiboot_info *mbi = boot_mbi;
+    const uint64_t G4 = 0x100000000ull;
+    *end = *below = *above = 0;
+    for (uint32_t p = mbi->mmap_addr; p < mbi->mmap_addr + mbi->mmap_length;) {
+        const struct multiboot_mmap *e = (const void *)p;
+        p += e->size + 4;
+        if (e->type != MMAP_AVAILABLE) continue;
+        uint64_t a = e->addr, b = e->addr + e->len;
+        *above += b > G4 ? b - (a > G4 ? a : G4) : 0;
+        if (a >= G4) continue;
+        if (b > G4) b = G4;
+        *below += b - a;
+        if (b > *end) *end = b;
+    }
+}
+
 static void test_memory_map(void)
 {
     uint32_t mb = cmdline_uint("ram", 0);
     CHECK(mb != 0, "the runner did not pass ram=MB");
     physmem_print();
-    uint32_t ram = mb << 20;
-    CHECK(ram_end <= ram && ram_end + (1u << 20) >= ram,
-          "process pool ends at 0x%x, RAM is %u MiB", ram_end, mb);
+    uint64_t end, below, above;
+    map_totals(&end, &below, &above);
+    CHECK(ram_end == PG_ROUND_DOWN(end >= 0x100000000ull ? 0xFFFFF000u : (uint32_t)end),
+          "process pool ends at 0x%x; the map's usable RAM below 4 GiB ends at 0x%x%08x",
+          ram_end, (uint32_t)(end >> 32), (uint32_t)end);
+    CHECK(ram_end <= (mb << 20), "process pool ends at 0x%x, past the %u MiB given", ram_end, mb);
+    CHECK(ram_total == below && ram_ignored == above,
+          "RAM counted %u KiB (+%u ignored), the map says %u KiB below 4 GiB and %u above",
+          (uint32_t)(ram_total >> 10), (uint32_t)(ram_ignored >> 10), (uint32_t)(below >> 10),
+          (uint32_t)(above >> 10));
     CHECK(process_pool.base == PPOOL_START / PAGE_SIZE, "process pool starts at frame 0x%x",
           process_pool.base);
     CHECK(process_pool.nframes == ram_end / PAGE_SIZE - process_pool.base,
@@ -67,9 +102,20 @@ static void test_memory_map(void)
           "process pool counters do not add up");
     if (ram_end > ISA_HOLE_END)
         CHECK(inacc >= 256, "only %u inaccessible frames; the ISA hole alone has 256", inacc);
+    CHECK(inacc < process_pool.nframes / 8 + 256,
+          "%u of %u frames are inaccessible: the pool spans a hole it should end before",
+          inacc, process_pool.nframes);
     msg("%u MiB: process pool frames 0x%x-0x%x, %u free, %u inaccessible", mb,
         process_pool.base, process_pool.base + process_pool.nframes - 1,
         process_pool.nfree, process_pool.ninacc);
+}
+
+/* memory_map's checks, then the whole process pool taken and given back
+ * (at 3 GiB too), no frame of a hole among them. */
+static void test_memory_sizes(void)
+{
+    test_memory_map();
+    pool_exhaust(&process_pool);
 }
 
 static void test_panic(void)
@@ -91,6 +137,9 @@ static void test_exception(void)
 }
 
 TEST("memory_map", test_memory_map, "pools follow the multiboot memory map", "mem=32,256");
+TEST("memory_sizes", test_memory_sizes,
+     "16 MiB to 4 GiB: ISA hole, RAM above 4 GiB ignored, every free frame usable",
+     "mem=16,512,3584,4095 timeout=60");
 TEST_PANIC("panic", test_panic, "panic() reports file:line, registers, backtrace",
            "log=PANIC\\sat\\stests/test_boot.c:\\d+ log=#0\\s0x[0-9a-f]+\\s+test_panic");
 TEST_TRAP("exception", test_exception, "divide by zero arrives as vector 0 at its EIP", T_DIVIDE,

@@ -11,6 +11,7 @@
 #include "mm/frame_pool.h"
 #include "mm/physmem.h"
 #include "mm/memlayout.h"
+#include "mm/kmalloc.h"
 #include "lib/string.h"
 
 /* Fill, recurse, verify, release: at depth D the live runs of depths
@@ -95,28 +96,6 @@ static void shadow_model(void)
     msg("first fit matched the shadow model over 4000 operations");
 }
 
-/* Take every free frame of POOL one at a time, then give them all back. */
-static void exhaust(struct frame_pool *pool)
-{
-    static uint32_t got[65536];
-    uint32_t before = pool->nfree, n = 0;
-    CHECK(before <= 65536, "pool too large for this test (%u frames)", before);
-    for (uint32_t f; (f = get_frames(pool, 1)) != 0; n++) {
-        CHECK(n < before, "%s pool handed out more than its %u free frames", pool->name, before);
-        CHECK(f >= pool->base && f < pool->base + pool->nframes, "frame 0x%x outside pool", f);
-        CHECK(!(f >= ISA_HOLE_START / PAGE_SIZE && f < ISA_HOLE_END / PAGE_SIZE),
-              "frame 0x%x in the 15-16 MiB hole was handed out", f);
-        got[n] = f;
-    }
-    CHECK(n == before, "%s pool: %u frames handed out, %u were free", pool->name, n, before);
-    CHECK(pool->nfree == 0, "free count %u after exhaustion", pool->nfree);
-    CHECK(get_frames(pool, 1) == 0, "get_frames(1) on an empty pool succeeded");
-    while (n) CHECK(release_frames(got[--n]) == 0, "release of 0x%x failed", got[n]);
-    CHECK(pool->nfree == before, "%s pool: %u free after release, %u before",
-          pool->name, pool->nfree, before);
-    msg("%s pool: exhausted at exactly %u frames, all returned", pool->name, before);
-}
-
 static void test_frame_pool(void)
 {
     struct frame_pool *pools[] = { &kernel_pool, &process_pool };
@@ -143,8 +122,8 @@ static void test_frame_pool(void)
         frame_pool_check(p);
     }
     shadow_model();
-    exhaust(&kernel_pool);
-    exhaust(&process_pool);
+    pool_exhaust(&kernel_pool);
+    pool_exhaust(&process_pool);
     frame_pool_check(&kernel_pool);
     frame_pool_check(&process_pool);
 }

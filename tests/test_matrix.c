@@ -33,6 +33,9 @@
 #include "mm/paging.h"
 #include "mm/tlb_model.h"
 
+CMDLINE_KEY(tlb, "tlb", "N: entries of the matrix test's TLB model (default 512)");
+CMDLINE_KEY(tlbways, "tlbways", "W: its ways per set (0: fully associative)");
+
 #define NTHREADS 15
 
 static struct vmpool mp;

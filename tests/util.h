@@ -24,6 +24,13 @@ static inline uint32_t rand_next(uint32_t *seed)
 void *frame_map(uint32_t f);
 void frame_unmap(void *p);
 
+/* Take every free frame of POOL one at a time (checking each is inside
+ * the pool, not in the ISA hole and not handed out twice), check the
+ * pool is then empty, and give them all back.  Fails the test on any
+ * difference. */
+struct frame_pool;
+void pool_exhaust(struct frame_pool *pool);
+
 #ifdef __cplusplus
 }
 #endif

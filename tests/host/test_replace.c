@@ -409,21 +409,25 @@ static int same(struct ref_result a, struct ref_result b)
     return a.faults == b.faults && a.disk_reads == b.disk_reads && a.disk_writes == b.disk_writes;
 }
 
+/* The registry, whatever policies it holds: every name it lists is
+ * found under that name, names are unique, every policy has the
+ * operations the pager calls, and unknown names are not found.  Adding
+ * a policy needs no edit here. */
 static void test_registry(void)
 {
-    static const char *const names[] = { "random", "fifo", "second_chance", "clock",
-                                         "enhanced_clock", "aging", "clock_pro" };
     int i;
     for (i = 0; policy_name(i); i++) {
-        EXPECT(i < 7 && strcmp(policy_name(i), names[i]) == 0, "policy %d is %s", i,
-               policy_name(i));
-        EXPECT(policy_find(names[i]) && strcmp(policy_find(names[i])->name, names[i]) == 0,
-               "policy_find(%s)", names[i]);
+        const struct policy_ops *ops = policy_find(policy_name(i));
+        EXPECT(ops && strcmp(ops->name, policy_name(i)) == 0, "policy_find(%s)", policy_name(i));
+        EXPECT(ops->init && ops->fault_in && ops->victim, "%s lacks init, fault_in or victim",
+               ops->name);
+        for (int k = 0; k < i; k++)
+            EXPECT(strcmp(policy_name(k), policy_name(i)) != 0, "%s listed twice", ops->name);
     }
-    EXPECT(i == 7, "%d policies listed", i);
+    EXPECT(i > 0, "no policy listed");
     EXPECT(policy_name(-1) == 0 && policy_find("lru") == 0 && policy_find("") == 0,
            "unknown names must not be found");
-    printf("(registry) 7 policies, in order\n");
+    printf("(registry) %d policies, each found by its name\n", i);
 }
 
 /* Belady (1969): FIFO does worse with more memory on this string.  LRU

@@ -12,8 +12,12 @@
  * reference as far as paging is concerned), with the write bit ORed in
  * so that a read-then-write still counts as a dirtying reference.
  *
+ * The accessors can also count accesses and call a progress function
+ * every so many of them (wl_progress), so a long experiment can say how
+ * far it has got.
+ *
  * These functions run tens of millions of times per experiment, so the
- * untraced path is one test and one memory access. */
+ * path with nothing watching is one test and one memory access. */
 #include "tests/workloads/workload.h"
 #include "mm/mmu.h"
 #include "mm/paging.h"
@@ -24,6 +28,7 @@
  * NO_PAGE when the buffer is empty, so the first access never folds. */
 #define NO_PAGE 0xFFFFFFFFu
 
+static int watching;            /* tracing, a TLB model or a progress count is on */
 static int tracing;             /* 1 between trace_start and trace_stop, unless full */
 static int overflowed;          /* an entry was dropped for lack of room */
 static uint32_t *tbuf;          /* the caller's buffer of CAP entries */
@@ -32,6 +37,10 @@ static uint32_t tbase;          /* the region's base: page 0 */
 static uint32_t last = NO_PAGE; /* page of tbuf[tlen - 1] */
 
 static struct tlb_model *tlbm;  /* the TLB model fed by the accessors, or 0 */
+static void (*progress_fn)(uint32_t);   /* wl_progress's function, or 0 */
+static uint32_t progress_every, progress_left, progress_count;
+
+static void update_watching(void) { watching = tracing || tlbm || progress_fn; }
 
 /* Look ADDR's page up in the TLB model.  Threads share the model (one
  * CPU, one TLB), so the update is made with interrupts off. */
@@ -56,14 +65,27 @@ void wl_tlb_attach(struct tlb_model *t)
     obs.ctx = t;
     tlbm = t;
     tlb_observer = t ? &obs : 0;
+    update_watching();
+}
+
+void wl_progress(uint32_t every, void (*fn)(uint32_t accesses))
+{
+    progress_fn = every ? fn : 0;
+    progress_every = progress_left = every;
+    progress_count = 0;
+    update_watching();
 }
 
 /* Record an access to ADDR (WRITE is 1 for a store): feed the TLB model,
  * then fold it into the newest trace entry if it is the same page, else
  * append a new one.  A full buffer stops the trace, so what is recorded
  * stays an exact prefix. */
-static inline void note(uint32_t addr, uint32_t write)
+static void note_slow(uint32_t addr, uint32_t write)
 {
+    if (progress_fn && --progress_left == 0) {
+        progress_left = progress_every;
+        progress_fn(progress_count += progress_every);
+    }
     if (tlbm)
         see(addr);
     if (!tracing)
@@ -76,10 +98,16 @@ static inline void note(uint32_t addr, uint32_t write)
     if (tlen == tcap) {
         overflowed = 1;
         tracing = 0;
+        update_watching();
         return;
     }
     tbuf[tlen++] = page << 1 | write;
     last = page;
+}
+
+static inline void note(uint32_t addr, uint32_t write)
+{
+    if (watching) note_slow(addr, write);
 }
 
 uint8_t wl_rd8(uint32_t addr)
@@ -115,11 +143,13 @@ void trace_start(uint32_t *buf, uint32_t cap, uint32_t base)
     last = NO_PAGE;
     overflowed = 0;
     tracing = 1;
+    update_watching();
 }
 
 uint32_t trace_stop(void)
 {
     tracing = 0;
+    update_watching();
     return tlen;
 }
 

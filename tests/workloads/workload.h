@@ -38,6 +38,9 @@ void     wl_wr32(uint32_t addr, uint32_t v);
 struct tlb_model;
 void wl_tlb_attach(struct tlb_model *t);
 
+/* Call FN(accesses so far) after every EVERY accessor calls (0: stop). */
+void wl_progress(uint32_t every, void (*fn)(uint32_t accesses));
+
 /* Reference tracing.  While on, each access appends (page << 1 | write)
  * to BUF, where page = (addr - BASE) / 4096, unless it is the same page
  * as the previous entry, in which case the write bit is ORed into that
