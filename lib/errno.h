@@ -17,6 +17,7 @@
 #define E_IO        8   /* disk error */
 #define E_CHECKSUM  9   /* data read back does not match its checksum */
 #define E_BUSY      10  /* resource in use */
+#define E_SWAPFULL  11  /* every swap slot holds a page (or is retired) */
 
 /* A short name for error E (positive or negated), e.g. "E_NOTHEAD". */
 const char *errname(int e);

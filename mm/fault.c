@@ -23,6 +23,7 @@
 #include "mm/paging.h"
 #include "mm/vmpool.h"
 #include "mm/pager.h"
+#include "mm/swap.h"
 #include "mm/frame_pool.h"
 #include "kernel/trap.h"
 #include "kernel/thread.h"
@@ -50,11 +51,15 @@ static int refuse(struct trapframe *tf, uint32_t va, const char *why)
     return 0;
 }
 
-/* Refuse the fault at VA because WHAT failed with error ERR. */
+/* Refuse the fault at VA because WHAT failed with error ERR, saying
+ * what the error means here: a disk error names its slot and sector. */
 static int refuse_err(struct trapframe *tf, uint32_t va, const char *what, int err)
 {
-    char why[96];
-    ksnprintf(why, sizeof why, "%s (%s):", what, errname(err));
+    char why[160];
+    const char *means = err == -E_NOMEM ? "no free frame and no page to evict"
+                      : err == -E_SWAPFULL ? "swap is full, so no dirty page can be evicted"
+                      : swap_last_error();
+    ksnprintf(why, sizeof why, "%s (%s: %s):", what, errname(err), means);
     return refuse(tf, va, why);
 }
 
@@ -116,12 +121,14 @@ static int fault_locked(struct trapframe *tf, uint32_t va)
     struct pager *pg = vmpool_pageable(pool, page) ? pool->pager : 0;
     uint32_t f;
     int err = pager_frame(pg, &f);
-    if (err) return refuse_err(tf, va, err == -E_NOMEM ? "out of memory" : "no frame", err);
+    if (err) return refuse_err(tf, va, err == -E_IO ? "page-out failed" : "out of memory", err);
     int new_table = !(*pde_of(page) & PTE_P);
-    if (map_fresh_page(page, f, pool->pte_flags) != 0 &&
-        (pager_make_room(1) != 0 || map_fresh_page(page, f, pool->pte_flags) != 0)) {
-        release_frames(f);
-        return refuse(tf, va, "no frame for a page table:");
+    if (map_fresh_page(page, f, pool->pte_flags) != 0) {     /* no frame for the table */
+        err = pager_make_room(1);
+        if (err || (err = map_fresh_page(page, f, pool->pte_flags)) != 0) {
+            release_frames(f);
+            return refuse_err(tf, va, "no frame for a page table", err);
+        }
     }
     if (pg) pager_loaded(pg, page);
     vmstat_counts.fault_zero++;

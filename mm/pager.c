@@ -167,11 +167,16 @@ static int evict_one(struct pager *pg)
 
 int pager_make_room(uint32_t n)
 {
+    int err = -E_NOMEM;                 /* unless an eviction says why it failed */
     while (process_pool.nfree < n) {
         struct vmpool *p;
-        for (p = vmpools(); p; p = p->next)
-            if (p->pager && p->pager->nresident && evict_one(p->pager) == 0) break;
-        if (!p) return -E_NOMEM;
+        for (p = vmpools(); p; p = p->next) {
+            if (!p->pager || !p->pager->nresident) continue;
+            int e = evict_one(p->pager);
+            if (e == 0) break;
+            err = e;
+        }
+        if (!p) return err;
     }
     return 0;
 }
@@ -207,14 +212,16 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e)
     uint32_t f;
     int err = pager_frame(pg, &f);
     if (err) {
-        kprintf("pager: no frame to swap %p back in: %s\n", (void *)page, errname(err));
+        kprintf("pager: no frame to read %p back into: %s%s%s\n", (void *)page,
+                err == -E_SWAPFULL ? "swap is full, so no dirty page could be evicted"
+                : errname(err), err == -E_IO ? ": " : "", err == -E_IO ? swap_last_error() : "");
         return pg->last_error = err;
     }
     uint32_t slot = pte_slot(e);
     err = swap_read(slot, f);
     if (err) {
         release_frames(f);
-        kprintf("pager: %p stays swapped out (slot %u): %s\n", (void *)page, slot, errname(err));
+        kprintf("pager: %p stays swapped out: %s\n", (void *)page, swap_last_error());
         return pg->last_error = err;
     }
     /* The swap entry is replaced in place: map_page keeps the table's

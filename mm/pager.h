@@ -50,8 +50,9 @@ int pager_attach(struct vmpool *pool, struct pager *pg, const char *policy,
  * belong to (0 for a page that cannot be paged out): if it is at its
  * resident limit, one of its pages is evicted first.  If the process
  * pool is empty, a page of some pageable pool is evicted for it.
- * Returns 0, or -E_NOMEM if nothing could be evicted (memory and swap
- * full), or the error of a page-out that failed (PG->last_error too). */
+ * Returns 0, or -E_NOMEM if no page could be evicted, -E_SWAPFULL if the
+ * victims were dirty and swap is full, -E_IO if their page-out failed
+ * (PG->last_error too; swap_last_error() names the slot). */
 int pager_frame(struct pager *pg, uint32_t *frame);
 
 /* PAGE was just mapped to a frame: make it resident in PG. */
@@ -62,7 +63,9 @@ void pager_loaded(struct pager *pg, uint32_t page);
 int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e);
 
 /* Make sure the process pool has at least N free frames, evicting pages
- * of pageable pools if needed.  Returns 0 or -E_NOMEM. */
+ * of pageable pools if needed.  Returns 0, -E_NOMEM if no pool has a page
+ * to evict, or the error of the last eviction that failed (-E_SWAPFULL,
+ * -E_IO). */
 int pager_make_room(uint32_t n);
 
 /* Release PAGE of PG's pool (resident, swapped or never touched), as

@@ -25,6 +25,19 @@ static uint32_t nslots;                 /* slots on the disk, header included */
 static uint32_t *inuse, *retired, *crc;
 static uint32_t hint = 1;               /* no free slot below this one */
 static struct mutex swap_lock = MUTEX_INIT("swap", LOCK_SWAP);
+static char absent_why[96] = "swap_init has not run";
+static char last_error[96];
+
+/* Remember (and print) that OP of SLOT failed with ERR. */
+static int failed(int err, const char *op, uint32_t slot)
+{
+    ksnprintf(last_error, sizeof last_error, "%s %s swap slot %u (LBA %u)", errname(err), op,
+              slot, swap_lba(slot));
+    return err;
+}
+
+const char *swap_absent_why(void) { return nslots ? "" : absent_why; }
+const char *swap_last_error(void) { return last_error; }
 
 static int test_bit(const uint32_t *m, uint32_t i) { return (m[i / 32] >> (i % 32)) & 1; }
 static void set_bit(uint32_t *m, uint32_t i) { m[i / 32] |= 1u << (i % 32); }
@@ -35,11 +48,17 @@ int swap_present(void) { return nslots != 0; }
 
 int swap_init(void)
 {
-    if (ata_init() != 0) return -E_IO;
+    if (ata_init() != 0) {
+        ksnprintf(absent_why, sizeof absent_why, "no disk on the IDE primary slave");
+        return -E_IO;
+    }
     uint32_t n = ata_sectors() / SECTORS_PER_SLOT;
     if (n > MAX_SLOTS) n = MAX_SLOTS;
     if (n < 2) {
-        kprintf("swap: disk of %u sectors is too small\n", ata_sectors());
+        ksnprintf(absent_why, sizeof absent_why, "the disk has %u sectors: swap needs at "
+                  "least %u (a header slot and one page slot)", ata_sectors(),
+                  2 * SECTORS_PER_SLOT);
+        kprintf("swap: %s\n", absent_why);
         return -E_IO;
     }
     uint32_t words = (n + 31) / 32;
@@ -91,7 +110,10 @@ void swap_free(uint32_t slot)
 
 int swap_write(uint32_t *slot, uint32_t frame)
 {
-    if (!nslots) return -E_IO;
+    if (!nslots) {
+        ksnprintf(last_error, sizeof last_error, "no swap area: %s", absent_why);
+        return -E_IO;
+    }
     mutex_lock(&swap_lock);
     void *page = kmap(frame);
     uint32_t sum = crc32(page, PAGE_SIZE);
@@ -100,7 +122,7 @@ int swap_write(uint32_t *slot, uint32_t frame)
         if (*slot == SWAP_NONE && (*slot = slot_alloc()) == SWAP_NONE) {
             kprintf("swap: swap area full (%u slots in use, %u retired)\n",
                     swap_stats.used, swap_stats.retired);
-            err = -E_NOMEM;
+            err = -E_SWAPFULL;
             break;
         }
         if ((err = ata_write(swap_lba(*slot), SECTORS_PER_SLOT, page)) == 0) {
@@ -109,7 +131,9 @@ int swap_write(uint32_t *slot, uint32_t frame)
             break;
         }
         /* The slot stays marked in use forever, so it is never chosen again. */
-        kprintf("swap: write to slot %u failed; slot retired\n", *slot);
+        failed(err, "writing", *slot);
+        kprintf("swap: write to slot %u (LBA %u) failed; slot retired\n", *slot,
+                swap_lba(*slot));
         set_bit(retired, *slot);
         swap_stats.retired++;
         swap_stats.used--;
@@ -131,6 +155,7 @@ int swap_read(uint32_t slot, uint32_t frame)
         kprintf("swap: read of slot %u failed; retrying once\n", slot);
         swap_stats.read_retries++;
         err = ata_read(swap_lba(slot), SECTORS_PER_SLOT, page);
+        if (err) failed(err, "reading", slot);
     }
     if (!err) {
         uint32_t sum = crc32(page, PAGE_SIZE);
@@ -139,6 +164,7 @@ int swap_read(uint32_t slot, uint32_t frame)
                     "0x%08x; the page is not handed out\n", slot, sum, crc[slot]);
             swap_stats.checksum_errors++;
             err = -E_CHECKSUM;
+            failed(err, "reading", slot);
         } else {
             swap_stats.reads++;
         }

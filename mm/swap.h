@@ -43,22 +43,33 @@ struct swap_stats {
 extern struct swap_stats swap_stats;
 
 /* Find the swap disk and set up the slot map (its size from the disk).
- * Returns 0, or -E_IO if there is no disk (the kernel runs without swap). */
+ * Returns 0, or -E_IO if there is no usable disk (the kernel runs
+ * without swap; swap_absent_why() says why). */
 int swap_init(void);
 
 /* Is there a swap area? */
 int swap_present(void);
 
+/* Why there is no swap area ("no disk on the IDE primary slave", "the
+ * disk has 7 sectors: too small for ...").  "" if there is one. */
+const char *swap_absent_why(void);
+
+/* The last failed transfer, in words: "E_IO writing swap slot 3 (LBA
+ * 24)", "E_CHECKSUM reading swap slot 5 (LBA 40)", or "" if none. */
+const char *swap_last_error(void);
+
 /* Write the page in FRAME to a slot.  If *SLOT is SWAP_NONE a free slot
  * is taken, else *SLOT (owned by the caller) is rewritten.  A slot that
  * fails to write is retired and another one tried.  On success *SLOT is
- * the slot written and 0 is returned; -E_NOMEM if no slot is free
- * ("swap full"), -E_IO if every try failed.  Nothing is leaked either way. */
+ * the slot written and 0 is returned; -E_SWAPFULL if no slot is free,
+ * -E_IO if every try failed (swap_last_error() names the last slot and
+ * sector tried).  Nothing is leaked either way. */
 int swap_write(uint32_t *slot, uint32_t frame);
 
 /* Read SLOT into FRAME.  A failed read is retried once.  Returns 0, -E_IO,
  * or -E_CHECKSUM if the data does not match the slot's checksum (the
- * frame's contents are then undefined, and the slot is left as it was). */
+ * frame's contents are then undefined, and the slot is left as it was);
+ * swap_last_error() then names the slot and sector. */
 int swap_read(uint32_t slot, uint32_t frame);
 
 /* Give SLOT back. */

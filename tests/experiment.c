@@ -71,7 +71,8 @@ int experiment_run(const struct workload *w, const char *policy, uint32_t npages
                    uint32_t *ntrace, struct exp_result *r)
 {
     if (!swap_present()) {
-        kprintf("experiment: no swap disk (boot with a disk on the IDE primary slave)\n");
+        kprintf("experiment: no swap: %s (make run and make test attach a disk)\n",
+                swap_absent_why());
         return -E_IO;
     }
     if (npages == 0 || npages > WL_MAX_PAGES) {

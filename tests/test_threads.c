@@ -134,6 +134,7 @@ static struct mutex b = MUTEX_INIT("order-b", 8);
 static void test_locks(void)
 {
     sema_init(&sem, "test-sema", 1);
+    c_mutex = c_spin = c_sema = c_none = preempted_inside = 0;      /* a second run starts afresh */
     struct thread *w[WORKERS];
     for (int i = 0; i < WORKERS; i++) w[i] = thread_create("worker", worker, 0);
     for (int i = 0; i < WORKERS; i++) thread_join(w[i]);
