@@ -9,8 +9,10 @@
  *   then, holding the VM lock (with interrupts on, since it may sleep):
  *   2. ask the VMPools whether the address lies in an allocated region
  *      (or a pool's own bookkeeping pages); if not, report it;
- *   3. if the page was swapped out, let the pager read it back;
- *   4. if another thread mapped the page while we waited, just return;
+ *   3. if another thread mapped the page while we waited, just return
+ *      (this re-check under the lock is what keeps two faults on one
+ *      page from mapping two frames);
+ *   4. if the page was swapped out, let the pager read it back;
  *   5. otherwise take a frame (the pager may evict a page for it),
  *      create the page table if missing, zero the frame,
  *      map it with the pool's permissions, and return: the CPU restarts
@@ -34,6 +36,7 @@
 #include "lib/printf.h"
 
 uint32_t fault_last_va;
+void (*fault_map_hook)(uint32_t va);
 
 /* Print one line saying why the fault at VA was refused, then resume a
  * probe if that is what faulted.  Returns 1 if resumed, 0 to decline. */
@@ -109,13 +112,17 @@ static int fault_locked(struct trapframe *tf, uint32_t va)
     }
     uint32_t page = PG_ROUND_DOWN(va);
     pte_t e = pte_get(page);
-    if (e & PTE_P) return 1;                    /* another thread mapped it first */
+    if (e & PTE_P) {                            /* another thread mapped it first */
+        vmstat_counts.fault_raced++;
+        return 1;
+    }
     if (e) {                                    /* swapped out: read it back */
         if (!pool->pager) panic("page fault: %p in unpaged pool %s has entry 0x%x",
                                 (void *)va, pool->name, e);
         int err = pager_swap_in(pool, page, e);
         return err == 0 ? 1 : refuse_err(tf, va, "swap-in failed", err);
     }
+    if (fault_map_hook) fault_map_hook(va);
     /* The frame first: getting it may evict a page, and an eviction may
      * release a page table, which must not be the one we map into. */
     struct pager *pg = vmpool_pageable(pool, page) ? pool->pager : 0;

@@ -25,6 +25,13 @@ extern char probe_read_insn[], probe_write_insn[], probe_fixup[];
 /* The address of the last refused fault. */
 extern uint32_t fault_last_va;
 
+/* Called with the VM lock held when a legitimate fault on VA has found
+ * the page still unmapped and is about to give it a fresh frame.  0: no
+ * hook.  A test (fault_overlap) makes the faulting thread yield here, so
+ * that a second fault on the same page waits for the lock and must find
+ * the page mapped when it gets it. */
+extern void (*fault_map_hook)(uint32_t va);
+
 #ifdef __cplusplus
 }
 #endif

@@ -46,6 +46,7 @@ struct vmstat {
     uint32_t fault_illegit;     /* faults on addresses in no allocated region */
     uint32_t fault_prot;        /* protection violations (page was present) */
     uint32_t fault_swapin;      /* faults satisfied from swap (mm/pager.c) */
+    uint32_t fault_raced;       /* faults that found the page mapped by another thread */
     uint32_t frames_data;       /* frames mapped as pages now (map_page .. unmap) */
     uint32_t frames_pt;         /* frames holding page tables now */
     uint32_t invlpg;            /* single-page TLB invalidations */

@@ -9,8 +9,13 @@
  * cross_pool: an address from one pool is not legitimate in another;
  *   touching an address in no pool is refused and takes no frame.
  * free_page: allocate/touch/release returns every frame, page tables
- *   included; touching the released region faults as illegitimate, which
- *   only happens if free_page invalidated the stale TLB entry. */
+ *   included; touching the released region faults as illegitimate.  Then
+ *   the sharp probe of the TLB flush: a page is written (so the TLB holds
+ *   its translation), released, and its address allocated again; the
+ *   very next access, with nothing touched in between, must fault and
+ *   find a fresh zero page.  Had free_page not invalidated the entry,
+ *   the access would hit the stale translation and read the old frame's
+ *   data. */
 #include "tests/harness.h"
 #include "mm/vmpool.h"
 #include "mm/paging.h"
@@ -124,6 +129,20 @@ static void test_free_page(void)
         CHECK(probe_write((void *)va, 1) == -1, "released page %p still writable", (void *)va);
         CHECK(probe_write((void *)(va + (4u << 20)), 1) == -1, "released page in 2nd table");
     }
+    /* The sharp probe: write, release, allocate the same address again,
+     * read at once.  The old frame keeps its data when it is freed. */
+    uint32_t keep = vmpool_alloc(&fp_pool, PAGE_SIZE);     /* keeps the page table */
+    uint32_t va = vmpool_alloc(&fp_pool, PAGE_SIZE);
+    CHECK(keep && va, "allocate");
+    *(volatile uint32_t *)keep = 1;
+    *(volatile uint32_t *)va = 0x57A1E;
+    CHECK(vmpool_release(&fp_pool, va) == 0, "release");
+    CHECK(vmpool_alloc(&fp_pool, PAGE_SIZE) == va, "the address was not handed out again");
+    uint32_t v = *(volatile uint32_t *)va;
+    CHECK(v == 0, "a released and re-allocated page reads 0x%x, the old frame's data: the "
+          "TLB kept a stale translation (free_page did not invalidate it)", v);
+    msg("released page re-allocated at the same address reads 0, not its old data");
+    CHECK(vmpool_release(&fp_pool, va) == 0 && vmpool_release(&fp_pool, keep) == 0, "release");
     CHECK(vmpool_destroy(&fp_pool) == 0, "destroy");
     msg("frames %u -> %u, page-table frames %u -> %u, data frames %u -> %u",
         free0, process_pool.nfree, pts0, vmstat_counts.frames_pt, data0, vmstat_counts.frames_data);

@@ -9,8 +9,13 @@
  *   mutex, a spinlock and a semaphore, with the PIT preempting them in the
  *   middle of read-modify-write sequences; the totals must be exact (an
  *   unprotected control counter shows that preemption really interleaved
- *   them).  Then a deliberate lock-order inversion must be reported by
- *   the checker with both lock names.
+ *   them).  Timer ticks alone rarely land inside a critical section, so
+ *   the mutex and semaphore sections also give the CPU away (yield, or
+ *   sleep a tick) while holding the lock, in the middle of their update:
+ *   every other thread then really tries to enter, and must wait.  Each
+ *   section counts who is inside; two holders at once fail the test.
+ *   Then a deliberate lock-order inversion must be reported by the
+ *   checker with both lock names.
  * stack_guard: a thread that recurses without bound runs into the guard
  *   page below its stack; it must be reported as a stack overflow naming
  *   the thread and killed, and the kernel must run on. */
@@ -83,6 +88,9 @@ static struct semaphore sem;
 static volatile uint32_t c_mutex, c_spin, c_sema, c_none;
 
 static volatile uint32_t preempted_inside;     /* timer switches inside a lock */
+static volatile uint32_t in_m, in_s, max_inside;  /* threads inside the mutex's, the
+                                                     semaphore's section; most ever */
+static volatile uint32_t waited;                /* takers that found the lock held */
 
 /* A read-modify-write slow enough to be preempted in the middle: if the
  * PIT ticks between the read and the write, count it. */
@@ -104,20 +112,38 @@ static void bump_unlocked(volatile uint32_t *c)
     *c = v + 1;
 }
 
+/* Inside a critical section that gives the CPU away in the middle of its
+ * update (HOW: 0 yields, 1 sleeps a tick): count the holders in *IN. */
+static void bump_holding(volatile uint32_t *c, volatile uint32_t *in, int how)
+{
+    if (++*in > max_inside) max_inside = *in;
+    uint32_t v = *c;
+    if (how == 0) thread_yield();
+    else thread_sleep(1);
+    *c = v + 1;
+    --*in;
+}
+
 static void worker(void *arg)
 {
     (void)arg;
+    /* The control first, while every worker is ready to run. */
+    for (int i = 0; i < ROUNDS / 100; i++) bump_unlocked(&c_none);
     for (int i = 0; i < ROUNDS; i++) {
+        int hold = i % 50 == 0;                 /* give the CPU away inside, now and then */
+        waited += mutex_busy(&m);
         mutex_lock(&m);
-        bump(&c_mutex);
+        if (hold) bump_holding(&c_mutex, &in_m, 0);
+        else bump(&c_mutex);
         mutex_unlock(&m);
         spin_lock(&sl);
         bump(&c_spin);
         spin_unlock(&sl);
+        waited += sem.count == 0;
         sema_down(&sem);
-        bump(&c_sema);
+        if (hold) bump_holding(&c_sema, &in_s, i % 5000 == 0);
+        else bump(&c_sema);
         sema_up(&sem);
-        if (i % 100 == 0) bump_unlocked(&c_none);
     }
 }
 
@@ -135,16 +161,20 @@ static void test_locks(void)
 {
     sema_init(&sem, "test-sema", 1);
     c_mutex = c_spin = c_sema = c_none = preempted_inside = 0;      /* a second run starts afresh */
+    in_m = in_s = max_inside = waited = 0;
     struct thread *w[WORKERS];
     for (int i = 0; i < WORKERS; i++) w[i] = thread_create("worker", worker, 0);
     for (int i = 0; i < WORKERS; i++) thread_join(w[i]);
     uint32_t want = WORKERS * ROUNDS;
     msg("mutex %u, spinlock %u, semaphore %u (expected %u); unprotected control %u (of %u)",
         c_mutex, c_spin, c_sema, want, c_none, want / 100);
-    msg("the timer ticked inside a critical section %u times", preempted_inside);
+    msg("the timer ticked inside a critical section %u times; %u takers found a lock held; "
+        "at most %u thread(s) inside at once", preempted_inside, waited, max_inside);
+    CHECK(max_inside == 1, "%u threads were inside a critical section at once", max_inside);
+    CHECK(waited >= WORKERS, "only %u takers ever found the lock held: nothing contended",
+          waited);
     CHECK(c_mutex == want && c_spin == want && c_sema == want, "a lock let updates race");
     CHECK(c_none < want / 100, "the unprotected control lost no update: the test cannot fail");
-    CHECK(preempted_inside > 0, "no tick ever landed inside a critical section");
 
     /* b (level 8) then a (level 7): out of order. */
     uint32_t v0 = lockorder_violations;

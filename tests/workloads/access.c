@@ -110,28 +110,34 @@ static inline void note(uint32_t addr, uint32_t write)
     if (watching) note_slow(addr, write);
 }
 
+/* Each accessor makes its access first and then notes it: if the access
+ * faulted, the handler's TLB flush (of the page it just mapped) has then
+ * already happened, so the TLB model sees the lookup that refills the
+ * entry, as the hardware does when the instruction restarts. */
 uint8_t wl_rd8(uint32_t addr)
 {
+    uint8_t v = *(volatile uint8_t *)addr;
     note(addr, 0);
-    return *(volatile uint8_t *)addr;
+    return v;
 }
 
 void wl_wr8(uint32_t addr, uint8_t v)
 {
-    note(addr, 1);
     *(volatile uint8_t *)addr = v;
+    note(addr, 1);
 }
 
 uint32_t wl_rd32(uint32_t addr)
 {
+    uint32_t v = *(volatile uint32_t *)addr;
     note(addr, 0);
-    return *(volatile uint32_t *)addr;
+    return v;
 }
 
 void wl_wr32(uint32_t addr, uint32_t v)
 {
-    note(addr, 1);
     *(volatile uint32_t *)addr = v;
+    note(addr, 1);
 }
 
 void trace_start(uint32_t *buf, uint32_t cap, uint32_t base)
