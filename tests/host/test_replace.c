@@ -1,15 +1,17 @@
 /* tests/host/test_replace.c - the replacement policies and OPT/LRU on the host.
  *
  * The policies in mm/replace/ see pages only through struct pte_bits;
- * here a model of Accessed and Dirty bits stands in for the page tables,
- * and a small pager (simulate) runs any policy over a reference string,
- * doing what mm/pager.c does: fill free slots first, then victim(),
- * evicted(), fault_in() into the same slot, and then the access itself,
- * which sets A (and D on a write).  It counts faults, disk reads and
- * disk writes by the rules of mm/refstring.h, written out again here.
+ * here the model pager of mm/replace/sim.c stands in for the page
+ * tables and mm/pager.c: it fills free slots first, then victim(),
+ * evicted(), fault_in() into the same slot, and then the access itself
+ * sets A (and D on a write).  It counts faults, disk reads and disk
+ * writes by the rules of mm/refstring.h.  After every step it is
+ * checked here that the policy answered sensibly (the model notes any
+ * victim slot out of range or empty, any A/D query about a page that is
+ * not resident) and that CLOCK-Pro's circle is consistent.
  *
  * What is checked, and why it would fail:
- *   - the registry lists the seven policies in order and finds each;
+ *   - the registry finds every policy it lists, by its name;
  *   - Belady's anomaly: FIFO faults 9 times with 3 frames and 10 times
  *     with 4 on 1 2 3 4 1 2 5 1 2 3 4 5, while LRU and OPT do not;
  *   - fault counts and victims traced by hand for clock, second_chance,
@@ -38,33 +40,10 @@
 #include "tests/util.h"
 #include "mm/replace/policy.h"
 #include "mm/refstring.h"
+#include "mm/replace/sim.h"
 
-#define NONE     0xFFFFFFFFu
 #define MAXPAGES 4096
 #define MAXREFS  40000
-
-/* ---- The A/D bit model: struct pte_bits on plain arrays ---- */
-
-static uint8_t bit_a[MAXPAGES], bit_d[MAXPAGES], present[MAXPAGES];
-
-static int model_accessed(void *ctx, uint32_t vpn, int clear)
-{
-    (void)ctx;
-    EXPECT(vpn < MAXPAGES && present[vpn], "policy asked for A of page %u, not resident", vpn);
-    int a = bit_a[vpn];
-    if (clear)
-        bit_a[vpn] = 0;
-    return a;
-}
-
-static int model_dirty(void *ctx, uint32_t vpn)
-{
-    (void)ctx;
-    EXPECT(vpn < MAXPAGES && present[vpn], "policy asked for D of page %u, not resident", vpn);
-    return bit_d[vpn];
-}
-
-static const struct pte_bits model_bits = { 0, model_accessed, model_dirty };
 
 /* ---- CLOCK-Pro's circle, checked from outside ---- */
 
@@ -112,103 +91,29 @@ static void check_pro(const struct policy *p, uint32_t resident, uint32_t extra)
            c->state[c->hand_test] == PRO_GHOST, "hand_test off a test entry");
 }
 
-/* ---- The pager: any policy over a reference string ---- */
+/* ---- The pager: the model of mm/replace/sim.c, checked at every step ---- */
 
 static struct policy pol;
-static const struct policy_ops *sim_ops;
-static uint32_t sim_nres;                   /* resident pages */
-static int sim_pro;                         /* the policy is clock_pro */
-static uint32_t slot_page[POLICY_MAX_FRAMES];   /* page in each slot, NONE if empty */
-static uint32_t where[MAXPAGES];            /* slot of each page, NONE if out */
-static uint8_t has_copy[MAXPAGES];          /* swap holds a current copy */
+static struct sim S;
+static uint8_t sim_mem[(POLICY_MAX_FRAMES + MAXPAGES) * 4 + MAXPAGES];
+
+/* After every step of the model: nothing wrong so far, and (for
+ * CLOCK-Pro) its circle consistent. */
+static void after_step(struct sim *s, uint32_t extra)
+{
+    EXPECT(!s->err, "%s %s (page or slot %u)", s->ops->name, s->err, s->err_page);
+    if (strcmp(s->ops->name, "clock_pro") == 0)
+        check_pro(s->pol, s->nres, extra);
+}
 
 /* Start policy OPS afresh over NFRAMES empty slots and NPAGES pages. */
 static void sim_start(const struct policy_ops *ops, uint32_t nframes, uint32_t npages,
                       uint32_t seed)
 {
     EXPECT(npages <= MAXPAGES, "npages %u", npages);
-    memset(bit_a, 0, sizeof bit_a);
-    memset(bit_d, 0, sizeof bit_d);
-    memset(present, 0, sizeof present);
-    memset(has_copy, 0, sizeof has_copy);
-    for (uint32_t v = 0; v < npages; v++)
-        where[v] = NONE;
-    for (uint32_t s = 0; s < POLICY_MAX_FRAMES; s++)
-        slot_page[s] = NONE;
-    sim_ops = ops;
-    sim_nres = 0;
-    sim_pro = strcmp(ops->name, "clock_pro") == 0;
-    policy_init(&pol, ops, &model_bits, nframes, seed);
-}
-
-/* Ask for a victim and check that its slot holds the page the policy
- * thinks it does. */
-static uint32_t sim_victim(void)
-{
-    uint32_t s = sim_ops->victim(&pol);
-    EXPECT(s < pol.nframes, "%s: victim slot %u of %u", sim_ops->name, s, pol.nframes);
-    EXPECT(slot_page[s] != NONE, "%s: victim slot %u is empty", sim_ops->name, s);
-    EXPECT(pol.vpn[s] == slot_page[s], "%s: slot %u holds %u, policy thinks %u",
-           sim_ops->name, s, slot_page[s], pol.vpn[s]);
-    if (sim_pro)
-        check_pro(&pol, sim_nres, pol.nframes);
-    return s;
-}
-
-/* The page in slot S leaves memory: written if dirty (counted in *OUT)
- * if EVICT, else freed by its owner (its swap copy goes too). */
-static void sim_remove(uint32_t s, int evict, struct ref_result *out)
-{
-    uint32_t u = slot_page[s];
-    if (evict && bit_d[u]) {
-        out->disk_writes++;
-        has_copy[u] = 1;
-    }
-    if (!evict)
-        has_copy[u] = 0;
-    present[u] = bit_a[u] = bit_d[u] = 0;   /* the PTE no longer maps it */
-    where[u] = NONE;
-    slot_page[s] = NONE;
-    sim_nres--;
-    if (sim_ops->evicted)
-        sim_ops->evicted(&pol, s, u);
-    if (sim_pro)
-        check_pro(&pol, sim_nres, pol.nframes);
-}
-
-/* Reference REF: on a fault, evict a victim if memory is full, load the
- * page into the lowest free slot (as mm/pager.c does), then the access
- * sets A, and D on a write.  Counts into *OUT; appends the page evicted,
- * if any, to VICTIMS[*NV] unless VICTIMS is 0. */
-static void sim_ref(uint32_t ref, struct ref_result *out, uint32_t *victims, uint32_t *nv)
-{
-    uint32_t v = REF_VPN(ref);
-    if (where[v] == NONE) {
-        out->faults++;
-        if (sim_nres == pol.nframes) {
-            uint32_t s = sim_victim();
-            if (victims)
-                victims[(*nv)++] = slot_page[s];
-            sim_remove(s, 1, out);
-        }
-        uint32_t s = 0;
-        while (slot_page[s] != NONE)
-            s++;
-        if (has_copy[v])
-            out->disk_reads++;
-        slot_page[s] = v;
-        where[v] = s;
-        sim_nres++;
-        present[v] = 1;
-        bit_a[v] = bit_d[v] = 0;            /* mapped with A = 0 */
-        sim_ops->fault_in(&pol, s, v);
-        EXPECT(pol.vpn[s] == v, "%s: fault_in did not record page %u", sim_ops->name, v);
-        if (sim_pro)
-            check_pro(&pol, sim_nres, 0);
-    }
-    bit_a[v] = 1;                            /* the access itself */
-    if (REF_WRITE(ref))
-        bit_d[v] = 1;
+    EXPECT(sim_work_bytes(npages, nframes) <= sizeof sim_mem, "work memory");
+    sim_init(&S, ops, &pol, nframes, npages, seed, sim_mem);
+    S.after = after_step;
 }
 
 /* Run policy OPS with NFRAMES frames over the N references REFS (pages
@@ -221,12 +126,15 @@ static void simulate(const struct policy_ops *ops, const uint32_t *refs, uint32_
 {
     uint32_t nv = 0;
     sim_start(ops, nframes, npages, seed);
-    memset(out, 0, sizeof *out);
     for (uint32_t i = 0; i < n; i++) {
-        if (tick && i % tick == tick - 1 && ops->tick)
-            ops->tick(&pol);
-        sim_ref(refs[i], out, victims, &nv);
+        if (tick && i % tick == tick - 1)
+            sim_tick(&S);
+        uint32_t v = sim_ref(&S, refs[i]);
+        if (victims && v != SIM_NONE)
+            victims[nv++] = v;
     }
+    after_step(&S, 0);
+    *out = S.count;
 }
 
 /* ---- Reference strings ---- */
@@ -702,27 +610,25 @@ static void test_pager_events(void)
         uint32_t k = sizes[z], npages = 3 * k + 10;
         uint32_t n = make_hotcold(refs, 6000, npages, 1 + npages / 4, 75, 30);
         for (int i = 0; policy_name(i); i++) {
-            struct ref_result out = { 0, 0, 0 };
-            uint32_t nv = 0;
             sim_start(policy_find(policy_name(i)), k, npages, z + 7);
             for (uint32_t j = 0; j < n; j++) {
                 uint32_t r = rnd() % 100;
-                if (sim_nres && r < 3) {                /* the owner frees a page */
+                if (S.nres && r < 3) {                  /* the owner frees a page */
                     uint32_t s = rnd() % k;
-                    while (slot_page[s] == NONE)
+                    while (S.slot_page[s] == SIM_NONE)
                         s = (s + 1) % k;
-                    sim_remove(s, 0, &out);
+                    sim_remove(&S, s, 0);
                     events++;
-                } else if (sim_nres && r < 6) {         /* room for another pool */
-                    sim_remove(sim_victim(), 1, &out);
+                } else if (S.nres && r < 6) {           /* room for another pool */
+                    sim_remove(&S, sim_victim(&S), 1);
                     events++;
-                } else if (sim_nres && r < 8) {         /* the write failed */
-                    sim_victim();
+                } else if (S.nres && r < 8) {           /* the write failed */
+                    sim_victim(&S);
                     events++;
                 }
-                if (j % 5 == 4 && sim_ops->tick)
-                    sim_ops->tick(&pol);
-                sim_ref(refs[j], &out, 0, &nv);
+                if (j % 5 == 4)
+                    sim_tick(&S);
+                sim_ref(&S, refs[j]);
             }
         }
     }

@@ -56,6 +56,17 @@ int      trace_overflowed(void);
  * fail.  Only tests/test_workloads.c sets it (and puts it back to -1). */
 extern int wl_scan_corrupt_at;
 
+/* "replay" (tests/workloads/replay.c): the next runs replay the N
+ * references REFS (REF(page, write), mm/refstring.h); SHADOW is the
+ * caller's memory for one word per page, backed before the run. */
+extern const struct workload wl_replay;
+void replay_set(const uint32_t *refs, uint32_t n, uint32_t *shadow);
+
+/* Make the first reference to each page of REFS a write (SEEN: scratch
+ * of one bit per page), so that every page carries its signature from
+ * its first touch on: what the replay does, the string then says. */
+void replay_first_writes(uint32_t *refs, uint32_t n, uint32_t npages, uint32_t *seen);
+
 /* The largest region "uniform" and "hotcold" can shadow (64 MiB). */
 #define WL_MAX_PAGES 16384
 
