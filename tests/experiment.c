@@ -203,7 +203,7 @@ static void progress(uint32_t done)
     while (prog_next <= done) prog_next += prog_total / 10;
     prog_last = now;
     uint32_t secs = (now - prog_t0) / PIT_HZ;
-    uint32_t pct = (uint32_t)((uint64_t)done * 100 / prog_total);
+    uint32_t pct = (uint32_t)(((uint64_t)done * 100 + prog_total / 2) / prog_total);
     uint32_t left = done ? (uint32_t)((uint64_t)(now - prog_t0) * (prog_total - done) / done
                                       / PIT_HZ) : 0;
     kprintf("experiment: progress %u%% (%u of %u accesses) after %u s, about %u s left\n",

@@ -117,6 +117,7 @@ static void test_thread_vm_stress(void)
 {
     uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
     uint32_t heap0 = kmalloc_pages();
+    corrupt = done_ops = 0;                     /* a second run starts afresh */
     /* Region tables grow page by page and keep their pages: count them. */
     uint32_t tables0 = vmpool_table_frames(&kheap);
     CHECK(swap_present(), "no swap disk");
