@@ -8,6 +8,9 @@ Loaded by tools/gdb/vmlab.gdb (`make gdb`) into a gdb connected to QEMU:
   frames [MAX]        each frame pool: counters and allocated/inaccessible runs
   vmpools [MAX]       each registered VMPool and its regions in address order
 
+and, from tools/gdb/vmlab_traps.py, an unwinder that lets `bt` inside a
+trap handler continue through the trap frame into the interrupted code.
+
 Page tables are read the way the MMU reads them: in PHYSICAL memory,
 starting from CR3.  The kernel itself can only reach them through the
 recursive window (mm/paging.c), which is exactly what a bug in paging
@@ -38,6 +41,7 @@ if HERE not in sys.path:
     sys.path.insert(0, HERE)
 from vmlab_common import (VmlabCommand, c_string, expression, plural, read_words,
                           register, registered_vmpools, static_variable, walk_list)
+import vmlab_traps
 
 # PDE/PTE bits (mm/mmu.h).  Bit 7 is PS ("4 MiB page") in a PDE but PAT
 # (a caching attribute) in a PTE; vmlab uses neither.
@@ -471,3 +475,4 @@ PtWalk()
 PtDump()
 Frames()
 VmPools()
+vmlab_traps.install()
