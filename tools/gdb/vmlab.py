@@ -8,8 +8,12 @@ Loaded by tools/gdb/vmlab.gdb (`make gdb`) into a gdb connected to QEMU:
   frames [MAX]        each frame pool: counters and allocated/inaccessible runs
   vmpools [MAX]       each registered VMPool and its regions in address order
 
-and, from tools/gdb/vmlab_traps.py, an unwinder that lets `bt` inside a
-trap handler continue through the trap frame into the interrupted code.
+and, from tools/gdb/vmlab_traps.py:
+
+  trapframe [EXPR]    (tf) decode a trap frame: vector, error code in words, CR2,
+                      EIP's function and line, ring, EFLAGS, registers
+  an unwinder         `bt` inside a trap handler continues through the trap
+                      frame into the interrupted code
 
 Page tables are read the way the MMU reads them: in PHYSICAL memory,
 starting from CR3.  The kernel itself can only reach them through the

@@ -6,6 +6,8 @@ Registered by tools/gdb/vmlab.py (install() below):
                       into the interrupted code, and past the double-fault task
                       into the code that double-faulted
   a frame filter      marks those frames in `bt`: trap_common [trap entry: ...]
+  trapframe [EXPR]    decode a struct trapframe, the innermost one by default
+                      (alias tf)
 
 The trap entry in boot/trap.asm is NASM code with no unwind information,
 so gdb cannot tell where its caller is: it guesses, and `bt` shows junk
@@ -36,7 +38,7 @@ import gdb
 import gdb.unwinder
 from gdb.FrameDecorator import FrameDecorator
 
-from vmlab_common import read_words, static_variable
+from vmlab_common import VmlabCommand, read_words, register, static_variable
 
 # Registers the unwinder restores, as gdb names them; each is a field of
 # the same name in struct trapframe (kernel/trap.h) and in struct tss
@@ -99,6 +101,12 @@ class TrapEntries:
         return table
 
 
+def trapframe_address(kind, sp):
+    """Where the trap frame is, for an entry frame of KIND ("trap" or
+    "return") whose ESP is SP."""
+    return read_words(sp, 1)[0] if kind == "trap" else sp
+
+
 def address_of(name):
     """The address of the code label NAME (a NASM label: no debug symbol,
     only the ELF symbol table, which decode_line reads without a frame)."""
@@ -144,13 +152,24 @@ def read_trapframe(addr):
     return tf
 
 
+def vector_name(vector):
+    """What vector VECTOR is, as kernel/trap.c's trap_name says, reading
+    its table of exception names from the kernel."""
+    if vector < 32:
+        name = static_variable("names", "kernel/trap.c")[vector]
+        return name.string() if int(name) else "reserved"
+    if vector < 48:
+        return "IRQ %d" % (vector - 32)
+    return "system call" if vector == 0x80 else "unknown"
+
+
 def interrupted_registers(kind, sp, ss_now):
     """{register: value} of the code that was interrupted, for an entry
     frame of KIND whose ESP is SP; SS_NOW is that frame's ss."""
     if kind == "double":
         tss = static_variable("main_tss", "dfault.c")
         return Layout(tss.type).read(int(tss.address), RESTORED + ("esp", "ss"))
-    tf = read_trapframe(read_words(sp, 1)[0] if kind == "trap" else sp)
+    tf = read_trapframe(trapframe_address(kind, sp))
     regs = {r: tf[r] for r in RESTORED + ("esp",)}
     regs["ss"] = ss_now if tf["ss"] is None else tf["ss"]
     return regs
@@ -262,27 +281,183 @@ def entry_kind(frame):
 def entry_label(kind, sp):
     if kind == "double":
         return "double-fault task: the interrupted state is in main_tss"
-    tf = read_words(sp, 1)[0] if kind == "trap" else sp
-    vector = read_trapframe(tf)["vector"]
+    vector = read_trapframe(trapframe_address(kind, sp))["vector"]
     where = "trap entry" if kind == "trap" else "trap return"
     return "%s: %s, vector %d" % (where, vector_name(vector), vector)
 
 
-def vector_name(vector):
-    """What vector VECTOR is, as kernel/trap.c's trap_name says, reading
-    its table of exception names from the kernel."""
-    if vector < 32:
-        name = static_variable("names", "kernel/trap.c")[vector]
-        return name.string() if int(name) else "reserved"
-    if vector < 48:
-        return "IRQ %d" % (vector - 32)
-    return "system call" if vector == 0x80 else "unknown"
+# ---------------------------------------------------------------- trapframe
+
+ERROR_CODE_VECTORS = (8, 10, 11, 12, 13, 14, 17, 21)   # the CPU pushes one (boot/trap.asm)
+SELECTOR_VECTORS = (10, 11, 12, 13)     # invalid TSS, segment not present, stack, GP
+EFLAGS_BITS = [(0, "CF"), (2, "PF"), (4, "AF"), (6, "ZF"), (7, "SF"), (8, "TF"), (9, "IF"),
+               (10, "DF"), (11, "OF"), (14, "NT"), (16, "RF"), (17, "VM"), (18, "AC")]
+PF_P, PF_W, PF_U, PF_RSVD, PF_I = 0x1, 0x2, 0x4, 0x8, 0x10     # mm/mmu.h
+
+
+def explain_error(vector, err):
+    """The error code ERR of an exception VECTOR, in words (Intel SDM
+    vol. 3, 6.13 and 4.7)."""
+    if vector == 14:
+        words = ["protection violation (the page was present)" if err & PF_P
+                 else "page not present",
+                 "write" if err & PF_W else "read",
+                 "user mode" if err & PF_U else "supervisor mode"]
+        if err & PF_RSVD:
+            words.append("a reserved bit set in a paging entry")
+        if err & PF_I:
+            words.append("instruction fetch")
+        return ", ".join(words)
+    if vector in SELECTOR_VECTORS:
+        if err == 0:
+            return "not about a particular segment"
+        if err & 2:
+            where = "IDT vector %d" % (err >> 3)
+        else:
+            where = "selector 0x%04x: %s entry %d" % (err & 0xFFFC, "LDT" if err & 4 else "GDT",
+                                                     err >> 3)
+        return where + (", during an external event" if err & 1 else "")
+    if vector not in ERROR_CODE_VECTORS:
+        return ("none: the CPU pushes no error code for this vector, the stub pushed 0"
+                if err == 0 else "this vector has no error code: is this a trap frame?")
+    return ""
+
+
+def explain_eflags(eflags):
+    names = [name for bit, name in EFLAGS_BITS if eflags >> bit & 1]
+    if eflags >> 12 & 3:
+        names.append("IOPL=%d" % (eflags >> 12 & 3))
+    return "[%s]: interrupts were %s" % (" ".join(names) or "no flags",
+                                         "on" if eflags & 0x200 else "off")
+
+
+def code_at(pc):
+    """ "gdb_touch at tests/test_gdb_target.c:41": the function PC is in
+    (the inlined one, if it is) and its exact source line."""
+    block = None
+    try:
+        block = gdb.block_for_pc(pc)
+    except RuntimeError:
+        pass
+    while block is not None and block.function is None:
+        block = block.superblock
+    if block is not None:
+        name = block.function.print_name
+    else:                               # assembly: only the ELF symbol table knows it
+        out = gdb.execute("info symbol 0x%x" % pc, to_string=True)
+        name = "??" if out.startswith("No symbol") else out.split(" in section")[0]
+        name = name.replace(" + ", "+")
+    sal = gdb.find_pc_line(pc)
+    return name + (" at %s:%d" % (sal.symtab.filename, sal.line) if sal.symtab else "")
+
+
+def innermost_trapframe():
+    """(address, how it was found) of the innermost trap frame on the
+    stack: the argument tf of the newest frame of trap(), or, if the
+    compiler left no tf to read there, the word a trap entry frame has at
+    its ESP.  GdbError if there is none."""
+    frame, double = gdb.newest_frame(), False
+    while frame is not None and frame.level() < 512:
+        if frame.name() == "trap":
+            try:
+                tf = frame.read_var("tf")
+                if not tf.is_optimized_out:
+                    return int(tf), "trap's argument tf in frame #%d" % frame.level()
+            except (gdb.error, ValueError):
+                pass
+        kind = entry_kind(frame)
+        double = double or kind == "double"
+        if kind in ("trap", "return"):
+            return (trapframe_address(kind, int(frame.read_register("esp"))),
+                    "the trap entry, frame #%d" % frame.level())
+        frame = frame.older()
+    if double:
+        raise gdb.GdbError("trapframe: no trap frame on this stack, but a double fault: the "
+                           "CPU saved the interrupted registers in main_tss (print main_tss)")
+    raise gdb.GdbError("trapframe: no trap on this stack (no frame of trap() or trap_common); "
+                       "give the frame's address: trapframe ADDR")
+
+
+class TrapFrame(VmlabCommand):
+    """Decode a trap frame: trapframe [EXPR]   (alias tf)
+
+With no argument: the innermost trap frame on the current stack, the
+argument tf of the newest frame of trap() (kernel/trap.c).  With EXPR:
+the struct trapframe at that address (`trapframe tf`, `trapframe 0x124ef4`,
+`trapframe *tf`).  Prints the vector and its name; the error code with
+its bits in words (for a page fault: present or not, read or write,
+supervisor or user mode, reserved bit, instruction fetch; for a
+segment exception: the selector, its table, the external bit); CR2 for
+a page fault; the interrupted EIP with its function and exact source
+line; CS and whether the trap came from ring 3 (then the user's ESP and
+SS, which the CPU pushed); EFLAGS (is IF on?); the general and segment
+registers.  The frame's address is left in $tf (a struct trapframe *)."""
+
+    cmd = "trapframe"
+
+    def __init__(self):
+        super().__init__(self.cmd, gdb.COMMAND_DATA)
+
+    def run(self, args):
+        if not args:
+            addr, how = innermost_trapframe()
+        else:
+            addr, how = self.address(" ".join(args)), None
+        tf = read_trapframe(addr)
+        vector, err, cs = tf["vector"], tf["err"], tf["cs"]
+        if vector > 255 or cs > 0xFFFF or cs >> 3 == 0:
+            raise gdb.GdbError("trapframe: 0x%08x does not hold a trap frame (vector %d, cs "
+                               "0x%x)" % (addr, vector, cs))
+        out = gdb.write
+        out("trapframe at 0x%08x%s: vector %d, %s\n"
+            % (addr, " (%s)" % how if how else "", vector, vector_name(vector)))
+        out("  error   0x%08x  %s\n" % (err, explain_error(vector, err)))
+        if vector == 14:
+            cr2 = register("cr2")
+            out("  cr2     %s  the address that faulted (CR2 keeps the latest fault's)\n"
+                % ("0x%08x" % cr2 if cr2 is not None else "(this stub does not report $cr2)"))
+        out("  eip     0x%08x  %s\n" % (tf["eip"], code_at(tf["eip"])))
+        if from_user(cs):
+            out("  cs      0x%04x      ring 3: the CPU switched to the kernel stack and pushed "
+                "the user's esp and ss\n" % cs)
+        else:
+            out("  cs      0x%04x      ring 0: no stack switch\n" % cs)
+        out("  eflags  0x%08x  %s\n" % (tf["eflags"], explain_eflags(tf["eflags"])))
+        if from_user(cs):
+            out("  esp     0x%08x  ss 0x%04x  (the user's)\n" % (tf["esp"], tf["ss"]))
+        else:
+            out("  esp     0x%08x  (&tf->esp: the interrupted stack continues just above "
+                "eflags; ss unchanged)\n" % tf["esp"])
+        out("  eax 0x%08x  ebx 0x%08x  ecx 0x%08x  edx 0x%08x\n"
+            % (tf["eax"], tf["ebx"], tf["ecx"], tf["edx"]))
+        out("  esi 0x%08x  edi 0x%08x  ebp 0x%08x\n" % (tf["esi"], tf["edi"], tf["ebp"]))
+        out("  ds 0x%04x  es 0x%04x  fs 0x%04x  gs 0x%04x\n"
+            % (tf["ds"], tf["es"], tf["fs"], tf["gs"]))
+        pointer = gdb.lookup_type("struct trapframe").pointer()
+        gdb.set_convenience_variable("tf", gdb.Value(addr).cast(pointer))
+
+    @staticmethod
+    def address(text):
+        """EXPR as an address: a pointer or number, or a struct trapframe
+        (then its address)."""
+        try:
+            v = gdb.parse_and_eval(text)
+            if v.type.strip_typedefs().code == gdb.TYPE_CODE_STRUCT:
+                v = v.address
+            return int(v) & 0xFFFFFFFF
+        except gdb.error as e:
+            raise gdb.GdbError("trapframe: cannot evaluate '%s': %s" % (text, e))
 
 
 def install():
-    """Register the unwinder and the frame filter (again, if this file is
-    sourced again: each replaces its namesake)."""
+    """Register the commands, the unwinder and the frame filter (again,
+    if vmlab.py is sourced again: each replaces its namesake)."""
     global _connected
+    TrapFrame()
+    try:
+        gdb.execute("alias -a tf = trapframe")
+    except gdb.error:                   # sourced before: the alias exists
+        pass
     gdb.unwinder.register_unwinder(None, TrapUnwinder(), replace=True)
     gdb.frame_filters["vmlab-traps"] = TrapFrameFilter()
     if not _connected:                  # a new kernel image: look the entries up again
