@@ -8,4 +8,4 @@ set pagination off
 # panic() is a macro; panic_at is the function every panic goes through.
 break panic_at
 source tools/gdb/vmlab.py
-echo vmlab: pt-walk VA | pt-dump [all] [FROM [TO]] | frames [MAX] | vmpools [MAX] | trapframe [EXPR]   (help CMD explains; bt sees through traps; breakpoint on panic_at)\n
+echo vmlab: pt-walk VA | pt-dump [all] [FROM [TO]] | frames [MAX] | vmpools [MAX] | trapframe [EXPR] | break-fault POOL|LO HI|ADDR   (help CMD explains; bt sees through traps; breakpoint on panic_at)\n

@@ -8,10 +8,13 @@ Loaded by tools/gdb/vmlab.gdb (`make gdb`) into a gdb connected to QEMU:
   frames [MAX]        each frame pool: counters and allocated/inaccessible runs
   vmpools [MAX]       each registered VMPool and its regions in address order
 
-and, from tools/gdb/vmlab_traps.py:
+and, from tools/gdb/vmlab_traps.py and tools/gdb/vmlab_breakfault.py:
 
   trapframe [EXPR]    (tf) decode a trap frame: vector, error code in words, CR2,
                       EIP's function and line, ring, EFLAGS, registers
+  break-fault POOL | LO HI | ADDR
+                      break in page_fault only for faults there (CR2); no
+                      argument: list the VMPools
   an unwinder         `bt` inside a trap handler continues through the trap
                       frame into the interrupted code
 
@@ -45,6 +48,7 @@ if HERE not in sys.path:
     sys.path.insert(0, HERE)
 from vmlab_common import (VmlabCommand, c_string, expression, plural, read_words,
                           register, registered_vmpools, static_variable, walk_list)
+import vmlab_breakfault
 import vmlab_traps
 
 # PDE/PTE bits (mm/mmu.h).  Bit 7 is PS ("4 MiB page") in a PDE but PAT
@@ -480,3 +484,4 @@ PtDump()
 Frames()
 VmPools()
 vmlab_traps.install()
+vmlab_breakfault.BreakFault()
