@@ -22,7 +22,8 @@ import re
 
 import gdb
 
-from vmlab_common import VmlabCommand, c_string, expression, register, registered_vmpools, where
+from vmlab_common import (VmlabCommand, c_string, expression, plural, register,
+                          registered_vmpools, where)
 
 PAGE = 4096
 
@@ -52,6 +53,7 @@ class FaultBreakpoint(gdb.Breakpoint):
     def __init__(self, pool=None, lo=0, hi=0):
         super().__init__("page_fault")
         self.pool, self.lo, self.hi = pool, lo, hi
+        self.passed = 0                 # faults elsewhere since the last stop
 
     def what(self):
         return "VMPool %s" % self.pool if self.pool else "0x%08x-0x%08x" % (self.lo, self.hi)
@@ -65,10 +67,12 @@ class FaultBreakpoint(gdb.Breakpoint):
                 return True
             span = pool_range(self.pool) if self.pool else (self.lo, self.hi)
             if span is None or not span[0] <= cr2 <= span[1]:
+                self.passed += 1
                 return False
-            gdb.write("break-fault: page fault at 0x%08x (CR2), in %s%s\n"
-                      % (cr2, self.what(),
-                         " (0x%08x-0x%08x)" % span if self.pool else ""))
+            gdb.write("break-fault: page fault at 0x%08x (CR2), in %s%s; %s elsewhere ran on\n"
+                      % (cr2, self.what(), " (0x%08x-0x%08x)" % span if self.pool else "",
+                         plural(self.passed, "fault")))
+            self.passed = 0
             return True
         except Exception as e:          # stop and say why, rather than run past it
             detail = str(e) if isinstance(e, (gdb.error, gdb.GdbError, gdb.MemoryError)) \
