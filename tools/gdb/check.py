@@ -366,7 +366,7 @@ def check_boot_fault(s, log):
                                                        POOL_BASE + POOL_SIZE - 1))
     passed = re.search(r"; (\d+) faults? elsewhere ran on$", text, re.M)
     log.say("  ok   (e) break-fault %s, set at boot, first stopped at CR2 0x%08x, in the pool "
-            "(faults elsewhere that ran on: %s)" % (TEST, cr2, passed.group(1) if passed else "?"))
+            "(faults elsewhere that ran on: %s)" % (TEST, cr2, passed.group(1) if passed else 0))
 
 
 def check_fault(s, va, log):

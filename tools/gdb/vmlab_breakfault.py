@@ -69,9 +69,10 @@ class FaultBreakpoint(gdb.Breakpoint):
             if span is None or not span[0] <= cr2 <= span[1]:
                 self.passed += 1
                 return False
-            gdb.write("break-fault: page fault at 0x%08x (CR2), in %s%s; %s elsewhere ran on\n"
+            gdb.write("break-fault: page fault at 0x%08x (CR2), in %s%s%s\n"
                       % (cr2, self.what(), " (0x%08x-0x%08x)" % span if self.pool else "",
-                         plural(self.passed, "fault")))
+                         "; %s elsewhere ran on" % plural(self.passed, "fault")
+                         if self.passed else ""))
             self.passed = 0
             return True
         except Exception as e:          # stop and say why, rather than run past it
