@@ -65,7 +65,10 @@ class TrapEntries:
                  the interrupted registers
       None       anything else (gdb's own unwinders deal with it)
 
-    The lookups use no frame (they run while gdb is building frames)."""
+    The lookups use no frame (they run while gdb is building frames).
+    The return addresses come from disassembling the code in memory, so
+    they are looked up again until the kernel is there: a kernel that
+    GRUB loads is not, while QEMU waits at the reset vector."""
 
     def __init__(self):
         self.table = None
@@ -77,20 +80,25 @@ class TrapEntries:
         if self.table is None:
             try:
                 self.table = self._lookup(arch)
-            except (gdb.error, gdb.MemoryError, IndexError):
-                self.table = {}         # not a vmlab kernel (or none loaded yet)
-        return self.table.get(pc, (None, 0))[0]
+            except (gdb.error, IndexError):
+                self.table = {}         # not a vmlab kernel: no trap_common
+            except gdb.MemoryError:
+                pass                    # the kernel is not in memory yet
+        return self.table.get(pc, (None, 0))[0] if self.table else None
 
     def entry(self, pc):
         """The address of the entry code PC is in (trap_common, df_task)."""
         return self.table.get(pc, (None, 0))[1]
 
     def _lookup(self, arch):
+        """The table kind() reads, or None if the entry code is not in
+        memory yet (no `call` in trap_common)."""
         common, ret = address_of("trap_common"), address_of("trap_return")
-        table = {ret: ("return", common)}
         calls = [i for i in arch.disassemble(common, ret - 1) if i["asm"].startswith("call")]
-        if calls:
-            table[calls[-1]["addr"] + calls[-1]["length"]] = ("trap", common)
+        if not calls:
+            return None
+        table = {ret: ("return", common),
+                 calls[-1]["addr"] + calls[-1]["length"]: ("trap", common)}
         try:
             df = address_of("df_task")
         except gdb.error:
@@ -279,6 +287,8 @@ def entry_kind(frame):
 
 
 def entry_label(kind, sp):
+    """What bt says after the name of an entry frame of KIND whose ESP is
+    SP: "trap entry: page fault, vector 14"."""
     if kind == "double":
         return "double-fault task: the interrupted state is in main_tss"
     vector = read_trapframe(trapframe_address(kind, sp))["vector"]
@@ -324,6 +334,7 @@ def explain_error(vector, err):
 
 
 def explain_eflags(eflags):
+    """ "[PF ZF IF]: interrupts were on"."""
     names = [name for bit, name in EFLAGS_BITS if eflags >> bit & 1]
     if eflags >> 12 & 3:
         names.append("IOPL=%d" % (eflags >> 12 & 3))
