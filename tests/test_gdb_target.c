@@ -1,18 +1,24 @@
-/* tests/test_gdb_target.c - a known mapping for the scripted gdb check.
+/* tests/test_gdb_target.c - a known mapping and a known fault for the scripted gdb check.
  *
  * gdb_target: creates a VMPool, allocates a region, writes GDB_PATTERN at
  *   GDB_OFFSET into the region's second page (the demand-zero fault maps
  *   it), then calls gdb_checkpoint(va) with that address.  The host
  *   script tools/gdb/check.py breaks there and checks that the gdb
  *   commands of tools/gdb/vmlab.py find the same frame and pattern that
- *   QEMU itself reports.  Alone (make test) the breakpoint never hits,
- *   and the test checks the mapping without gdb: the frame its PTE
- *   names, read through a kmap window, must hold the pattern; and after
- *   release and destroy the process pool must have every frame back.
- *   It fails if the fault maps the wrong frame, the pattern is not in
- *   that frame, or the pool leaks a data page or a page table.
+ *   QEMU itself reports.  Then the test writes to GDB_FAULT_OFFSET, in
+ *   the region's third page, which nothing has touched, from a function
+ *   of its own, gdb_touch: check.py stops on that page fault
+ *   (break-fault) and checks CR2, the backtrace through the trap frame
+ *   and the decoded trap frame.  Alone (make test) no breakpoint hits,
+ *   and the test checks without gdb: the frame the second page's PTE
+ *   names, read through a kmap window, must hold the pattern; the third
+ *   page must be unmapped before gdb_touch and hold its value after; and
+ *   after release and destroy the process pool must have every frame
+ *   back.  It fails if a fault maps the wrong frame or none, the pattern
+ *   is not in that frame, or the pool leaks a data page or a page table.
  *
- * GDB_BASE, GDB_OFFSET and GDB_PATTERN are repeated in tools/gdb/check.py;
+ * GDB_BASE, GDB_OFFSET, GDB_FAULT_OFFSET, GDB_PATTERN and the names
+ * gdb_touch and test_gdb_target are repeated in tools/gdb/check.py;
  * change them in both places. */
 #include "tests/harness.h"
 #include "tests/util.h"
@@ -24,6 +30,7 @@
 #define GDB_BASE     0x30000000u    /* the pool: 4 MiB, its own page table */
 #define GDB_SIZE     (4u << 20)
 #define GDB_OFFSET   (PAGE_SIZE + 0x234)    /* into the region's second page */
+#define GDB_FAULT_OFFSET (2 * PAGE_SIZE + 0x5c8)    /* into its third, untouched page */
 #define GDB_PATTERN  0x600DF00Du
 
 /* Where tools/gdb/check.py stops the kernel: VA is the address holding
@@ -32,6 +39,14 @@
 __attribute__((noinline)) void gdb_checkpoint(uint32_t va)
 {
     asm volatile("" : : "r"(va) : "memory");
+}
+
+/* Write VALUE at VA, whose page nothing has touched: the page fault
+ * happens here, so its backtrace has a known faulting function.  Not
+ * static and never inlined, for the same reasons as gdb_checkpoint. */
+__attribute__((noinline)) void gdb_touch(volatile uint32_t *va, uint32_t value)
+{
+    *va = value;
 }
 
 static void test_gdb_target(void)
@@ -63,6 +78,18 @@ static void test_gdb_target(void)
     msg("%p -> physical 0x%08x", (void *)va, frame * PAGE_SIZE + PGOFF(va));
 
     gdb_checkpoint(va);
+
+    /* A demand-zero fault from a named function, for check.py's
+     * break-fault, bt and trapframe. */
+    volatile uint32_t *fresh = (volatile uint32_t *)(region + GDB_FAULT_OFFSET);
+    CHECK(pte_get((uint32_t)fresh) == 0, "the third page at %p is mapped before it is touched "
+          "(pte 0x%x)", (void *)fresh, pte_get((uint32_t)fresh));
+    gdb_touch(fresh, ~GDB_PATTERN);
+    CHECK(pte_get((uint32_t)fresh) & PTE_P, "the page at %p is not present after gdb_touch",
+          (void *)fresh);
+    CHECK(*fresh == ~GDB_PATTERN, "%p holds 0x%08x after gdb_touch, expected 0x%08x",
+          (void *)fresh, *fresh, ~GDB_PATTERN);
+    msg("gdb_touch faulted in %p", (void *)fresh);
 
     CHECK(vmpool_release(&pool, region) == 0, "vmpool_release(0x%x) failed", region);
     CHECK(vmpool_destroy(&pool) == 0, "vmpool_destroy refused");

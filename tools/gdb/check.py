@@ -1,26 +1,40 @@
 #!/usr/bin/env python3
-"""tools/gdb/check.py - check the gdb paging commands against QEMU itself.
+"""tools/gdb/check.py - check the gdb commands of tools/gdb against QEMU itself.
 
     python3 tools/gdb/check.py        (after `make all`; builds nothing)
 
 The commands of tools/gdb/vmlab.py compute translations by walking page
-tables in physical memory.  This script checks their answers against an
-authority that shares no code with them: QEMU's own MMU model, asked
-through its monitor.  It:
+tables in physical memory, and unwind the stack through trap frames.
+This script checks their answers against authorities that share no code
+with them: QEMU's own MMU model and registers, asked through its
+monitor, and what the kernel test is known to do.  It:
 
   1. starts QEMU halted (-S), with a gdb stub on a free local TCP port,
      booting the kernel test gdb_target (tests/test_gdb_target.c), which
-     writes PATTERN into a fresh VMPool page and calls gdb_checkpoint(va);
+     writes PATTERN into a fresh VMPool page and calls gdb_checkpoint(va),
+     then takes a page fault in gdb_touch, writing to a third page;
   2. runs `gdb -batch`, which connects to QEMU and then follows a script
-     (saved as build/test-logs/gdb_check.gdb) that loads vmlab.py, stops
-     at gdb_checkpoint and runs each command, printing a marker line
-     "@@@ NAME" before each so that the output can be cut into sections;
+     (saved as build/test-logs/gdb_check.gdb) that loads vmlab.py, sets
+     `break-fault gdb_target` before the pool exists and continues to its
+     first stop, then stops at gdb_checkpoint and runs each command, then
+     sets `break-fault gdb_target` again and continues to gdb_touch's
+     fault, printing a marker line "@@@ NAME" before each command so that
+     the output can be cut into sections;
   3. checks (a) pt-walk's physical address for va equals QEMU's
      `gva2gpa`, (b) QEMU's `xp` at that physical address reads PATTERN,
      (c) pt-dump and QEMU's `info mem` list the same pages with the same
      access over the test's pool (and `pt-dump all` over the whole
      address space), (d) frames and vmpools run, and vmpools
      shows the test's pool with exactly one allocated region, holding va;
+     (e) the break-fault set at boot let the kernel heap's faults run on
+     and first stopped with CR2 in the pool; then, at gdb_touch's fault,
+     (f) break-fault stopped in page_fault with CR2, as gdb and QEMU's
+     `info registers` see it, at the address gdb_touch writes, (g) `bt`
+     goes page_fault, trap, trap_common (marked as a page fault's trap
+     entry), gdb_touch, test_gdb_target: through the trap frame, which
+     only the unwinder can do, (h) `trapframe` (and `trapframe tf`) shows
+     vector 14, error code 0x2 in words (not present, write, supervisor),
+     that CR2, and an EIP in gdb_touch equal to bt's pc for it;
   4. lets the kernel finish (gdb detaches) and requires QEMU's exit
      status 33, the harness's PASS.
 
@@ -48,7 +62,10 @@ SCRIPT = os.path.join(LOGS, "gdb_check.gdb")
 TEST = "gdb_target"
 PATTERN = 0x600DF00D
 POOL_BASE, POOL_SIZE = 0x30000000, 4 << 20
-PAGE_OFFSET = 0x234                     # va's offset in its page
+VA_OFFSET = 0x1234                      # va's offset in its region (GDB_OFFSET)
+FAULT_OFFSET = 0x25c8                   # where gdb_touch writes (GDB_FAULT_OFFSET)
+FAULT_ERROR = 0x2                       # that write's error code: not present, write, ring 0
+FAULTING, CALLER = "gdb_touch", "test_gdb_target"       # the functions it happens in
 PASS_STATUS = 33                        # kernel/exit.h: EXIT_PASS, as QEMU reports it
 
 TIMEOUT = 55                            # seconds for everything
@@ -116,6 +133,11 @@ def gdb_script():
     failed."""
     return "\n".join([
         "source tools/gdb/vmlab.py",
+        "echo @@@ boot-fault\\n",
+        "break-fault %s" % TEST,        # before the pool exists
+        "continue",                     # to the pool's first fault
+        "print/x $cr2",
+        "delete",
         "break gdb_checkpoint",
         "continue",
         "echo @@@ va\\n",
@@ -136,6 +158,19 @@ def gdb_script():
         "frames",
         "echo @@@ vmpools\\n",
         "vmpools",
+        "echo @@@ break-fault\\n",
+        "break-fault %s" % TEST,
+        "continue",                     # to gdb_touch's page fault
+        "echo @@@ cr2\\n",
+        "print/x $cr2",
+        "echo @@@ registers\\n",
+        "monitor info registers",
+        "echo @@@ bt\\n",
+        "bt",
+        "echo @@@ trapframe\\n",
+        "trapframe",
+        "echo @@@ trapframe-tf\\n",
+        "trapframe tf",                 # page_fault's argument
         "echo @@@ end\\n",
         "delete",
         "detach",                       # the kernel runs on to its verdict
@@ -236,15 +271,15 @@ def pages_from_info_mem(text, lo, hi):
 
 
 def check_sections(s, log):
-    """The comparisons (a)-(d); returns nothing, raises CheckFailed."""
+    """The comparisons (a)-(d); returns gdb_checkpoint's va, raises CheckFailed."""
     if "Python Exception" in "\n".join(s.values()):
         raise CheckFailed("a vmlab command raised a Python exception (see the log)")
 
     va = hexnum(r"^\$\d+ = 0x([0-9a-f]+)", section(s, "va"), "gdb_checkpoint's va")
-    if not POOL_BASE <= va < POOL_BASE + POOL_SIZE or va % 4096 != PAGE_OFFSET:
+    if not POOL_BASE <= va < POOL_BASE + POOL_SIZE or va % 4096 != VA_OFFSET % 4096:
         raise CheckFailed("va 0x%08x is not at offset 0x%x of a page in 0x%08x-0x%08x: is "
                           "the kernel's gdb_target test the one this script expects?"
-                          % (va, PAGE_OFFSET, POOL_BASE, POOL_BASE + POOL_SIZE - 1))
+                          % (va, VA_OFFSET % 4096, POOL_BASE, POOL_BASE + POOL_SIZE - 1))
     log.say("  ok   stopped at gdb_checkpoint(va = 0x%08x)" % va)
 
     walk = section(s, "pt-walk")
@@ -310,6 +345,85 @@ def check_sections(s, log):
                           "one, holding 0x%08x" % (TEST, m.group(1), allocated, va))
     log.say("  ok   (d) frames lists %s; vmpools shows %s with one allocated region, "
             "0x%08x-0x%08x" % (" and ".join(pools), TEST, allocated[0][0], allocated[0][1]))
+    return va
+
+
+def check_boot_fault(s, log):
+    """Check (e): break-fault set at boot, before the pool exists, skips
+    the faults elsewhere (the kernel heap's) and stops at the pool's first."""
+    text = section(s, "boot-fault")
+    if not re.search(r"^break-fault: breakpoint 1 stops in page_fault only when CR2 is in "
+                     r"VMPool %s$" % TEST, text, re.M) or "registered yet" not in text:
+        raise CheckFailed("(e) break-fault %s at boot did not say it waits for the pool:\n%s"
+                          % (TEST, text))
+    if not re.search(r"^Breakpoint 1, page_fault \(", text, re.M):
+        raise CheckFailed("(e) break-fault %s set at boot never stopped in page_fault:\n%s"
+                          % (TEST, text))
+    cr2 = hexnum(r"^\$\d+ = 0x([0-9a-f]+)", text, "$cr2 at the first stop")
+    if not POOL_BASE <= cr2 < POOL_BASE + POOL_SIZE:
+        raise CheckFailed("(e) break-fault %s set at boot first stopped at CR2 0x%08x, outside "
+                          "the pool 0x%08x-0x%08x" % (TEST, cr2, POOL_BASE,
+                                                       POOL_BASE + POOL_SIZE - 1))
+    passed = re.search(r"; (\d+) faults? elsewhere ran on$", text, re.M)
+    log.say("  ok   (e) break-fault %s, set at boot, first stopped at CR2 0x%08x, in the pool "
+            "(faults elsewhere that ran on: %s)" % (TEST, cr2, passed.group(1) if passed else 0))
+
+
+def check_fault(s, va, log):
+    """The checks (f)-(h) at gdb_touch's page fault; VA is gdb_checkpoint's
+    argument, which says where the test's region is.  Raises CheckFailed."""
+    want = va - VA_OFFSET + FAULT_OFFSET
+    text = section(s, "break-fault")
+    m = re.search(r"^break-fault: breakpoint (\d+) stops in page_fault only when CR2 is in "
+                  r"VMPool %s \(now 0x%08x-0x%08x\)$" % (TEST, POOL_BASE, POOL_BASE + POOL_SIZE - 1),
+                  text, re.M)
+    if not m:
+        raise CheckFailed("(f) break-fault %s did not say it set a breakpoint on the pool "
+                          "0x%08x-0x%08x:\n%s" % (TEST, POOL_BASE, POOL_BASE + POOL_SIZE - 1, text))
+    if not re.search(r"^Breakpoint %s, page_fault \(" % m.group(1), text, re.M):
+        raise CheckFailed("(f) after break-fault the kernel did not stop in page_fault at "
+                          "breakpoint %s:\n%s" % (m.group(1), text))
+    cr2 = hexnum(r"^\$\d+ = 0x([0-9a-f]+)", section(s, "cr2"), "$cr2")
+    qemu_cr2 = hexnum(r"CR2=([0-9a-f]+)", section(s, "registers"), "CR2 in QEMU's registers")
+    if cr2 != want or qemu_cr2 != want:
+        raise CheckFailed("(f) break-fault stopped with CR2 0x%08x (gdb), 0x%08x (QEMU); "
+                          "expected 0x%08x, where %s writes" % (cr2, qemu_cr2, want, FAULTING))
+    log.say("  ok   (f) break-fault %s stopped in page_fault with CR2 0x%08x (gdb and QEMU "
+            "agree), where %s writes" % (TEST, want, FAULTING))
+
+    frames = re.findall(r"^#(\d+)\s+(?:0x([0-9a-f]+) in )?(\S+)(.*)$", section(s, "bt"), re.M)
+    names = [f[2] for f in frames]
+    expect = ["page_fault", "trap", "trap_common", FAULTING, CALLER]
+    if names[:len(expect)] != expect:
+        raise CheckFailed("(g) bt in page_fault goes %s; expected %s first (the unwinder "
+                          "continues through the trap frame)"
+                          % (" > ".join(names[:6]) or "nowhere", " > ".join(expect)))
+    if "[trap entry: page fault, vector 14]" not in frames[2][3]:
+        raise CheckFailed("(g) bt does not mark trap_common as a page fault's trap entry: "
+                          "#2 %s%s" % (frames[2][2], frames[2][3]))
+    pc = int(frames[3][1], 16)
+    log.say("  ok   (g) bt goes %s ... (%s at 0x%08x)" % (" > ".join(expect), FAULTING, pc))
+
+    tf = section(s, "trapframe")
+    eip = hexnum(r"^  eip     0x([0-9a-f]{8})  %s at " % FAULTING, tf, "an eip in %s" % FAULTING)
+    shown = [
+        (r"^trapframe at 0x[0-9a-f]{8} .*: vector 14, page fault$", "vector 14, page fault"),
+        (r"^  error   0x%08x  page not present, write, supervisor mode$" % FAULT_ERROR,
+         "error code 0x%x: page not present, write, supervisor mode" % FAULT_ERROR),
+        (r"^  cr2     0x%08x  " % want, "cr2 0x%08x" % want),
+    ]
+    for pattern, what in shown:
+        if not re.search(pattern, tf, re.M):
+            raise CheckFailed("(h) trapframe does not show %s:\n%s" % (what, tf))
+    if eip != pc:
+        raise CheckFailed("(h) trapframe's eip 0x%08x is not bt's pc for %s, 0x%08x"
+                          % (eip, FAULTING, pc))
+    body = tf.split("\n", 1)[1]            # the frame, without how it was found
+    if section(s, "trapframe-tf").split("\n", 1)[1:] != [body]:
+        raise CheckFailed("(h) `trapframe tf` and `trapframe` decode different frames:\n%s"
+                          % section(s, "trapframe-tf"))
+    log.say("  ok   (h) trapframe (and trapframe tf): vector 14, error 0x%x (not present, "
+            "write, supervisor), cr2 0x%08x, eip 0x%08x in %s" % (FAULT_ERROR, want, eip, FAULTING))
 
 
 def main():
@@ -329,7 +443,9 @@ def main():
         qemu, port = start_qemu(log)
         log.say("gdb check: %s, test %s, gdb stub on port %d" % (KERNEL, TEST, port))
         sections = run_gdb(port, log)
-        check_sections(sections, log)
+        va = check_sections(sections, log)
+        check_boot_fault(sections, log)
+        check_fault(sections, va, log)
         try:
             out = qemu.communicate(timeout=max(1, TIMEOUT - (time.time() - t0)))[0]
         except subprocess.TimeoutExpired:

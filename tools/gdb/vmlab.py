@@ -8,6 +8,16 @@ Loaded by tools/gdb/vmlab.gdb (`make gdb`) into a gdb connected to QEMU:
   frames [MAX]        each frame pool: counters and allocated/inaccessible runs
   vmpools [MAX]       each registered VMPool and its regions in address order
 
+and, from tools/gdb/vmlab_traps.py and tools/gdb/vmlab_breakfault.py:
+
+  trapframe [EXPR]    (tf) decode a trap frame: vector, error code in words, CR2,
+                      EIP's function and line, ring, EFLAGS, registers
+  break-fault POOL | LO HI | ADDR
+                      break in page_fault only for faults there (CR2); no
+                      argument: list the VMPools
+  an unwinder         `bt` inside a trap handler continues through the trap
+                      frame into the interrupted code
+
 Page tables are read the way the MMU reads them: in PHYSICAL memory,
 starting from CR3.  The kernel itself can only reach them through the
 recursive window (mm/paging.c), which is exactly what a bug in paging
@@ -22,11 +32,24 @@ addresses, as `print` would: their data lives in identity-mapped kernel
 memory (frame bitmaps) or in the pools' own mapped pages (region maps).
 
 Errors (not connected, unreadable memory, a corrupt structure) end the
-command with one clear message, never a Python traceback.
+command with one clear message, never a Python traceback.  What the
+commands share (reading the target, walking kernel lists, that error
+handling) is in tools/gdb/vmlab_common.py.
 """
-import struct
+import os
+import sys
 
 import gdb
+
+# gdb `source`s this file rather than importing it: put its directory on
+# the module path so that it can import its siblings.
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+from vmlab_common import (VmlabCommand, c_string, expression, plural, read_words,
+                          register, registered_vmpools, static_variable, walk_list)
+import vmlab_breakfault
+import vmlab_traps
 
 # PDE/PTE bits (mm/mmu.h).  Bit 7 is PS ("4 MiB page") in a PDE but PAT
 # (a caching attribute) in a PTE; vmlab uses neither.
@@ -51,11 +74,6 @@ def decode_flags(entry, level="PTE"):
     if entry & 0xE00:
         names.append("AVL=%d" % ((entry >> 9) & 7))     # the three bits that are ours
     return " ".join(names) or "-"
-
-
-def plural(n, word):
-    """ "1 page", "2 pages"."""
-    return "%d %s%s" % (n, word, "" if n == 1 else "s")
 
 
 def access(eff):
@@ -91,28 +109,10 @@ def _phy_mem_mode(on):
         pass
 
 
-def read_words(addr, count):
-    """COUNT little-endian 32-bit words at ADDR (in the current mode)."""
-    mem = gdb.selected_inferior().read_memory(addr, 4 * count)
-    return struct.unpack("<%dI" % count, bytes(mem))
-
-
 def read_phys_words(addr, count):
     """COUNT 32-bit words at PHYSICAL address ADDR."""
     with physical_memory():
         return read_words(addr, count)
-
-
-def register(name):
-    """The value of control register NAME ("cr3"), or None if the stub
-    does not report it."""
-    try:
-        v = gdb.parse_and_eval("$" + name)
-        if v.type.code == gdb.TYPE_CODE_VOID:       # gdb's "no such register"
-            return None
-        return int(v) & 0xFFFFFFFF
-    except gdb.error:
-        return None
 
 
 def read_cr3():
@@ -125,89 +125,7 @@ def read_cr3():
     return int(sym) & 0xFFFFFFFF, "pd_phys (this stub does not report $cr3)"
 
 
-def static_variable(name, filename):
-    """The value of the file-scope variable NAME defined in FILENAME (two
-    files may each have a static of the same name, e.g. `pools`)."""
-    try:
-        for sym in gdb.lookup_static_symbols(name):
-            if sym.symtab.filename.endswith(filename):
-                return sym.value()
-    except AttributeError:                          # gdb older than 10
-        pass
-    try:
-        return gdb.parse_and_eval("'%s'::%s" % (filename, name))
-    except gdb.error:
-        raise gdb.GdbError("no variable %s in %s: is build/kernel.elf the kernel QEMU runs?"
-                           % (name, filename))
-
-
-def c_string(value, limit=32):
-    """The C string VALUE points to, or a placeholder if unreadable."""
-    try:
-        return value.string(length=-1)[:limit] if int(value) else "(null)"
-    except (gdb.error, gdb.MemoryError, UnicodeDecodeError):
-        return "(unreadable name at 0x%x)" % int(value)
-
-
-def expression(text):
-    """Evaluate a gdb expression (a number, `va`, `&x`, `$pt_pa`) as a 32-bit address."""
-    try:
-        return int(gdb.parse_and_eval(text)) & 0xFFFFFFFF
-    except gdb.error as e:
-        raise gdb.GdbError("cannot evaluate '%s': %s" % (text, e))
-
-
-def require_target():
-    if gdb.selected_inferior().pid == 0:
-        raise gdb.GdbError("not connected to QEMU: start `make debug`, then `make gdb` "
-                           "(or `target remote localhost:PORT`)")
-
-
-class VmlabCommand(gdb.Command):
-    """Common error handling: every failure becomes one GdbError line."""
-
-    def invoke(self, arg, from_tty):
-        require_target()
-        try:
-            self.run(gdb.string_to_argv(arg))
-        except gdb.GdbError:
-            raise
-        except gdb.MemoryError as e:
-            raise gdb.GdbError("%s: cannot read memory: %s" % (self.cmd, e))
-        except gdb.error as e:
-            raise gdb.GdbError("%s: %s" % (self.cmd, e))
-        except KeyboardInterrupt:
-            raise gdb.GdbError("%s: interrupted" % self.cmd)
-        except Exception as e:                      # a bug in this file: say so, briefly
-            raise gdb.GdbError("%s: internal error in tools/gdb/vmlab.py: %s: %s"
-                               % (self.cmd, type(e).__name__, e))
-
-    def cap(self, args, default):
-        """The optional line limit argument (a positive number)."""
-        if not args:
-            return default
-        try:
-            n = int(args[0], 0)
-        except ValueError:
-            n = 0
-        if n <= 0:
-            raise gdb.GdbError("usage: %s [MAX-LINES]  (got '%s')" % (self.cmd, args[0]))
-        return n
-
-
 # ---------------------------------------------------------------- pt-walk
-
-def walk_list(head, what, limit):
-    """Yield each struct of the kernel list starting at pointer HEAD and
-    linked through `next`; more than LIMIT entries means a cycle."""
-    p, seen = head, 0
-    while int(p):
-        seen += 1
-        if seen > limit:
-            raise gdb.GdbError("%s: the pool list does not end (a cycle?)" % what)
-        yield p.dereference()
-        p = p.dereference()["next"]
-
 
 class PtWalk(VmlabCommand):
     """Translate a virtual address by hand, as the MMU does: pt-walk VA
@@ -505,7 +423,7 @@ regions per pool (default 40)."""
     def run(self, args):
         limit = self.cap(args, 40)
         seen = 0
-        for pool in walk_list(static_variable("pools", "vmpool.c"), "vmpools", 256):
+        for pool in registered_vmpools("vmpools"):
             seen += 1
             self.show(pool, limit)
         if not seen:
@@ -565,3 +483,5 @@ PtWalk()
 PtDump()
 Frames()
 VmPools()
+vmlab_traps.install()
+vmlab_breakfault.BreakFault()
