@@ -21,7 +21,7 @@
 ;     lower addresses  <- the struct trapframe * handed to trap()
 ;
 ; gdb cannot unwind through this frame by itself (NASM emits no unwind
-; information); tools/gdb/vmlab.py has an unwinder that reads the trap
+; information); the unwinder in tools/gdb/vmlab_traps.py reads the trap
 ; frame, so `bt` inside a handler continues into the interrupted code.
 
 section .text
