@@ -1,4 +1,4 @@
-/* mm/paging.c - build the page directory, turn paging on, edit mappings.
+/* mm/paging.c - build the first page directory, turn paging on, edit mappings.
  *
  * The page directory and every page table live in process-pool frames,
  * which are NOT mapped one-to-one once paging is on.  The kernel reaches
@@ -14,10 +14,14 @@
  * pte_of()/pde_of() in mm/paging.h compute these.  The recursive PDE is
  * supervisor-only, so no user-mode code could ever edit page tables.
  *
- * A page table is released when its last entry goes (pt_live counts the
- * non-empty entries of each), so after a VMPool releases everything the
- * process pool is back to where it started. */
+ * Everything here works on the CURRENT address space (mm/aspace.h).  A
+ * user-half page table is released when its last entry goes (the space's
+ * pt_live counts the non-empty entries of each), so after a VMPool
+ * releases everything the process pool is back to where it started.
+ * Kernel-half page tables are shared by every space and never released;
+ * a new one is written into every directory (aspace_set_kernel_pde). */
 #include "mm/paging.h"
+#include "mm/aspace.h"
 #include "mm/physmem.h"
 #include "kernel/panic.h"
 #include "kernel/x86.h"
@@ -27,8 +31,6 @@
 
 struct vmstat vmstat_counts;
 struct mutex vm_lock = RMUTEX_INIT("vm", LOCK_VM);
-static uint32_t pd_phys;
-static uint16_t pt_live[NPDENTRIES];    /* non-empty PTEs in each page table */
 static uint16_t kmap_used;              /* bit i: KMAP slot i in use */
 static struct spinlock kmap_lock = SPINLOCK_INIT("kmap", LOCK_KMAP);
 
@@ -41,7 +43,10 @@ void tlb_flush_page(uint32_t va)
     if (tlb_observer) tlb_observer->page(tlb_observer->ctx, va);
 }
 
-uint32_t paging_pd_phys(void) { return pd_phys; }
+uint32_t paging_pd_phys(void) { return kernel_as.pd * PAGE_SIZE; }
+
+/* The count of non-empty PTEs of VA's page table (user half only). */
+static uint16_t *live_of(uint32_t va) { return &current_as->pt_live[PDX(va)]; }
 
 void paging_init(void)
 {
@@ -61,12 +66,10 @@ void paging_init(void)
     dir[0] = pt0 * PAGE_SIZE | PTE_P | PTE_W;
     dir[PDX(KMAP_BASE)] = ptk * PAGE_SIZE | PTE_P | PTE_W;
     dir[RECURSIVE_SLOT] = pd * PAGE_SIZE | PTE_P | PTE_W;      /* no PTE_U */
-    pt_live[0] = NPTENTRIES - 1;
-    pt_live[PDX(KMAP_BASE)] = NPTENTRIES;                      /* never released */
     vmstat_counts.frames_pt = 3;
-    pd_phys = pd * PAGE_SIZE;
+    aspace_boot(pd);
 
-    write_cr3(pd_phys);
+    write_cr3(pd * PAGE_SIZE);
     write_cr0(read_cr0() | CR0_PG | CR0_WP);
 }
 
@@ -76,7 +79,15 @@ int pt_ensure(uint32_t va)
     if (*pde & PTE_P) return 0;
     uint32_t f = get_frames(&process_pool, 1);
     if (!f) return -E_NOMEM;
-    *pde = f * PAGE_SIZE | PTE_P | PTE_W;
+    /* A user-half table must allow user access at the PDE level too (its
+     * PTEs decide); a kernel-half one goes into every directory. */
+    if (va < KERNEL_BASE) {
+        *pde = f * PAGE_SIZE | PTE_P | PTE_W | PTE_U;
+        current_as->frames_pt++;
+    } else {
+        aspace_set_kernel_pde(PDX(va), f * PAGE_SIZE | PTE_P | PTE_W);
+        vmstat_counts.frames_kpt++;
+    }
     /* The table's window address may still be cached from an earlier
      * table in this slot; flush it before zeroing through it. */
     uint32_t win = (uint32_t)pte_of(PGADDR(PDX(va), 0, 0));
@@ -86,25 +97,32 @@ int pt_ensure(uint32_t va)
     return 0;
 }
 
-/* Drop page table PDX(VA) if it has no entries left. */
+/* Drop VA's page table if it is a user-half one with no entries left. */
 static void pt_release_if_empty(uint32_t va)
 {
     uint32_t d = PDX(va);
-    if (pt_live[d] != 0 || d == 0 || d >= PDX(KMAP_BASE)) return;
+    if (d == 0 || va >= KERNEL_BASE || *live_of(va) != 0) return;
     pte_t *pde = pde_of(va);
     uint32_t f = PTE_ADDR(*pde) / PAGE_SIZE;
     *pde = 0;
     tlb_flush_page((uint32_t)pte_of(PGADDR(d, 0, 0)));
     if (release_frames(f) != 0) panic("pt_release: page table frame 0x%x not releasable", f);
+    current_as->frames_pt--;
     vmstat_counts.frames_pt--;
     vmstat_counts.pt_freed++;
+}
+
+/* Count a PTE of VA becoming non-empty (DELTA 1) or empty (-1). */
+static void count_live(uint32_t va, int delta)
+{
+    if (va < KERNEL_BASE && PDX(va) != 0) *live_of(va) += delta;
 }
 
 void map_page(uint32_t va, uint32_t frame, uint32_t flags)
 {
     pte_t *pte = pte_of(va);
     if (*pte & PTE_P) panic("map_page: %p is already mapped (pte 0x%x)", (void *)va, *pte);
-    if (*pte == 0) pt_live[PDX(va)]++;          /* a swap entry was counted already */
+    if (*pte == 0) count_live(va, 1);           /* a swap entry was counted already */
     *pte = frame * PAGE_SIZE | flags | PTE_P;
     vmstat_counts.frames_data++;
 }
@@ -140,8 +158,8 @@ void pte_set_absent(uint32_t va, pte_t v)
     *pte = v;
     if (old) tlb_flush_page(va);
     if (old & PTE_P) vmstat_counts.frames_data--;
-    if (old && !v) pt_live[PDX(va)]--;
-    else if (!old && v) pt_live[PDX(va)]++;
+    if (old && !v) count_live(va, -1);
+    else if (!old && v) count_live(va, 1);
     if (!v) pt_release_if_empty(va);
 }
 

@@ -48,7 +48,8 @@ struct vmstat {
     uint32_t fault_swapin;      /* faults satisfied from swap (mm/pager.c) */
     uint32_t fault_raced;       /* faults that found the page mapped by another thread */
     uint32_t frames_data;       /* frames mapped as pages now (map_page .. unmap) */
-    uint32_t frames_pt;         /* frames holding page tables now */
+    uint32_t frames_pt;         /* frames holding page tables now (directories included) */
+    uint32_t frames_kpt;        /* of which kernel-half page tables: made once, kept */
     uint32_t invlpg;            /* single-page TLB invalidations */
     uint32_t pages_freed;       /* free_page calls that released a frame */
     uint32_t pt_freed;          /* page tables released when they emptied */

@@ -15,6 +15,7 @@
  *       (ROW lines) as they are measured; tools/report.py collects them. */
 #include "tests/experiment.h"
 #include "tests/harness.h"
+#include "tests/util.h"
 #include "mm/pager.h"
 #include "mm/swap.h"
 #include "mm/refstring.h"
@@ -85,7 +86,7 @@ int experiment_run(const struct workload *w, const char *policy, uint32_t npages
     if (trace) pretouch(trace, cap);
     int err = fits(nframes < npages ? nframes : npages);
     if (err) return err;
-    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t free0 = free_frames(), slots0 = swap_stats.used;
     uint32_t size = 2 * PG_ROUND_UP(npages * PAGE_SIZE) + 16 * PAGE_SIZE;
     if ((err = vmpool_init(&xp, "workload", EXP_BASE, size, PTE_W)) != 0) return err;
     if ((err = pager_attach(&xp, &xpg, policy, nframes, seed)) != 0) {
@@ -111,9 +112,9 @@ int experiment_run(const struct workload *w, const char *policy, uint32_t npages
 
     if (vmpool_release(&xp, va) != 0 || vmpool_destroy(&xp) != 0)
         panic("experiment: could not take the workload pool down");
-    if (process_pool.nfree != free0 || swap_stats.used != slots0) {
+    if (free_frames() != free0 || swap_stats.used != slots0) {
         kprintf("experiment: %s/%s leaked: %d frames, %d swap slots\n", w->name, policy,
-                (int)(free0 - process_pool.nfree), (int)(swap_stats.used - slots0));
+                (int)(free0 - free_frames()), (int)(swap_stats.used - slots0));
         return -E_BUSY;
     }
     return 0;

@@ -62,7 +62,7 @@ static void all_zero(const char *what, uint32_t va, uint32_t npages)
 
 static void test_fresh_page_zero(void)
 {
-    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t free0 = free_frames(), slots0 = swap_stats.used;
     CHECK(vmpool_init(&pa, "zero-a", 0x44000000, 16u << 20, PTE_W) == 0, "pool a");
     CHECK(vmpool_init(&pb, "zero-b", 0x48000000, 16u << 20, PTE_W) == 0, "pool b");
 
@@ -96,7 +96,7 @@ static void test_fresh_page_zero(void)
     CHECK(pgr.clean_drops > 0, "no page was dropped clean");
     CHECK(vmpool_release(&pb, ro) == 0 && vmpool_release(&pb, rw) == 0, "release");
     CHECK(vmpool_destroy(&pa) == 0 && vmpool_destroy(&pb) == 0, "destroy");
-    CHECK(process_pool.nfree == free0 && swap_stats.used == slots0, "frames or slots leaked");
+    CHECK(free_frames() == free0 && swap_stats.used == slots0, "frames or slots leaked");
 }
 
 /* fault_overlap: the first thread to fault yields once, lock held. */
@@ -123,7 +123,7 @@ static void toucher(void *arg)
 
 static void test_fault_overlap(void)
 {
-    uint32_t free0 = process_pool.nfree;
+    uint32_t free0 = free_frames();
     CHECK(vmpool_init(&pa, "overlap", 0x4C000000, 4u << 20, PTE_W) == 0, "pool");
     uint32_t va = vmpool_alloc(&pa, PAGE_SIZE);
     CHECK(va, "region");
@@ -156,7 +156,7 @@ static void test_fault_overlap(void)
     thread_join(a);
     thread_join(b);
     CHECK(vmpool_release(&pa, va) == 0 && vmpool_destroy(&pa) == 0, "teardown");
-    CHECK(process_pool.nfree == free0, "frames leaked");
+    CHECK(free_frames() == free0, "frames leaked");
 }
 
 static void guard_writer(void *arg)
@@ -169,16 +169,16 @@ static void guard_writer(void *arg)
 
 static void test_stack_guard_direct(void)
 {
-    uint32_t free0 = process_pool.nfree;
+    uint32_t free0 = free_frames();
     struct thread *t = thread_create("guard-writer", guard_writer, 0);
     CHECK(thread_join(t) == THREAD_OVERFLOW, "the thread was not killed for its overflow");
     msg("the page-fault path caught the store into the guard page; the kernel runs on");
-    CHECK(process_pool.nfree == free0, "frames leaked");
+    CHECK(free_frames() == free0, "frames leaked");
 }
 
 static void test_read_only_no_writes(void)
 {
-    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t free0 = free_frames(), slots0 = swap_stats.used;
     CHECK(swap_present(), "no swap disk");
     CHECK(vmpool_init(&pa, "readonly", 0x4C000000, 4u << 20, PTE_W) == 0, "pool");
     CHECK(pager_attach(&pa, &pgr, PAGER_DEFAULT_POLICY, 8, 1) == 0, "pager");
@@ -193,12 +193,12 @@ static void test_read_only_no_writes(void)
     CHECK(pgr.disk_writes == 0, "%u pages written to swap, but none was ever written to",
           pgr.disk_writes);
     CHECK(vmpool_release(&pa, va) == 0 && vmpool_destroy(&pa) == 0, "teardown");
-    CHECK(process_pool.nfree == free0 && swap_stats.used == slots0, "frames or slots leaked");
+    CHECK(free_frames() == free0 && swap_stats.used == slots0, "frames or slots leaked");
 }
 
 static void test_tlb_model_invalidate(void)
 {
-    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t free0 = free_frames(), slots0 = swap_stats.used;
     struct tlb_model tlb;
     void *mem = kmalloc(tlb_model_bytes(64));
     CHECK(mem && tlb_model_init(&tlb, 64, 0, mem) == 0, "model");
@@ -224,7 +224,7 @@ static void test_tlb_model_invalidate(void)
     CHECK(vmpool_release(&pb, b) == 0, "release");
     CHECK(vmpool_destroy(&pa) == 0 && vmpool_destroy(&pb) == 0, "destroy");
     kfree(mem);
-    CHECK(process_pool.nfree == free0 && swap_stats.used == slots0, "frames or slots leaked");
+    CHECK(free_frames() == free0 && swap_stats.used == slots0, "frames or slots leaked");
 }
 
 TEST("fresh_page_zero", test_fresh_page_zero,

@@ -52,7 +52,7 @@ __attribute__((noinline)) void gdb_touch(volatile uint32_t *va, uint32_t value)
 static void test_gdb_target(void)
 {
     static struct vmpool pool;
-    uint32_t free_before = process_pool.nfree;
+    uint32_t free_before = free_frames();
 
     CHECK(vmpool_init(&pool, "gdb_target", GDB_BASE, GDB_SIZE, PTE_W) == 0,
           "vmpool_init(0x%x, 0x%x) refused", GDB_BASE, GDB_SIZE);
@@ -94,9 +94,9 @@ static void test_gdb_target(void)
     CHECK(vmpool_release(&pool, region) == 0, "vmpool_release(0x%x) failed", region);
     CHECK(vmpool_destroy(&pool) == 0, "vmpool_destroy refused");
     CHECK(pte_get(va) == 0, "pte of %p is 0x%x after destroy", (void *)va, pte_get(va));
-    CHECK(process_pool.nfree == free_before,
+    CHECK(free_frames() == free_before,
           "process pool has %u free frames after destroy, %u before (a leak)",
-          process_pool.nfree, free_before);
+          free_frames(), free_before);
 }
 
 TEST("gdb_target", test_gdb_target, "a known mapping for the scripted gdb check", "");

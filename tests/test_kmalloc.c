@@ -27,7 +27,7 @@ static void check_block(int s)
 
 static void test_kmalloc_stress(void)
 {
-    uint32_t pages0 = kmalloc_pages(), free0 = process_pool.nfree;
+    uint32_t pages0 = kmalloc_pages(), free0 = free_frames();
     uint32_t table0 = vmpool_table_frames(&kheap);
     uint32_t seed = 99, live = 0, allocs = 0;
     for (int op = 0; op < 100000; op++) {
@@ -55,13 +55,13 @@ static void test_kmalloc_stress(void)
         blk[s] = 0;
     }
     msg("%u allocations checked; heap pages %u -> %u, free frames %u -> %u", allocs, pages0,
-        kmalloc_pages(), free0, process_pool.nfree);
+        kmalloc_pages(), free0, free_frames());
     CHECK(kmalloc_pages() == pages0, "heap pages leaked: %u, %u before", kmalloc_pages(), pages0);
     /* The heap's region table may have grown into new pages; it keeps them. */
     uint32_t grown = vmpool_table_frames(&kheap) - table0;
     msg("the heap's region table grew by %u frames", grown);
-    CHECK(process_pool.nfree + grown == free0, "frames leaked: %u free + %u table, %u before",
-          process_pool.nfree, grown, free0);
+    CHECK(free_frames() + grown == free0, "frames leaked: %u free + %u table, %u before",
+          free_frames(), grown, free0);
 }
 
 TEST("kmalloc_stress", test_kmalloc_stress, "100,000 random kmalloc/kfree against a shadow", "timeout=120");

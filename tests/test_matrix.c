@@ -21,6 +21,7 @@
  * faulted in) on VMPool memory and on identity-mapped kernel-pool frames;
  * and the first-touch cost on its own. */
 #include "tests/harness.h"
+#include "tests/util.h"
 #include "tests/bench.h"
 #include "tests/workloads/workload.h"
 #include "kernel/thread.h"
@@ -184,7 +185,7 @@ static void run_table(void)
     struct tlb_model tlb;
     void *mem = kmalloc(tlb_model_bytes(entries));
     CHECK(mem && tlb_model_init(&tlb, entries, ways, mem) == 0, "TLB model %u/%u", entries, ways);
-    uint32_t free0 = process_pool.nfree;
+    uint32_t free0 = free_frames();
     CHECK(vmpool_init(&mp, "matrix", 0x78000000, 64u << 20, PTE_W) == 0, "pool");
     msg("TLB model: %u entries, %s", entries, ways && ways < entries ? "set-associative"
         : "fully associative");
@@ -195,7 +196,7 @@ static void run_table(void)
     }
     overhead();
     CHECK(vmpool_destroy(&mp) == 0, "destroy");
-    CHECK(process_pool.nfree == free0, "frames leaked: %u free, %u before", process_pool.nfree,
+    CHECK(free_frames() == free0, "frames leaked: %u free, %u before", free_frames(),
           free0);
     kfree(mem);
 }

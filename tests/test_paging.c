@@ -17,6 +17,7 @@
  *   the access would hit the stale translation and read the old frame's
  *   data. */
 #include "tests/harness.h"
+#include "tests/util.h"
 #include "mm/vmpool.h"
 #include "mm/paging.h"
 #include "mm/physmem.h"
@@ -44,7 +45,7 @@ static void test_page_table(void)
         want_pts += !(*pde_of(d << 22) & PTE_P);
 
     struct vmstat before = vmstat_counts;
-    uint32_t free0 = process_pool.nfree;
+    uint32_t free0 = free_frames();
     int *a = (int *)va;
     for (uint32_t i = 0; i < NACCESS; i++) a[i] = (int)(i * 7 + 3);
     msg("done writing; now verifying");
@@ -56,13 +57,13 @@ static void test_page_table(void)
         faults, want_faults, pts, want_pts);
     CHECK(faults == want_faults, "%u faults, expected one per page: %u", faults, want_faults);
     CHECK(pts == want_pts, "%u page tables created, expected %u", pts, want_pts);
-    CHECK(free0 - process_pool.nfree == want_faults + want_pts,
-          "%u frames taken, expected %u pages + %u tables", free0 - process_pool.nfree,
+    CHECK(free0 - free_frames() == want_faults + want_pts,
+          "%u frames taken, expected %u pages + %u tables", free0 - free_frames(),
           want_faults, want_pts);
 
     CHECK(vmpool_release(&pt_pool, va) == 0, "release");
-    CHECK(process_pool.nfree == free0, "frames not all returned: %u free, %u before",
-          process_pool.nfree, free0);
+    CHECK(free_frames() == free0, "frames not all returned: %u free, %u before",
+          free_frames(), free0);
     CHECK(vmpool_destroy(&pt_pool) == 0, "destroy");
     vmstat();
 }
@@ -83,7 +84,7 @@ static void test_cross_pool(void)
     *(volatile uint32_t *)x = 1;
     *(volatile uint32_t *)y = 2;
 
-    uint32_t free0 = process_pool.nfree, data0 = vmstat_counts.frames_data;
+    uint32_t free0 = free_frames(), data0 = vmstat_counts.frames_data;
     uint32_t ill0 = vmstat_counts.fault_illegit;
     static const uint32_t nowhere[] = {
         0x60000000,         /* in no pool */
@@ -100,8 +101,8 @@ static void test_cross_pool(void)
     }
     CHECK(vmstat_counts.fault_illegit - ill0 == 6, "%u illegitimate faults counted, expected 6",
           vmstat_counts.fault_illegit - ill0);
-    CHECK(process_pool.nfree == free0 && vmstat_counts.frames_data == data0,
-          "a refused fault consumed a frame (%u free, %u before)", process_pool.nfree, free0);
+    CHECK(free_frames() == free0 && vmstat_counts.frames_data == data0,
+          "a refused fault consumed a frame (%u free, %u before)", free_frames(), free0);
     msg("3 addresses outside allocated regions refused, no frame taken");
 
     CHECK(vmpool_release(&pool_a, x) == 0 && vmpool_release(&pool_b, y) == 0, "release");
@@ -112,7 +113,7 @@ static struct vmpool fp_pool;
 
 static void test_free_page(void)
 {
-    uint32_t free0 = process_pool.nfree, pts0 = vmstat_counts.frames_pt;
+    uint32_t free0 = free_frames(), pts0 = vmstat_counts.frames_pt;
     uint32_t data0 = vmstat_counts.frames_data;
     CHECK(vmpool_init(&fp_pool, "fp", 0x70000000, 64u << 20, PTE_W) == 0, "pool");
     for (int round = 0; round < 3; round++) {
@@ -145,8 +146,8 @@ static void test_free_page(void)
     CHECK(vmpool_release(&fp_pool, va) == 0 && vmpool_release(&fp_pool, keep) == 0, "release");
     CHECK(vmpool_destroy(&fp_pool) == 0, "destroy");
     msg("frames %u -> %u, page-table frames %u -> %u, data frames %u -> %u",
-        free0, process_pool.nfree, pts0, vmstat_counts.frames_pt, data0, vmstat_counts.frames_data);
-    CHECK(process_pool.nfree == free0, "frames leaked: %u free, %u before", process_pool.nfree, free0);
+        free0, free_frames(), pts0, vmstat_counts.frames_pt, data0, vmstat_counts.frames_data);
+    CHECK(free_frames() == free0, "frames leaked: %u free, %u before", free_frames(), free0);
     CHECK(vmstat_counts.frames_pt == pts0, "page tables leaked");
     CHECK(vmstat_counts.frames_data == data0, "data frames leaked");
 }

@@ -54,7 +54,7 @@ static uint32_t setup(const char *policy, uint32_t nframes, uint32_t npages)
 static void teardown(uint32_t va, uint32_t free0, uint32_t slots0)
 {
     CHECK(vmpool_release(&sp, va) == 0 && vmpool_destroy(&sp) == 0, "teardown");
-    CHECK(process_pool.nfree == free0, "frames leaked: %u free, %u before", process_pool.nfree, free0);
+    CHECK(free_frames() == free0, "frames leaked: %u free, %u before", free_frames(), free0);
     CHECK(swap_stats.used == slots0, "swap slots leaked: %u used, %u before", swap_stats.used, slots0);
 }
 
@@ -77,7 +77,7 @@ static uint32_t bad_words(uint32_t va, uint32_t npages, uint32_t seed)
 static void test_swap_integrity(void)
 {
     for (int k = 0; policy_name(k); k++) {
-        uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+        uint32_t free0 = free_frames(), slots0 = swap_stats.used;
         uint32_t va = setup(policy_name(k), 16, 64);
         fill(va, 64, 1);
         uint32_t b1 = bad_words(va, 64, 1);
@@ -99,7 +99,7 @@ static void test_swap_integrity(void)
 
 static void test_swap_full(void)
 {
-    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t free0 = free_frames(), slots0 = swap_stats.used;
     uint32_t cap = swap_stats.nslots + 16;          /* pages that fit at all */
     msg("swap holds %u pages; with 16 resident frames, %u pages fit", swap_stats.nslots, cap);
     uint32_t data = setup("clock", 16, 100);
@@ -132,7 +132,7 @@ static void test_swap_read_error(void)
 {
     static int runs;            /* blkdebug's error fires once per boot: on the first run */
     uint32_t want = runs++ == 0 ? 1 : 0;
-    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t free0 = free_frames(), slots0 = swap_stats.used;
     uint32_t va = fifo16(3);
     uint32_t r0 = swap_stats.read_retries;
     uint32_t bad = bad_words(va, 16, 3);
@@ -145,7 +145,7 @@ static void test_swap_read_error(void)
 
 static void test_swap_write_error(void)
 {
-    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t free0 = free_frames(), slots0 = swap_stats.used;
     uint32_t va = fifo16(4);
     uint32_t bad = bad_words(va, 16, 4);
     CHECK(bad == 0, "%u words wrong after a write error", bad);
@@ -158,7 +158,7 @@ static void test_swap_write_error(void)
 
 static void test_swap_checksum(void)
 {
-    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t free0 = free_frames(), slots0 = swap_stats.used;
     uint32_t va = fifo16(5);
     pte_t e = pte_get(va);                          /* page 0 went out first */
     CHECK(pte_is_swap(e), "page 0 is not swapped out (pte 0x%x)", e);
@@ -170,13 +170,13 @@ static void test_swap_checksum(void)
 
     /* Getting a frame for the swap-in may evict another page first; what
      * must hold is that no frame ends up neither free nor mapped. */
-    uint32_t held = process_pool.nfree + vmstat_counts.frames_data + vmstat_counts.frames_pt, v;
+    uint32_t held = free_frames() + vmstat_counts.frames_data + vmstat_counts.frames_pt, v;
     uint32_t cks0 = swap_stats.checksum_errors;
     CHECK(probe_read((void *)va, &v) == -1, "a corrupted page was handed out");
     CHECK(spg.last_error == -E_CHECKSUM, "error was %s, expected E_CHECKSUM",
           errname(spg.last_error));
     CHECK(pte_get(va) == e, "the PTE changed after a failed swap-in");
-    CHECK(process_pool.nfree + vmstat_counts.frames_data + vmstat_counts.frames_pt == held,
+    CHECK(free_frames() + vmstat_counts.frames_data + vmstat_counts.frames_pt == held,
           "the failed swap-in kept a frame");
     CHECK(swap_stats.checksum_errors == cks0 + 1, "checksum errors: %u, %u before",
           swap_stats.checksum_errors, cks0);
@@ -190,7 +190,7 @@ static void test_swap_checksum(void)
 
 static void test_swap_write_fails(void)
 {
-    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used, ret0 = swap_stats.retired;
+    uint32_t free0 = free_frames(), slots0 = swap_stats.used, ret0 = swap_stats.retired;
     uint32_t va = setup("fifo", 4, 8);
     fill(va, 4, 6);                                 /* resident: no page-out yet */
     CHECK(probe_write((void *)(va + 4 * PAGE_SIZE), 1) == -1,
@@ -206,12 +206,12 @@ static void test_swap_write_fails(void)
 
 static void test_heap_evicts(void)
 {
-    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t free0 = free_frames(), slots0 = swap_stats.used;
     uint32_t npages = free0 - 16;                   /* leaves too few frames for the heap */
     uint32_t va = setup("clock", POLICY_MAX_FRAMES, npages);
     fill(va, npages, 10);
     msg("a pageable pool holds %u pages; %u frames are free", spg.nresident,
-        process_pool.nfree);
+        free_frames());
     uint32_t n = 64 * PAGE_SIZE, ev0 = spg.evictions;
     uint8_t *h = kmalloc(n);
     CHECK(h, "kmalloc(%u)", n);
@@ -249,7 +249,7 @@ TEST("heap_evicts", test_heap_evicts, "a kernel-heap fault evicts a pageable pag
  * and nothing leaks. */
 static void test_swap_exhaustion(void)
 {
-    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t free0 = free_frames(), slots0 = swap_stats.used;
     msg("%u process frames free; writing 1500 pages with a resident limit of 1024", free0);
     CHECK(free0 < 1024, "this test needs less RAM (%u frames free)", free0);
     uint32_t va = setup("clock", 1024, 1500);

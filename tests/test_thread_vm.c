@@ -41,7 +41,7 @@ static void racer(void *arg)
 
 static void test_thread_fault_race(void)
 {
-    uint32_t free0 = process_pool.nfree;
+    uint32_t free0 = free_frames();
     CHECK(vmpool_init(&rp, "race", 0x58000000, 16u << 20, PTE_W) == 0, "pool");
     rbase = vmpool_alloc(&rp, RPAGES * PAGE_SIZE);
     CHECK(rbase, "region");
@@ -61,7 +61,7 @@ static void test_thread_fault_race(void)
             CHECK(v == 0xA000 + i, "page %u lost thread %u's word (0x%x)", p, i, v);
         }
     CHECK(vmpool_release(&rp, rbase) == 0 && vmpool_destroy(&rp) == 0, "teardown");
-    CHECK(process_pool.nfree == free0, "frames leaked: %u free, %u before", process_pool.nfree,
+    CHECK(free_frames() == free0, "frames leaked: %u free, %u before", free_frames(),
           free0);
 }
 
@@ -115,7 +115,7 @@ static void stress(void *arg)
 
 static void test_thread_vm_stress(void)
 {
-    uint32_t free0 = process_pool.nfree, slots0 = swap_stats.used;
+    uint32_t free0 = free_frames(), slots0 = swap_stats.used;
     uint32_t heap0 = kmalloc_pages();
     corrupt = done_ops = 0;                     /* a second run starts afresh */
     /* Region tables grow page by page and keep their pages: count them. */
@@ -137,9 +137,9 @@ static void test_thread_vm_stress(void)
           slots0);
     CHECK(kmalloc_pages() == heap0, "heap pages leaked: %u, %u before", kmalloc_pages(), heap0);
     uint32_t grown = vmpool_table_frames(&kheap) - tables0;
-    msg("frames %u -> %u; region tables grew by %u", free0, process_pool.nfree, grown);
-    CHECK(process_pool.nfree + grown == free0, "frames leaked: %u free + %u table, %u before",
-          process_pool.nfree, grown, free0);
+    msg("frames %u -> %u; region tables grew by %u", free0, free_frames(), grown);
+    CHECK(free_frames() + grown == free0, "frames leaked: %u free + %u table, %u before",
+          free_frames(), grown, free0);
 }
 
 TEST("thread_fault_race", test_thread_fault_race, "16 threads fault on the same pages: one frame each",

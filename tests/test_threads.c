@@ -20,6 +20,7 @@
  *   page below its stack; it must be reported as a stack overflow naming
  *   the thread and killed, and the kernel must run on. */
 #include "tests/harness.h"
+#include "tests/util.h"
 #include "kernel/thread.h"
 #include "kernel/sync.h"
 #include "kernel/pit.h"
@@ -49,7 +50,7 @@ static void sleeper(void *arg)
 
 static void test_threads(void)
 {
-    uint32_t free0 = process_pool.nfree;
+    uint32_t free0 = free_frames();
     int n0 = thread_count();
     struct thread *t[10];
     for (int i = 0; i < 10; i++) t[i] = thread_create("returner", returner, (void *)(uint32_t)i);
@@ -75,8 +76,8 @@ static void test_threads(void)
     thread_join(s);
     msg("preemption: main and the sleeper ran beside a thread that never yields");
     CHECK(thread_count() == n0, "%d threads alive, %d before", thread_count(), n0);
-    CHECK(process_pool.nfree == free0, "stack frames leaked: %u free, %u before",
-          process_pool.nfree, free0);
+    CHECK(free_frames() == free0, "stack frames leaked: %u free, %u before",
+          free_frames(), free0);
 }
 
 #define WORKERS 8
@@ -210,14 +211,14 @@ static void overflow(void *arg)
 
 static void test_stack_guard(void)
 {
-    uint32_t free0 = process_pool.nfree;
+    uint32_t free0 = free_frames();
     struct thread *t = thread_create("deep", overflow, 0);
     int code = thread_join(t);
     CHECK(code == THREAD_OVERFLOW, "the overflowing thread exited with %d", code);
     msg("thread 'deep' was killed for its stack overflow; the kernel runs on");
     struct thread *u = thread_create("after", returner, (void *)5);
     CHECK(thread_join(u) == 15, "a thread created afterwards does not work");
-    CHECK(process_pool.nfree == free0, "frames leaked: %u free, %u before", process_pool.nfree,
+    CHECK(free_frames() == free0, "frames leaked: %u free, %u before", free_frames(),
           free0);
 }
 

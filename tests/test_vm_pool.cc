@@ -7,6 +7,7 @@
  * `delete[]`.  Frames and regions must all come back.  It fails if new
  * returns a bad region, pages are shared between arrays, or delete leaks. */
 #include "tests/harness.h"
+#include "tests/util.h"
 #include "kernel/cxx.h"
 #include "mm/vmpool.h"
 #include "mm/physmem.h"
@@ -45,7 +46,7 @@ static void references(struct vmpool *pool, struct vmpool *other)
 
 static void test_vm_pool()
 {
-    uint32_t free0 = process_pool.nfree;
+    uint32_t free0 = free_frames();
     CHECK(vmpool_init(&code_pool, "code_pool", 512u << 20, 256u << 20, PTE_W) == 0,
           "code_pool");
     CHECK(vmpool_init(&heap_pool, "heap_pool", 1u << 30, 256u << 20, PTE_W) == 0,
@@ -53,7 +54,7 @@ static void test_vm_pool()
     references(&code_pool, &heap_pool);
     references(&heap_pool, &code_pool);
     CHECK(vmpool_destroy(&code_pool) == 0 && vmpool_destroy(&heap_pool) == 0, "destroy");
-    CHECK(process_pool.nfree == free0, "frames leaked: %u free, %u before", process_pool.nfree,
+    CHECK(free_frames() == free0, "frames leaked: %u free, %u before", free_frames(),
           free0);
     msg("all frames returned (%u free)", free0);
 }

@@ -36,7 +36,7 @@ static void verify(int i)
 
 static void test_vm_pool_stress(void)
 {
-    uint32_t free0 = process_pool.nfree;
+    uint32_t free0 = free_frames();
     CHECK(vmpool_init(&sp, "stress", 0x60000000, 512u << 20, PTE_W) == 0, "pool");
     struct vmpool_info in;
     vmpool_info(&sp, &in);
@@ -48,7 +48,7 @@ static void test_vm_pool_stress(void)
         CHECK(addr[i], "allocation %d failed", i);
         stamp(i);
     }
-    msg("%d live regions, %u frames in use", LIVE, free0 - process_pool.nfree);
+    msg("%d live regions, %u frames in use", LIVE, free0 - free_frames());
     for (int op = 0; op < 40000; op++) {
         int i = rand_next(&seed) % LIVE;
         verify(i);
@@ -77,7 +77,7 @@ static void test_vm_pool_stress(void)
     msg("all released: one free region of %u pages, as at the start", n);
     vmpool_print(&sp, 4);
     CHECK(vmpool_destroy(&sp) == 0, "destroy");
-    CHECK(process_pool.nfree == free0, "frames leaked: %u free, %u before", process_pool.nfree, free0);
+    CHECK(free_frames() == free0, "frames leaked: %u free, %u before", free_frames(), free0);
 }
 
 static struct vmpool bp;
@@ -89,7 +89,7 @@ static struct state snap(void)
 {
     struct vmpool_info in;
     vmpool_info(&bp, &in);
-    return (struct state){ in.nalloc, in.nfree, process_pool.nfree, in.allocs, in.releases };
+    return (struct state){ in.nalloc, in.nfree, free_frames(), in.allocs, in.releases };
 }
 
 static void same(const char *what, struct state a)

@@ -22,6 +22,7 @@
  *   frames (from LRU stack distances over the trace), since each fault
  *   costs about half a millisecond of emulated disk I/O when swapping. */
 #include "tests/harness.h"
+#include "tests/util.h"
 #include "tests/workloads/workload.h"
 #include "mm/vmpool.h"
 #include "mm/kmalloc.h"
@@ -42,7 +43,7 @@ static uint8_t seen[NPAGES];
  * as it grows, so they are not a leak). */
 static uint32_t frames_unlent(void)
 {
-    return process_pool.nfree + vmpool_table_frames(&wp);
+    return free_frames() + vmpool_table_frames(&wp);
 }
 
 /* Run W over a fresh region of NPAGES pages, traced into BUF; returns
@@ -150,7 +151,7 @@ static void test_workloads(void)
      * frame counts below start and tracing cannot look like a leak. */
     memset(t1, 0, CAP * 4);
     memset(t2, 0, CAP * 4);
-    uint32_t free0 = process_pool.nfree;
+    uint32_t free0 = free_frames();
     CHECK(vmpool_init(&wp, "wl", 0x38000000, 8u << 20, PTE_W) == 0, "pool");
     check_tracer(t1);
 
@@ -183,7 +184,7 @@ static void test_workloads(void)
     CHECK(vmpool_release(&wp, r) == 0, "release");
 
     CHECK(vmpool_destroy(&wp) == 0, "destroy");
-    CHECK(process_pool.nfree == free0, "frames leaked: %u free, %u before", process_pool.nfree,
+    CHECK(free_frames() == free0, "frames leaked: %u free, %u before", free_frames(),
           free0);
     CHECK(kfree(t1) == 0 && kfree(t2) == 0, "kfree of the trace buffers");
 }

@@ -19,6 +19,13 @@ static inline uint32_t rand_next(uint32_t *seed)
     return *seed = x;
 }
 
+/* Frames of the process pool that are free, or hold a kernel page
+ * table.  Kernel-half page tables, once made, are kept and shared by
+ * every address space (mm/aspace.h): a test that makes one (a thread
+ * stack or heap page in a new 4 MiB span) has not leaked it.  Leak
+ * checks compare this count before and after. */
+uint32_t free_frames(void);
+
 /* Reach physical frame F from a test, with or without paging: returns a
  * pointer to its 4 KiB, valid until frame_unmap. */
 void *frame_map(uint32_t f);
