@@ -1,7 +1,7 @@
 /* drivers/ata.c - a polling ATA PIO driver for the swap disk (IDE primary
  * bus, slave drive; QEMU's `-drive ...,if=ide,index=1`).
  *
- * How ATA PIO works.  The drive is reached through the "task file", a
+ * How ATA works.  The drive is reached through the "task file", a
  * handful of 8-bit I/O ports (plus one 16-bit data port) on the bus:
  *
  *   0x1F0  data          16 bits at a time; a sector is 256 words
@@ -19,29 +19,43 @@
  *
  * A command is: select the drive, fill in count and LBA, write the
  * command byte.  The drive then raises BSY ("busy: the other bits mean
- * nothing, do not touch the task file") while it works.  When a sector
- * is ready to move it drops BSY and raises DRQ ("data request"); we move
- * 256 words through the data port, and the drive goes busy again for the
- * next sector.  If something goes wrong it drops BSY with ERR (or DF,
- * "device fault") set instead, and the error register says what: ABRT
- * (command aborted), IDNF (no such sector), UNC (unreadable data), ...
+ * nothing, do not touch the task file") while it works.  If something
+ * goes wrong it drops BSY with ERR (or DF, "device fault") set, and the
+ * error register says what: ABRT (command aborted), IDNF (no such
+ * sector), UNC (unreadable data), ...
  *
- * Polling.  A drive can raise IRQ 14 at each of these points, but the
- * pager calls us from the page-fault handler, which runs with interrupts
- * off, and has nothing else to do until the sector arrives anyway.  So
- * we set nIEN and simply read the status register in a loop.  Every loop
- * is bounded (a fixed number of status reads, and five seconds of PIT
- * ticks when the clock is running): a drive that never answers costs a
- * timeout and -E_IO, never a hung kernel.
+ * Two ways to move the data, slower first:
+ *
+ *   PIO, a sector at a time (READ/WRITE SECTORS): the drive raises DRQ
+ *     ("data request") for each sector and the CPU moves its 256 words
+ *     through the data port.  ata_read/ata_write always work this way.
+ *   PIO multiple (READ/WRITE MULTIPLE): the same, but DRQ comes once per
+ *     block of sectors (we ask for 8, a page, with SET MULTIPLE MODE), so
+ *     the status handshake happens once a page instead of eight times.
+ *
+ * ata_read_pages/ata_write_pages use the faster way if the drive has it.
+ *
+ * Polling.  A drive can raise IRQ 14 when it wants data or is done, but
+ * the pager calls us from the page-fault handler, and has nothing else
+ * to do until the sector arrives anyway.  So we set nIEN and simply read
+ * the status register in a loop.  Every loop is bounded (a fixed number
+ * of status reads, and five seconds of PIT ticks when the clock is
+ * running): a drive that never answers costs a timeout, a bus reset and
+ * -E_IO, never a hung kernel.
  *
  * Each status read after a drive select or a command waits 400 ns first
  * (four reads of the alternate status port, 100 ns or more each): the
- * drive needs that long before its status reflects the new state. */
+ * drive needs that long before its status reflects the new state.
+ *
+ * The file reads top down: registers and state; the task file and its
+ * waits, errors and resets; PIO; the public calls; IDENTIFY. */
 #include "drivers/ata.h"
 #include "kernel/pit.h"
+#include "kernel/sync.h"
 #include "kernel/x86.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
+#include "mm/mmu.h"
 
 /* Task file ports of the primary bus. */
 #define ATA_DATA        0x1F0
@@ -74,8 +88,15 @@
 /* Commands. */
 #define CMD_READ        0x20    /* READ SECTORS, LBA28, PIO */
 #define CMD_WRITE       0x30    /* WRITE SECTORS, LBA28, PIO */
+#define CMD_READ_MULT   0xC4    /* READ MULTIPLE: PIO, a DRQ per block */
+#define CMD_WRITE_MULT  0xC5    /* WRITE MULTIPLE */
+#define CMD_SET_MULT    0xC6    /* SET MULTIPLE MODE: block size in the count */
 #define CMD_FLUSH       0xE7    /* FLUSH CACHE */
 #define CMD_IDENTIFY    0xEC
+
+/* IDENTIFY words we use. */
+#define ID_MULTIPLE     47      /* bits 0-7: largest block READ/WRITE MULTIPLE takes */
+#define ID_CAPS         49      /* bit 9: LBA supported */
 
 #define MAX_PER_CMD     256u    /* a sector count of 0 means 256 */
 #define LBA28_LIMIT     (1u << 28)
@@ -95,6 +116,30 @@ static int present;             /* ata_init found an ATA disk */
 static uint32_t nsectors;       /* its size, from IDENTIFY words 60-61 */
 static char model[41];          /* IDENTIFY words 27-46, trailing blanks cut */
 static struct ata_stats stats;
+static struct mutex disk_lock = MUTEX_INIT("disk", LOCK_DISK);
+
+static int mult_ok;             /* the drive does READ/WRITE MULTIPLE of a page */
+static int mult_on;             /* the PIO page calls use it (ata_set_multiple) */
+static int mult_stale;          /* the block size must be set (again) first */
+
+/* One call's worth of sectors: where they go on the disk and in memory. */
+struct req {
+    int write;                      /* 1: memory to disk */
+    uint32_t lba;                   /* first sector */
+    uint32_t count;                 /* sectors in all */
+    uint8_t *buf;                   /* ata_read/ata_write: one buffer ... */
+    const struct ata_page *pages;   /* ... or pages of 8 sectors (buf 0) */
+    uint32_t done;                  /* sectors moved and acknowledged so far */
+};
+
+/* Where sector I of request R is in memory. */
+static uint8_t *sector_at(const struct req *r, uint32_t i)
+{
+    if (r->buf)
+        return r->buf + i * ATA_SECTOR_SIZE;
+    uint8_t *page = r->pages[i / ATA_PAGE_SECTORS].va;
+    return page + (i % ATA_PAGE_SECTORS) * ATA_SECTOR_SIZE;
+}
 
 /* The 400 ns the drive needs after a select or a command before its
  * status register means anything: four reads of alternate status. */
@@ -104,21 +149,36 @@ static void delay400(void)
         inb(ATA_ALTSTATUS);
 }
 
-/* Poll until the drive is not busy and, if NEED is non-zero, also shows
- * one of the bits in NEED (or ERR or DF, which end any wait).  Stores
- * the last status read in *ST.  Returns 0, or -E_IO on timeout. */
-static int wait_status(uint8_t need, uint8_t *st)
+/* Call DONE(ARG, LAST) until it returns non-zero; it stores the register
+ * it looked at in *LAST.  Returns 0, or -E_IO when POLL_MAX turns or
+ * TIMEOUT_TICKS ticks have passed. */
+static int poll_until(int (*done)(uint32_t arg, uint8_t *last), uint32_t arg, uint8_t *last)
 {
     uint32_t start = pit_ticks();
     for (uint32_t i = 0; i < POLL_MAX; i++) {
-        uint8_t s = inb(ATA_STATUS);
-        *st = s;
-        if (!(s & ST_BSY) && (!need || (s & (need | ST_ERR | ST_DF))))
+        if (done(arg, last))
             return 0;
         if (pit_ticks() - start > TIMEOUT_TICKS)
             break;
     }
     return -E_IO;
+}
+
+/* Is the drive not busy and, if NEED is non-zero, showing one of the bits
+ * in NEED (or ERR or DF, which end any wait)? */
+static int drive_settled(uint32_t need, uint8_t *st)
+{
+    uint8_t s = inb(ATA_STATUS);
+    *st = s;
+    return !(s & ST_BSY) && (!need || (s & (need | ST_ERR | ST_DF)));
+}
+
+/* Poll until the drive is not busy and, if NEED is non-zero, also shows
+ * one of the bits in NEED (or ERR or DF).  Stores the last status read
+ * in *ST.  Returns 0, or -E_IO on timeout. */
+static int wait_status(uint8_t need, uint8_t *st)
+{
+    return poll_until(drive_settled, need, st);
 }
 
 /* Write the names of the error register's bits set in ERR into BUF. */
@@ -137,8 +197,10 @@ static void error_bits(uint8_t err, char *buf, int size)
 }
 
 /* Software-reset the bus after a timeout so that the next command starts
- * from a clean state.  SRST resets both drives and deselects ours; every
- * command selects it again anyway. */
+ * from a clean state.  SRST resets both drives and deselects ours
+ * (every command selects it again anyway); it may also change the
+ * multiple block size (QEMU puts back its default, 16), so that is set
+ * again before the next READ/WRITE MULTIPLE. */
 static void reset_bus(void)
 {
     uint8_t st;
@@ -148,59 +210,86 @@ static void reset_bus(void)
     outb(ATA_CONTROL, CTRL_NIEN);
     delay400();
     wait_status(0, &st);
+    mult_stale = 1;
 }
 
-/* The drive failed while WHAT-ing sector LBA with status ST: print one
- * line with the error register decoded, count it, return -E_IO. */
-static int device_error(const char *what, uint32_t lba, uint8_t st)
+/* Write "LBA x" or "LBA x-y" for N sectors from LBA into BUF. */
+static void lba_range(char *buf, int size, uint32_t lba, uint32_t n)
+{
+    if (n <= 1)
+        ksnprintf(buf, size, "LBA %u", lba);
+    else
+        ksnprintf(buf, size, "LBA %u-%u", lba, lba + n - 1);
+}
+
+/* Count a failed command of request R (0 for commands that move no
+ * data) that names sector LBA first, and return -E_IO. */
+static int failed(const struct req *r, uint32_t lba)
+{
+    stats.errors++;
+    stats.fail_lba = lba;
+    stats.fail_done = r ? r->done : 0;
+    return -E_IO;
+}
+
+/* The drive failed while WHAT-ing the N sectors at LBA with status ST:
+ * print one line with the error register decoded and, for a write, how
+ * many sectors of the request were written before; count it; return
+ * -E_IO. */
+static int device_error(const struct req *r, const char *what, uint32_t lba, uint32_t n,
+                        uint8_t st)
 {
     uint8_t err = inb(ATA_ERROR);
-    char bits[48];
+    char bits[48], where[32], before[48] = "";
     error_bits(err, bits, sizeof bits);
-    kprintf("ata: %s error at LBA %u: status 0x%x%s, error 0x%x (%s)\n",
-            what, lba, st, (st & ST_DF) ? " (device fault)" : "", err, bits);
-    stats.errors++;
-    return -E_IO;
+    lba_range(where, sizeof where, lba, n);
+    if (r && r->write)
+        ksnprintf(before, sizeof before, "; %u of %u sectors written before it", r->done,
+                  r->count);
+    kprintf("ata: %s error at %s: status 0x%x%s, error 0x%x (%s)%s\n", what, where, st,
+            (st & ST_DF) ? " (device fault)" : "", err, bits, before);
+    return failed(r, lba);
 }
 
-/* The drive did not answer while WHAT-ing sector LBA (last status ST):
- * print, count, reset the bus, return -E_IO. */
-static int timeout(const char *what, uint32_t lba, uint8_t st)
+/* The drive did not answer while WHAT-ing the N sectors at LBA (last
+ * status ST): print, count, reset the bus, return -E_IO. */
+static int timeout(const struct req *r, const char *what, uint32_t lba, uint32_t n,
+                   uint8_t st)
 {
-    kprintf("ata: %s timed out at LBA %u (status 0x%x); resetting the bus\n",
-            what, lba, st);
-    stats.errors++;
+    char where[32];
+    lba_range(where, sizeof where, lba, n);
+    kprintf("ata: %s timed out at %s (status 0x%x); resetting the bus\n", what, where, st);
     reset_bus();
-    return -E_IO;
+    return failed(r, lba);
 }
 
 /* Select our drive for LBA's top nibble and wait until it can take a
  * command.  A drive that still offers data (DRQ) from an earlier,
  * abandoned command would ignore the new one and hand us the stale
  * sectors, so the bus is reset first.  Returns 0 or -E_IO (reported). */
-static int select_drive(uint32_t lba, const char *what)
+static int select_drive(const struct req *r, uint32_t lba, const char *what)
 {
     uint8_t st;
     for (int tries = 0; tries < 2; tries++) {
         outb(ATA_DRIVE, DRIVE_SLAVE_LBA | ((lba >> 24) & 0x0F));
         delay400();
         if (wait_status(0, &st) < 0)
-            return timeout(what, lba, st);
+            return timeout(r, what, lba, 1, st);
         if (!(st & ST_DRQ))
             return 0;
         kprintf("ata: %s at LBA %u: drive still holds data of an earlier command "
                 "(status 0x%x); resetting the bus\n", what, lba, st);
         reset_bus();
     }
-    stats.errors++;
-    return -E_IO;
+    return failed(r, lba);
 }
 
 /* Fill in the task file and start command CMD for N (1..256) sectors
- * at LBA.  Returns 0 or -E_IO. */
-static int start_command(uint8_t cmd, uint32_t lba, uint32_t n, const char *what)
+ * at LBA.  Returns 0 or -E_IO (reported). */
+static int start_command(const struct req *r, uint8_t cmd, uint32_t lba, uint32_t n,
+                         const char *what)
 {
-    int rc = select_drive(lba, what);
+    int rc = select_drive(r, lba, what);
     if (rc < 0)
         return rc;
     outb(ATA_SECCOUNT, (uint8_t)n);         /* 256 is written as 0 */
@@ -212,52 +301,97 @@ static int start_command(uint8_t cmd, uint32_t lba, uint32_t n, const char *what
     return 0;
 }
 
-/* Move N (1..256) sectors between BUF and the disk at LBA with one READ
- * SECTORS or WRITE SECTORS command.  The status register is checked
- * before and after every sector: a read sector is announced by DRQ and
- * its error by ERR/DF at that point, a written sector is acknowledged
- * (or refused) when BSY drops after its data.  Returns 0 or -E_IO. */
-static int transfer(int write, uint32_t lba, uint32_t n, uint8_t *buf)
+/* ---- PIO ---------------------------------------------------------- */
+
+/* Move sectors FIRST .. FIRST+N-1 (N <= 256) of request R with one PIO
+ * command, BLOCK sectors per DRQ: 1 is READ/WRITE SECTORS, more is
+ * READ/WRITE MULTIPLE (the drive's block size must be BLOCK).  The
+ * status is checked before and after every block: a read block is
+ * announced by DRQ, and its error by ERR/DF at that point; a written
+ * block is acknowledged (or refused) when BSY drops after its data,
+ * before the next block goes out, so a write error names its block and
+ * R->done counts exactly the sectors written before it.  Returns 0 or
+ * -E_IO (reported). */
+static int pio_command(struct req *r, uint32_t first, uint32_t n, uint32_t block)
 {
-    const char *what = write ? "write" : "read";
+    static const uint8_t cmds[2][2] = { { CMD_READ, CMD_READ_MULT },
+                                        { CMD_WRITE, CMD_WRITE_MULT } };
+    const char *what = r->write ? "write" : "read";
+    uint32_t lba = r->lba + first;
     uint8_t st;
-    int rc = start_command(write ? CMD_WRITE : CMD_READ, lba, n, what);
+    int rc = start_command(r, cmds[r->write][block > 1], lba, n, what);
     if (rc < 0)
         return rc;
-    for (uint32_t i = 0; i < n; i++, buf += ATA_SECTOR_SIZE) {
+    for (uint32_t i = 0; i < n; i += block) {
+        uint32_t b = n - i < block ? n - i : block;
         if (wait_status(ST_DRQ, &st) < 0)
-            return timeout(what, lba + i, st);
+            return timeout(r, what, lba + i, b, st);
         if (st & (ST_ERR | ST_DF))
-            return device_error(what, lba + i, st);
-        if (write) {
-            outsw(ATA_DATA, buf, WORDS_PER_SECTOR);
-            delay400();
-            if (wait_status(0, &st) < 0)
-                return timeout(what, lba + i, st);
-            if (st & (ST_ERR | ST_DF))
-                return device_error(what, lba + i, st);
-            stats.sectors_written++;
-        } else {
-            insw(ATA_DATA, buf, WORDS_PER_SECTOR);
-            delay400();
-            stats.sectors_read++;
+            return device_error(r, what, lba + i, b, st);
+        for (uint32_t k = 0; k < b; k++) {
+            uint8_t *p = sector_at(r, first + i + k);
+            if (r->write)
+                outsw(ATA_DATA, p, WORDS_PER_SECTOR);
+            else
+                insw(ATA_DATA, p, WORDS_PER_SECTOR);
         }
+        delay400();
+        if (r->write) {
+            if (wait_status(0, &st) < 0)
+                return timeout(r, what, lba + i, b, st);
+            if (st & (ST_ERR | ST_DF))
+                return device_error(r, what, lba + i, b, st);
+            stats.sectors_written += b;
+        } else {
+            stats.sectors_read += b;
+        }
+        r->done += b;
     }
     /* After the last sector the drive must be idle, error-free and have
      * no more data to offer. */
     if (wait_status(0, &st) < 0)
-        return timeout(what, lba + n - 1, st);
+        return timeout(r, what, lba + n - 1, 1, st);
     if (st & (ST_ERR | ST_DF))
-        return device_error(what, lba + n - 1, st);
+        return device_error(r, what, lba + n - 1, 1, st);
     if (st & ST_DRQ) {
         kprintf("ata: %s of %u sectors at LBA %u: drive still has DRQ set "
                 "(status 0x%x)\n", what, n, lba, st);
-        stats.errors++;
         reset_bus();
-        return -E_IO;
+        return failed(r, lba);
     }
     return 0;
 }
+
+/* Tell the drive to move a page (8 sectors) per DRQ block in READ/WRITE
+ * MULTIPLE.  Returns 0 or -E_IO (reported). */
+static int set_multiple(void)
+{
+    uint8_t st;
+    int rc = start_command(0, CMD_SET_MULT, 0, ATA_PAGE_SECTORS, "SET MULTIPLE MODE");
+    if (rc < 0)
+        return rc;
+    if (wait_status(0, &st) < 0)
+        return timeout(0, "SET MULTIPLE MODE", 0, 0, st);
+    if (st & (ST_ERR | ST_DF))
+        return device_error(0, "SET MULTIPLE MODE", 0, 0, st);
+    mult_stale = 0;
+    return 0;
+}
+
+/* Move pages FIRST/8 .. of request R, N sectors, by PIO: a page per
+ * block if multiple mode is on (set again after a reset), else a sector
+ * at a time.  Returns 0 or -E_IO (reported). */
+static int pio_pages(struct req *r, uint32_t first, uint32_t n)
+{
+    if (mult_on && mult_stale && set_multiple() < 0) {
+        kprintf("ata: the drive refused a block size of %u; PIO a sector at a time "
+                "from now on\n", ATA_PAGE_SECTORS);
+        mult_ok = mult_on = 0;
+    }
+    return pio_command(r, first, n, mult_on ? ATA_PAGE_SECTORS : 1);
+}
+
+/* ---- The calls ---------------------------------------------------- */
 
 /* Check a request from a public entry point.  Returns 0 if it may go to
  * the disk, -E_IO if there is none, -E_INVAL (with a message) if the
@@ -280,17 +414,14 @@ static int check_request(const char *fn, uint32_t lba, uint32_t count, const voi
     return 0;
 }
 
-/* Move COUNT sectors from LBA on, in commands of at most MAX_PER_CMD
- * sectors (WRITE: to the disk).  Returns 0 or the first command's error. */
-static int transfer_all(int write, uint32_t lba, uint32_t count, uint8_t *p)
+/* Move every sector of R, in commands of at most MAX_PER_CMD sectors.
+ * The disk lock must be held.  Returns 0 or the first command's error. */
+static int run(struct req *r)
 {
     int rc = 0;
-    while (rc == 0 && count > 0) {
-        uint32_t n = count < MAX_PER_CMD ? count : MAX_PER_CMD;
-        rc = transfer(write, lba, n, p);
-        lba += n;
-        count -= n;
-        p += n * ATA_SECTOR_SIZE;
+    for (uint32_t first = 0; rc == 0 && first < r->count; first += MAX_PER_CMD) {
+        uint32_t n = r->count - first < MAX_PER_CMD ? r->count - first : MAX_PER_CMD;
+        rc = r->pages ? pio_pages(r, first, n) : pio_command(r, first, n, 1);
     }
     return rc;
 }
@@ -298,23 +429,29 @@ static int transfer_all(int write, uint32_t lba, uint32_t count, uint8_t *p)
 int ata_read(uint32_t lba, uint32_t count, void *buf)
 {
     int rc = check_request("ata_read", lba, count, buf);
-    return rc < 0 ? rc : transfer_all(0, lba, count, buf);
+    if (rc < 0)
+        return rc;
+    struct req r = { 0, lba, count, buf, 0, 0 };
+    mutex_lock(&disk_lock);
+    rc = run(&r);
+    mutex_unlock(&disk_lock);
+    return rc;
 }
 
 /* Ask the drive to put its write cache on the medium.  Returns 0 or -E_IO. */
 static int flush_cache(uint32_t lba)
 {
     uint8_t st;
-    int rc = select_drive(lba, "cache flush");
+    int rc = select_drive(0, lba, "cache flush");
     if (rc < 0)
         return rc;
     outb(ATA_COMMAND, CMD_FLUSH);
     delay400();
     for (int i = 0; (rc = wait_status(0, &st)) < 0; i++)
         if (i + 1 == FLUSH_TRIES)
-            return timeout("cache flush", lba, st);
+            return timeout(0, "cache flush", lba, 1, st);
     if (st & (ST_ERR | ST_DF))
-        return device_error("cache flush", lba, st);
+        return device_error(0, "cache flush", lba, 1, st);
     return 0;
 }
 
@@ -323,9 +460,58 @@ int ata_write(uint32_t lba, uint32_t count, const void *buf)
     int rc = check_request("ata_write", lba, count, buf);
     if (rc < 0)
         return rc;
-    rc = transfer_all(1, lba, count, (uint8_t *)buf);     /* buf is only read */
-    return rc < 0 ? rc : flush_cache(lba);
+    struct req r = { 1, lba, count, (uint8_t *)buf, 0, 0 };    /* buf is only read */
+    mutex_lock(&disk_lock);
+    rc = run(&r);
+    if (rc == 0)
+        rc = flush_cache(lba);
+    mutex_unlock(&disk_lock);
+    return rc;
 }
+
+/* The page calls: check every page, then run the request.  FN names the
+ * caller in messages. */
+static int pages_io(const char *fn, int write, uint32_t lba, const struct ata_page *pages,
+                    uint32_t npages)
+{
+    /* A count too large for 32 bits is past the end of any LBA28 disk. */
+    uint32_t count = npages > UINT32_MAX / ATA_PAGE_SECTORS ? UINT32_MAX
+                                                           : npages * ATA_PAGE_SECTORS;
+    int rc = check_request(fn, lba, count, pages);
+    if (rc < 0)
+        return rc;
+    for (uint32_t i = 0; i < npages; i++) {
+        if (pages[i].pa == 0 || pages[i].pa % PAGE_SIZE || pages[i].va == 0 ||
+            (uint32_t)pages[i].va % PAGE_SIZE) {
+            kprintf("%s: page %u of %u: physical address 0x%x, virtual %p: both must be "
+                    "non-zero and page-aligned\n", fn, i, npages, pages[i].pa, pages[i].va);
+            return -E_INVAL;
+        }
+    }
+    struct req r = { write, lba, count, 0, pages, 0 };
+    mutex_lock(&disk_lock);
+    rc = run(&r);
+    mutex_unlock(&disk_lock);
+    return rc;
+}
+
+int ata_read_pages(uint32_t lba, const struct ata_page *pages, uint32_t npages)
+{
+    return pages_io("ata_read_pages", 0, lba, pages, npages);
+}
+
+int ata_write_pages(uint32_t lba, const struct ata_page *pages, uint32_t npages)
+{
+    return pages_io("ata_write_pages", 1, lba, pages, npages);
+}
+
+int ata_set_multiple(int on)
+{
+    mult_on = on && mult_ok;
+    return mult_on;
+}
+
+/* ---- Finding the disk and the controller -------------------------- */
 
 /* Copy IDENTIFY words FIRST.. (NWORDS of them) into S as text: ATA
  * strings hold two characters per word, the first in the high byte.
@@ -342,14 +528,11 @@ static void identify_string(const uint16_t *id, int first, int nwords, char *s)
     s[n] = 0;
 }
 
-int ata_init(void)
+/* Send IDENTIFY to the primary slave and read its 256 words into ID.
+ * Returns 0, or -E_IO (with a message) if no ATA disk answers. */
+static int identify(uint16_t *id)
 {
-    static uint16_t id[256];        /* the IDENTIFY sector */
     uint8_t st;
-
-    present = 0;
-    nsectors = 0;
-    model[0] = 0;
     outb(ATA_CONTROL, CTRL_NIEN);
     outb(ATA_DRIVE, DRIVE_SLAVE_LBA);
     delay400();
@@ -401,22 +584,44 @@ int ata_init(void)
         reset_bus();
         return -E_IO;
     }
+    return 0;
+}
 
-    if (!(id[49] & (1u << 9))) {    /* capabilities: LBA supported */
+int ata_init(void)
+{
+    static uint16_t id[256];        /* the IDENTIFY sector */
+
+    mutex_lock(&disk_lock);
+    present = 0;
+    nsectors = 0;
+    model[0] = 0;
+    mult_ok = mult_on = 0;
+    int rc = identify(id);
+    if (rc < 0)
+        goto out;
+    rc = -E_IO;
+    if (!(id[ID_CAPS] & (1u << 9))) {
         kprintf("ata: primary slave does not support LBA addressing\n");
-        return -E_IO;
+        goto out;
     }
     uint32_t n = id[60] | ((uint32_t)id[61] << 16);    /* LBA28 sectors */
     if (n == 0 || n > LBA28_LIMIT) {
         kprintf("ata: primary slave reports %u LBA28 sectors\n", n);
-        return -E_IO;
+        goto out;
     }
     nsectors = n;
     identify_string(id, 27, 20, model);
     present = 1;
-    kprintf("ata: primary slave '%s': %u sectors (%u KiB), LBA28 PIO\n",
-            model, nsectors, nsectors / 2);
-    return 0;
+    rc = 0;
+
+    mult_ok = (id[ID_MULTIPLE] & 0xFF) >= ATA_PAGE_SECTORS && set_multiple() == 0;
+    mult_on = mult_ok;
+    kprintf("ata: primary slave '%s': %u sectors (%u KiB), LBA28 PIO; pages by %s\n",
+            model, nsectors, nsectors / 2,
+            mult_on ? "READ/WRITE MULTIPLE (8 sectors a block)" : "PIO a sector at a time");
+out:
+    mutex_unlock(&disk_lock);
+    return rc;
 }
 
 uint32_t ata_sectors(void) { return present ? nsectors : 0; }
