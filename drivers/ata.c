@@ -1,5 +1,5 @@
-/* drivers/ata.c - a polling ATA PIO driver for the swap disk (IDE primary
- * bus, slave drive; QEMU's `-drive ...,if=ide,index=1`).
+/* drivers/ata.c - the swap disk's driver: ATA PIO and bus-master DMA for
+ * the IDE primary bus, slave drive (QEMU's `-drive ...,if=ide,index=1`).
  *
  * How ATA works.  The drive is reached through the "task file", a
  * handful of 8-bit I/O ports (plus one 16-bit data port) on the bus:
@@ -24,7 +24,7 @@
  * error register says what: ABRT (command aborted), IDNF (no such
  * sector), UNC (unreadable data), ...
  *
- * Two ways to move the data, slower first:
+ * Three ways to move the data, slowest first:
  *
  *   PIO, a sector at a time (READ/WRITE SECTORS): the drive raises DRQ
  *     ("data request") for each sector and the CPU moves its 256 words
@@ -32,30 +32,43 @@
  *   PIO multiple (READ/WRITE MULTIPLE): the same, but DRQ comes once per
  *     block of sectors (we ask for 8, a page, with SET MULTIPLE MODE), so
  *     the status handshake happens once a page instead of eight times.
+ *   Bus-master DMA (READ/WRITE DMA): the IDE controller itself copies
+ *     between the drive and memory, following a list of physical regions
+ *     we leave in memory, and the drive interrupts when it is done.  The
+ *     CPU does no copying and the issuing thread sleeps meanwhile.
  *
- * ata_read_pages/ata_write_pages use the faster way if the drive has it.
+ * ata_read_pages/ata_write_pages use the fastest way the hardware has;
+ * a failed DMA command is tried once more by DMA, then once by PIO
+ * (pages_command).
  *
- * Polling.  A drive can raise IRQ 14 when it wants data or is done, but
- * the pager calls us from the page-fault handler, and has nothing else
- * to do until the sector arrives anyway.  So we set nIEN and simply read
- * the status register in a loop.  Every loop is bounded (a fixed number
- * of status reads, and five seconds of PIT ticks when the clock is
- * running): a drive that never answers costs a timeout, a bus reset and
- * -E_IO, never a hung kernel.
+ * Waiting.  Every PIO wait polls the status register with nIEN set.  A
+ * DMA command is waited for by sleeping on a semaphore that the IRQ 14
+ * handler raises, when the caller is a thread with interrupts on; else
+ * (boot, interrupts off in the caller) by polling the bus master.  Every
+ * wait is bounded (a fixed number of status reads, and five seconds of
+ * PIT ticks, which a watchdog on the PIT tick enforces for sleepers): a
+ * drive that never answers costs a timeout, a bus reset and -E_IO, never
+ * a hung kernel.
  *
  * Each status read after a drive select or a command waits 400 ns first
  * (four reads of the alternate status port, 100 ns or more each): the
  * drive needs that long before its status reflects the new state.
  *
  * The file reads top down: registers and state; the task file and its
- * waits, errors and resets; PIO; the public calls; IDENTIFY. */
+ * waits, errors and resets; PIO; the bus master and IRQ 14; the public
+ * calls; IDENTIFY and finding the controller on PCI (drivers/pci.c). */
 #include "drivers/ata.h"
+#include "drivers/pci.h"
+#include "kernel/pic.h"
 #include "kernel/pit.h"
+#include "kernel/panic.h"
 #include "kernel/sync.h"
+#include "kernel/thread.h"
+#include "kernel/trap.h"
 #include "kernel/x86.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
-#include "mm/mmu.h"
+#include "mm/memlayout.h"
 
 /* Task file ports of the primary bus. */
 #define ATA_DATA        0x1F0
@@ -69,6 +82,7 @@
 #define ATA_COMMAND     0x1F7   /* write */
 #define ATA_ALTSTATUS   0x3F6   /* read */
 #define ATA_CONTROL     0x3F6   /* write */
+#define ATA_IRQ         14      /* the primary channel's interrupt line */
 
 /* Drive register: bits 7 and 5 are always 1, bit 6 selects LBA
  * addressing, bit 4 the slave; the low nibble is LBA 24-27. */
@@ -91,12 +105,14 @@
 #define CMD_READ_MULT   0xC4    /* READ MULTIPLE: PIO, a DRQ per block */
 #define CMD_WRITE_MULT  0xC5    /* WRITE MULTIPLE */
 #define CMD_SET_MULT    0xC6    /* SET MULTIPLE MODE: block size in the count */
+#define CMD_READ_DMA    0xC8    /* READ DMA, LBA28 */
+#define CMD_WRITE_DMA   0xCA    /* WRITE DMA, LBA28 */
 #define CMD_FLUSH       0xE7    /* FLUSH CACHE */
 #define CMD_IDENTIFY    0xEC
 
 /* IDENTIFY words we use. */
 #define ID_MULTIPLE     47      /* bits 0-7: largest block READ/WRITE MULTIPLE takes */
-#define ID_CAPS         49      /* bit 9: LBA supported */
+#define ID_CAPS         49      /* bit 8: DMA supported; bit 9: LBA supported */
 
 #define MAX_PER_CMD     256u    /* a sector count of 0 means 256 */
 #define LBA28_LIMIT     (1u << 28)
@@ -106,11 +122,77 @@
  * TCG (more under KVM, where each status read exits to the host), so
  * POLL_MAX turns end a wait after 3-5 seconds, even with interrupts off
  * when the PIT does not tick; TIMEOUT_TICKS is the same limit by the
- * clock, for when polling is slower.  A cache flush may wait for the
- * host's fsync, so it gets FLUSH_TRIES such waits. */
+ * clock, for when polling is slower, and for a thread asleep on a DMA
+ * command.  A cache flush may wait for the host's fsync, so it gets
+ * FLUSH_TRIES such waits. */
 #define POLL_MAX        30000000u
 #define TIMEOUT_TICKS   (5 * PIT_HZ)
 #define FLUSH_TRIES     6
+
+/* The bus master (SFF-8038i, as the PIIX implements it).  The IDE
+ * controller is a PCI function of class 01 (storage), subclass 01 (IDE);
+ * its BAR4 holds 16 I/O ports, 8 per channel, the primary's first:
+ *
+ *   +0  command   bit 0 start/stop: set, the controller follows the PRD
+ *                 table; cleared, it stops (abandoning a transfer).
+ *                 Bit 3 direction, as the controller sees it: 1 = the
+ *                 bus master WRITES memory, which is a disk READ; 0 =
+ *                 it reads memory, a disk write.  Change the direction
+ *                 and the table pointer only while stopped.
+ *   +2  status    bit 0 active: set by start, cleared when the last
+ *                 region is done; bit 1 error (a PCI abort while
+ *                 transferring); bit 2 interrupt: the drive raised its
+ *                 interrupt line.  Bits 1 and 2 are cleared by writing
+ *                 1 to them.  Bits 5 and 6 are "drive 0/1 can do DMA",
+ *                 notes for software that the hardware ignores.
+ *   +4  PRD table pointer: the physical address of the table, 4-aligned
+ *
+ * On a normal end the drive interrupts with active already clear; with
+ * active still set, the table promised more memory than the command
+ * moved (ours never does).  The drive's interrupt sets bit 2 only when
+ * nIEN is clear: with nIEN set, completion shows as active dropping. */
+#define BM_CMD          0
+#define BM_STATUS       2
+#define BM_PRDT         4
+#define BM_CMD_START    0x01
+#define BM_CMD_TOMEM    0x08
+#define BM_ST_ACTIVE    0x01
+#define BM_ST_ERR       0x02
+#define BM_ST_INT       0x04
+#define BM_ST_DRV1_DMA  0x40    /* the slave, our drive, can do DMA */
+#define BM_ST_CLEAR     (BM_ST_DRV1_DMA | BM_ST_INT | BM_ST_ERR)
+
+/* Prog-if (PCI_CLASS bits 8-15) of an IDE controller: bit 0 set means
+ * the primary channel is in PCI native mode (ports in BAR0/BAR1 and a
+ * PCI interrupt) instead of at 0x1F0 with IRQ 14, which this driver
+ * assumes; bit 7 means there is a bus master. */
+#define PROGIF_PRI_NATIVE 0x01
+#define PROGIF_BUSMASTER  0x80
+#define BM_BAR            4     /* the BAR that holds the bus master's ports */
+
+/* A Physical Region Descriptor: one piece of memory of a DMA transfer.
+ * BYTES must be even, and 0 means 64 KiB; a region may not cross a
+ * 64 KiB boundary (the controller's address counter carries only in its
+ * low 16 bits).  Bit 15 of the last word (bit 31 of the second dword)
+ * marks the table's last entry.
+ * We use one entry per page: a 4 KiB page at a 4 KiB-aligned address
+ * never crosses such a boundary. */
+struct prd {
+    uint32_t addr;              /* physical address of the region */
+    uint16_t bytes;             /* its length */
+    uint16_t flags;             /* PRD_EOT on the last entry */
+};
+#define PRD_EOT         0x8000
+
+/* The PRD table, as the controller reads it: physical memory, 4-byte
+ * aligned, and not crossing a 64 KiB boundary.  Aligning it to its own
+ * size (256 bytes, a divisor of 64 KiB) guarantees both.  It lives in
+ * the kernel image, which is mapped one-to-one (mm/memlayout.h), so its
+ * address is its physical address. */
+static struct prd prdt[ATA_DMA_MAX_PAGES] __attribute__((aligned(256)));
+_Static_assert(sizeof prdt == 256, "the PRD table must fill its alignment");
+_Static_assert(ATA_DMA_MAX_PAGES * ATA_PAGE_SECTORS == MAX_PER_CMD,
+               "a DMA command moves at most 256 sectors");
 
 static int present;             /* ata_init found an ATA disk */
 static uint32_t nsectors;       /* its size, from IDENTIFY words 60-61 */
@@ -118,9 +200,21 @@ static char model[41];          /* IDENTIFY words 27-46, trailing blanks cut */
 static struct ata_stats stats;
 static struct mutex disk_lock = MUTEX_INIT("disk", LOCK_DISK);
 
+static uint16_t bm_base;        /* the primary channel's bus master, 0: none */
+static int dma_on;              /* the page calls use DMA (ata_set_dma) */
 static int mult_ok;             /* the drive does READ/WRITE MULTIPLE of a page */
 static int mult_on;             /* the PIO page calls use it (ata_set_multiple) */
 static int mult_stale;          /* the block size must be set (again) first */
+
+/* A DMA command waited for by sleeping.  The issuer arms it; the first
+ * of the IRQ handler and the watchdog to see it disarms it and raises
+ * dma_done, exactly once per command.  Both run with interrupts off. */
+static int irq_ready;           /* handler, watchdog and semaphore installed */
+static struct semaphore dma_done;
+static volatile int inflight;   /* armed: a sleeper waits for the interrupt */
+static volatile uint32_t armed_at;  /* PIT tick it was armed at */
+static volatile int timed_out;  /* the watchdog, not the drive, woke it */
+static volatile uint8_t irq_bmst, irq_st;   /* what the handler read */
 
 /* One call's worth of sectors: where they go on the disk and in memory. */
 struct req {
@@ -197,13 +291,18 @@ static void error_bits(uint8_t err, char *buf, int size)
 }
 
 /* Software-reset the bus after a timeout so that the next command starts
- * from a clean state.  SRST resets both drives and deselects ours
- * (every command selects it again anyway); it may also change the
- * multiple block size (QEMU puts back its default, 16), so that is set
- * again before the next READ/WRITE MULTIPLE. */
+ * from a clean state.  The bus master is stopped first, abandoning any
+ * transfer.  SRST resets both drives and deselects ours (every command
+ * selects it again anyway); it may also change the multiple block size
+ * (QEMU puts back its default, 16), so that is set again before the
+ * next READ/WRITE MULTIPLE. */
 static void reset_bus(void)
 {
     uint8_t st;
+    if (bm_base) {
+        outb(bm_base + BM_CMD, 0);
+        outb(bm_base + BM_STATUS, BM_ST_CLEAR);
+    }
     outb(ATA_CONTROL, CTRL_NIEN | CTRL_SRST);
     for (int i = 0; i < 50; i++)        /* SRST must be held >= 5 us */
         inb(ATA_ALTSTATUS);
@@ -232,22 +331,26 @@ static int failed(const struct req *r, uint32_t lba)
     return -E_IO;
 }
 
-/* The drive failed while WHAT-ing the N sectors at LBA with status ST:
- * print one line with the error register decoded and, for a write, how
- * many sectors of the request were written before; count it; return
+/* The drive failed while WHAT-ing the N sectors at LBA with status ST
+ * (BMST: the bus master's status, or -1 for PIO): print one line with
+ * the error register decoded and, for a write, how many sectors of the
+ * request were written before (before the command, for DMA: the drive
+ * does not say how far a failed DMA command got); count it; return
  * -E_IO. */
 static int device_error(const struct req *r, const char *what, uint32_t lba, uint32_t n,
-                        uint8_t st)
+                        uint8_t st, int bmst)
 {
     uint8_t err = inb(ATA_ERROR);
-    char bits[48], where[32], before[48] = "";
+    char bits[48], where[32], bm[32] = "", before[48] = "";
     error_bits(err, bits, sizeof bits);
     lba_range(where, sizeof where, lba, n);
+    if (bmst >= 0)
+        ksnprintf(bm, sizeof bm, ", bus master status 0x%x", bmst);
     if (r && r->write)
-        ksnprintf(before, sizeof before, "; %u of %u sectors written before it", r->done,
-                  r->count);
-    kprintf("ata: %s error at %s: status 0x%x%s, error 0x%x (%s)%s\n", what, where, st,
-            (st & ST_DF) ? " (device fault)" : "", err, bits, before);
+        ksnprintf(before, sizeof before, "; %u of %u sectors written before %s", r->done,
+                  r->count, bmst >= 0 ? "this command" : "it");
+    kprintf("ata: %s error at %s: status 0x%x%s, error 0x%x (%s)%s%s\n", what, where, st,
+            (st & ST_DF) ? " (device fault)" : "", err, bits, bm, before);
     return failed(r, lba);
 }
 
@@ -327,7 +430,7 @@ static int pio_command(struct req *r, uint32_t first, uint32_t n, uint32_t block
         if (wait_status(ST_DRQ, &st) < 0)
             return timeout(r, what, lba + i, b, st);
         if (st & (ST_ERR | ST_DF))
-            return device_error(r, what, lba + i, b, st);
+            return device_error(r, what, lba + i, b, st, -1);
         for (uint32_t k = 0; k < b; k++) {
             uint8_t *p = sector_at(r, first + i + k);
             if (r->write)
@@ -340,7 +443,7 @@ static int pio_command(struct req *r, uint32_t first, uint32_t n, uint32_t block
             if (wait_status(0, &st) < 0)
                 return timeout(r, what, lba + i, b, st);
             if (st & (ST_ERR | ST_DF))
-                return device_error(r, what, lba + i, b, st);
+                return device_error(r, what, lba + i, b, st, -1);
             stats.sectors_written += b;
         } else {
             stats.sectors_read += b;
@@ -352,7 +455,7 @@ static int pio_command(struct req *r, uint32_t first, uint32_t n, uint32_t block
     if (wait_status(0, &st) < 0)
         return timeout(r, what, lba + n - 1, 1, st);
     if (st & (ST_ERR | ST_DF))
-        return device_error(r, what, lba + n - 1, 1, st);
+        return device_error(r, what, lba + n - 1, 1, st, -1);
     if (st & ST_DRQ) {
         kprintf("ata: %s of %u sectors at LBA %u: drive still has DRQ set "
                 "(status 0x%x)\n", what, n, lba, st);
@@ -373,7 +476,7 @@ static int set_multiple(void)
     if (wait_status(0, &st) < 0)
         return timeout(0, "SET MULTIPLE MODE", 0, 0, st);
     if (st & (ST_ERR | ST_DF))
-        return device_error(0, "SET MULTIPLE MODE", 0, 0, st);
+        return device_error(0, "SET MULTIPLE MODE", 0, 0, st, -1);
     mult_stale = 0;
     return 0;
 }
@@ -389,6 +492,188 @@ static int pio_pages(struct req *r, uint32_t first, uint32_t n)
         mult_ok = mult_on = 0;
     }
     return pio_command(r, first, n, mult_on ? ATA_PAGE_SECTORS : 1);
+}
+
+/* ---- Bus-master DMA ----------------------------------------------- */
+
+/* IRQ 14: the drive has finished a command (nIEN is clear only while an
+ * armed DMA command runs).  Reading the bus master's status tells
+ * whether the interrupt is the drive's; writing its INT bit back clears
+ * the bit, and reading the drive's status register lowers the drive's
+ * interrupt line.  trap() has already acknowledged the PIC. */
+static int ata_irq(struct trapframe *tf)
+{
+    (void)tf;
+    stats.irqs++;
+    uint8_t b = inb(bm_base + BM_STATUS);
+    if (!(b & BM_ST_INT))
+        return 1;                       /* not the drive's interrupt */
+    outb(bm_base + BM_STATUS, BM_ST_CLEAR);
+    uint8_t st = inb(ATA_STATUS);
+    if (!inflight)
+        return 1;                       /* late: the watchdog gave up on it */
+    irq_bmst = b;
+    irq_st = st;
+    inflight = 0;
+    sema_up(&dma_done);
+    return 1;
+}
+
+/* On every PIT tick: wake a sleeper whose drive has not answered in
+ * TIMEOUT_TICKS. */
+static void watchdog(void)
+{
+    if (inflight && pit_ticks() - armed_at > TIMEOUT_TICKS) {
+        inflight = 0;
+        timed_out = 1;
+        sema_up(&dma_done);
+    }
+}
+
+/* May the caller sleep until IRQ 14?  Only a thread, with interrupts on
+ * (else the interrupt could not come, and the boot and panic paths have
+ * none of either). */
+static int can_sleep(void)
+{
+    return irq_ready && thread_current() && (read_eflags() & EFLAGS_IF);
+}
+
+/* Arm the wait for the next command's interrupt. */
+static void arm(void)
+{
+    timed_out = 0;
+    armed_at = pit_ticks();
+    inflight = 1;
+}
+
+/* Take back an armed wait whose command never started.  With interrupts
+ * off neither the handler nor the watchdog can raise the semaphore any
+ * more, so setting its count to 0 drops any raise already made. */
+static void disarm(void)
+{
+    uint32_t fl = read_eflags();
+    cli();
+    inflight = 0;
+    sema_init(&dma_done, "ata dma", 0);
+    if (fl & EFLAGS_IF)
+        sti();
+}
+
+/* Has a polled DMA command ended: the bus master done (active dropped),
+ * or the drive stopped with an error before any data moved (the bus
+ * master then waits for data forever)?  Stores the bus master's status
+ * in *BMST. */
+static int dma_ended(uint32_t unused, uint8_t *bmst)
+{
+    (void)unused;
+    uint8_t b = inb(bm_base + BM_STATUS);
+    *bmst = b;
+    if (!(b & BM_ST_ACTIVE) || (b & BM_ST_INT))
+        return 1;
+    uint8_t s = inb(ATA_ALTSTATUS);
+    return !(s & ST_BSY) && (s & (ST_ERR | ST_DF));
+}
+
+/* Wait for the end of the started DMA command: asleep if SLEEP (armed),
+ * else polling.  Stores the bus master's and the drive's final status
+ * in *BMST and *ST.  Returns 0, or -E_IO on timeout (not reported). */
+static int dma_wait(int sleep, uint8_t *bmst, uint8_t *st)
+{
+    if (sleep) {
+        sema_down(&dma_done);
+        stats.irq_waits++;
+        if (timed_out) {
+            *bmst = inb(bm_base + BM_STATUS);
+            *st = inb(ATA_ALTSTATUS);
+            return -E_IO;
+        }
+        *bmst = irq_bmst;
+        *st = irq_st;
+        return 0;
+    }
+    int rc = poll_until(dma_ended, 0, bmst);
+    stats.poll_waits++;
+    if (rc == 0)
+        rc = wait_status(0, st);
+    else
+        *st = inb(ATA_ALTSTATUS);
+    outb(bm_base + BM_STATUS, BM_ST_CLEAR);
+    return rc;
+}
+
+/* Move the N sectors (N / 8 pages) from sector FIRST of request R with
+ * one READ DMA or WRITE DMA command, following the steps SFF-8038i
+ * prescribes: PRD table, pointer and direction, clear the status, the
+ * command to the drive, start the bus master; at the end stop it, then
+ * read its status and the drive's.  Returns 0 or -E_IO (reported). */
+static int dma_command(struct req *r, uint32_t first, uint32_t n)
+{
+    const char *what = r->write ? "DMA write" : "DMA read";
+    uint32_t lba = r->lba + first, npages = n / ATA_PAGE_SECTORS;
+    const struct ata_page *pg = &r->pages[first / ATA_PAGE_SECTORS];
+    uint8_t dir = r->write ? 0 : BM_CMD_TOMEM, bmst, st;
+
+    for (uint32_t i = 0; i < npages; i++)
+        prdt[i] = (struct prd){ pg[i].pa, PAGE_SIZE, i + 1 == npages ? PRD_EOT : 0 };
+    /* outb() does not tell the compiler it reads memory: without this the
+     * table could still be in registers when the controller fetches it.
+     * (The CPU itself drains its stores before an OUT.) */
+    asm volatile("" : : : "memory");
+    outb(bm_base + BM_CMD, 0);
+    outl(bm_base + BM_PRDT, (uint32_t)prdt);
+    outb(bm_base + BM_CMD, dir);
+    outb(bm_base + BM_STATUS, BM_ST_CLEAR);
+
+    int sleep = can_sleep();
+    outb(ATA_CONTROL, sleep ? 0 : CTRL_NIEN);   /* the interrupt only if we sleep on it */
+    if (sleep)
+        arm();
+    int rc = start_command(r, r->write ? CMD_WRITE_DMA : CMD_READ_DMA, lba, n, what);
+    if (rc < 0) {
+        if (sleep)
+            disarm();
+        outb(ATA_CONTROL, CTRL_NIEN);
+        return rc;
+    }
+    stats.dma_cmds++;
+    outb(bm_base + BM_CMD, dir | BM_CMD_START);
+    rc = dma_wait(sleep, &bmst, &st);
+    outb(bm_base + BM_CMD, dir);                /* stop: the transfer is over */
+    outb(ATA_CONTROL, CTRL_NIEN);
+    if (rc < 0)
+        return timeout(r, what, lba, n, st);
+    if ((bmst & BM_ST_ERR) || (st & (ST_ERR | ST_DF)))
+        return device_error(r, what, lba, n, st, bmst);
+    if ((bmst & BM_ST_ACTIVE) || (st & ST_DRQ)) {
+        kprintf("ata: %s of LBA %u-%u did not end cleanly: bus master status 0x%x, "
+                "status 0x%x\n", what, lba, lba + n - 1, bmst, st);
+        reset_bus();
+        return failed(r, lba);
+    }
+    if (r->write)
+        stats.sectors_written += n;
+    else
+        stats.sectors_read += n;
+    r->done += n;
+    return 0;
+}
+
+/* Move the N sectors from sector FIRST of page request R (one command's
+ * worth): by DMA if it is on, and if that fails, once more by DMA, then
+ * once by PIO; by PIO alone if not.  Returns 0 or -E_IO. */
+static int pages_command(struct req *r, uint32_t first, uint32_t n)
+{
+    for (int attempt = 1; dma_on && attempt <= 2; attempt++) {
+        r->done = first;
+        if (dma_command(r, first, n) == 0)
+            return 0;
+        stats.retries++;
+        kprintf("ata: DMA %s of LBA %u-%u failed; retrying by %s\n",
+                r->write ? "write" : "read", r->lba + first, r->lba + first + n - 1,
+                attempt == 1 ? "DMA" : "PIO");
+    }
+    r->done = first;
+    return pio_pages(r, first, n);
 }
 
 /* ---- The calls ---------------------------------------------------- */
@@ -421,7 +706,7 @@ static int run(struct req *r)
     int rc = 0;
     for (uint32_t first = 0; rc == 0 && first < r->count; first += MAX_PER_CMD) {
         uint32_t n = r->count - first < MAX_PER_CMD ? r->count - first : MAX_PER_CMD;
-        rc = r->pages ? pio_pages(r, first, n) : pio_command(r, first, n, 1);
+        rc = r->pages ? pages_command(r, first, n) : pio_command(r, first, n, 1);
     }
     return rc;
 }
@@ -451,7 +736,7 @@ static int flush_cache(uint32_t lba)
         if (i + 1 == FLUSH_TRIES)
             return timeout(0, "cache flush", lba, 1, st);
     if (st & (ST_ERR | ST_DF))
-        return device_error(0, "cache flush", lba, 1, st);
+        return device_error(0, "cache flush", lba, 1, st, -1);
     return 0;
 }
 
@@ -503,6 +788,12 @@ int ata_read_pages(uint32_t lba, const struct ata_page *pages, uint32_t npages)
 int ata_write_pages(uint32_t lba, const struct ata_page *pages, uint32_t npages)
 {
     return pages_io("ata_write_pages", 1, lba, pages, npages);
+}
+
+int ata_set_dma(int on)
+{
+    dma_on = on && bm_base;
+    return dma_on;
 }
 
 int ata_set_multiple(int on)
@@ -587,6 +878,61 @@ static int identify(uint16_t *id)
     return 0;
 }
 
+/* Find the IDE controller's bus master for the primary channel: the
+ * first PCI function of class 01/01, in compatibility mode (so that its
+ * primary channel is the one at 0x1F0 and IRQ 14), with a bus master
+ * and an I/O BAR4.  Let it decode its I/O ports and master the bus.
+ * Returns the bus master's I/O base, or 0 (saying why) if there is none.
+ *
+ * Real hardware would also need the drive's DMA mode chosen (SET
+ * FEATURES) and the PIIX's timing registers programmed; QEMU needs
+ * neither, and we leave both as the BIOS left them. */
+static uint16_t find_bus_master(void)
+{
+    struct pci_dev d;
+    if (!pci_find_class(PCI_CLASS_STORAGE, PCI_SUBCLASS_IDE, &d)) {
+        kprintf("ata: no PCI IDE controller: no DMA\n");
+        return 0;
+    }
+    uint8_t progif = (pci_read(d, PCI_CLASS) >> 8) & 0xFF;
+    uint16_t base = pci_bar_io(d, BM_BAR);
+    if ((progif & PROGIF_PRI_NATIVE) || !(progif & PROGIF_BUSMASTER) || !base) {
+        kprintf("ata: IDE controller %u:%u.%u (prog-if 0x%x, BAR4 0x%x) has no usable "
+                "bus master for the legacy primary channel: no DMA\n", d.bus, d.dev, d.fn,
+                progif, pci_read(d, PCI_BAR0 + 4 * BM_BAR));
+        return 0;
+    }
+    pci_enable(d, PCI_CMD_IO | PCI_CMD_MASTER);
+    return base;
+}
+
+/* Set up DMA if the drive (IDENTIFY in ID) and the controller can: the
+ * bus master stopped, its status clear, and, once, IRQ 14's handler, the
+ * watchdog and the semaphore.  Leaves bm_base 0 if not. */
+static void setup_dma(const uint16_t *id)
+{
+    bm_base = 0;
+    if (!(id[ID_CAPS] & (1u << 8))) {
+        kprintf("ata: the drive does not do DMA\n");
+        return;
+    }
+    uint16_t base = find_bus_master();
+    if (!base)
+        return;
+    if ((uint32_t)prdt + sizeof prdt > IDENTITY_END)
+        panic("ata: PRD table at %p is outside the identity-mapped kernel", (void *)prdt);
+    outb(base + BM_CMD, 0);
+    outb(base + BM_STATUS, BM_ST_CLEAR);
+    bm_base = base;
+    if (!irq_ready) {
+        sema_init(&dma_done, "ata dma", 0);
+        trap_register(T_IRQ0 + ATA_IRQ, ata_irq);
+        pit_add_hook(watchdog);
+        pic_unmask(ATA_IRQ);
+        irq_ready = 1;
+    }
+}
+
 int ata_init(void)
 {
     static uint16_t id[256];        /* the IDENTIFY sector */
@@ -595,7 +941,7 @@ int ata_init(void)
     present = 0;
     nsectors = 0;
     model[0] = 0;
-    mult_ok = mult_on = 0;
+    mult_ok = mult_on = dma_on = 0;
     int rc = identify(id);
     if (rc < 0)
         goto out;
@@ -616,8 +962,10 @@ int ata_init(void)
 
     mult_ok = (id[ID_MULTIPLE] & 0xFF) >= ATA_PAGE_SECTORS && set_multiple() == 0;
     mult_on = mult_ok;
-    kprintf("ata: primary slave '%s': %u sectors (%u KiB), LBA28 PIO; pages by %s\n",
-            model, nsectors, nsectors / 2,
+    setup_dma(id);
+    dma_on = bm_base != 0;
+    kprintf("ata: primary slave '%s': %u sectors (%u KiB), LBA28 PIO; pages by %s%s\n",
+            model, nsectors, nsectors / 2, dma_on ? "bus-master DMA on IRQ 14, else " : "",
             mult_on ? "READ/WRITE MULTIPLE (8 sectors a block)" : "PIO a sector at a time");
 out:
     mutex_unlock(&disk_lock);

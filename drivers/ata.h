@@ -1,20 +1,22 @@
-/* drivers/ata.h - the swap disk: an ATA PIO driver for the IDE primary
- * bus slave.
+/* drivers/ata.h - the swap disk: an ATA driver for the IDE primary bus
+ * slave, with PIO and bus-master DMA.
  *
  * Two ways in.  ata_read/ata_write move sectors between the disk and a
  * buffer in kernel virtual memory by PIO, and a write is flushed to the
  * medium before it returns.  ata_read_pages/ata_write_pages move whole
- * pages (8 sectors each), for swap, with READ/WRITE MULTIPLE (a page per
- * data block) when the drive has it, and no cache flush.  Every call
- * polls the drive to completion before it returns.  vmstat and tests read
+ * physical pages (8 sectors each), for swap: by bus-master DMA when the
+ * IDE controller has it, one command for up to ATA_DMA_MAX_PAGES pages
+ * wherever they lie in memory, with the issuing thread asleep until the
+ * disk's interrupt; by PIO otherwise.  vmstat and tests read
  * ata_get_stats().  Nothing happens to the disk until ata_init() has
  * found it.
  *
  * One command at a time: every call holds the disk lock, a mutex of
- * level LOCK_DISK, from its first command to its last.  Buffers must
- * be resident: a page fault inside the driver would need the VM lock,
- * which ranks lower.  (Swap passes kmap windows and frames, tests
- * kernel-pool or kmapped frames.) */
+ * level LOCK_DISK, from its first command to its last, and sleeps
+ * holding it while a DMA command runs.  Buffers must be resident: a
+ * page fault inside the driver would need the VM lock, which ranks
+ * lower.  (Swap passes kmap windows and frames, tests kernel-pool or
+ * kmapped frames.) */
 #ifndef DRIVERS_ATA_H
 #define DRIVERS_ATA_H
 
@@ -22,6 +24,7 @@
 
 #define ATA_SECTOR_SIZE     512u
 #define ATA_PAGE_SECTORS    8u      /* sectors in a 4 KiB page */
+#define ATA_DMA_MAX_PAGES   32u     /* pages in one command: 256 sectors, the LBA28 limit */
 
 /* The disk lock's level in the lock hierarchy (kernel/sync.h): above
  * swap (30), whose lock is held across these calls, and below kmap (40)
@@ -34,23 +37,32 @@ struct ata_stats {
     uint32_t sectors_read;      /* sectors transferred from the disk */
     uint32_t sectors_written;   /* sectors the disk accepted and acknowledged */
     uint32_t errors;            /* commands that failed: device error or timeout */
+    uint32_t dma_cmds;          /* READ DMA / WRITE DMA commands started */
+    uint32_t irq_waits;         /* ... whose end the issuer slept through (IRQ 14) */
+    uint32_t poll_waits;        /* ... whose end the issuer polled for (interrupts off) */
+    uint32_t irqs;              /* IRQ 14 interrupts taken */
+    uint32_t retries;           /* failed DMA commands tried again (by DMA, then PIO) */
     uint32_t fail_lba;          /* the last failure: first sector it names */
     uint32_t fail_done;         /* ... sectors of its request moved and acknowledged
-                                   before it: for a write, exactly those on the disk */
+                                   before it: for a PIO write, exactly those on the
+                                   disk; DMA does not say how far a failed command
+                                   got, so its own sectors never count */
 };
 
-/* A page of physical memory: its physical address, page-aligned (for
- * DMA, to come), and a kernel virtual address that maps it, also
- * page-aligned (what PIO uses). */
+/* A page of physical memory: its physical address, page-aligned (what
+ * the bus master uses), and a kernel virtual address that maps it, also
+ * page-aligned (what PIO uses, and so every DMA fallback). */
 struct ata_page {
     uint32_t pa;
     void *va;
 };
 
-/* Find the disk with IDENTIFY and record its size and model; choose
- * READ/WRITE MULTIPLE if the drive has it.  Returns 0, or -E_IO (with a
- * message saying why) if there is no drive, it is not an ATA disk, or
- * it does not answer in time. */
+/* Find the disk with IDENTIFY and record its size and model; find the
+ * IDE controller's bus master on PCI and set up DMA and IRQ 14 if there
+ * is one; choose READ/WRITE MULTIPLE if the drive has it.  Returns 0,
+ * or -E_IO (with a message saying why) if there is no drive, it is not
+ * an ATA disk, or it does not answer in time.  A disk without DMA is no
+ * error: the page calls then use PIO. */
 int ata_init(void);
 
 /* Sectors on the disk, or 0 if ata_init has not found one. */
@@ -75,11 +87,12 @@ int ata_read(uint32_t lba, uint32_t count, void *buf);
 int ata_write(uint32_t lba, uint32_t count, const void *buf);
 
 /* Read NPAGES pages from the disk, starting at sector LBA, into PAGES[0],
- * PAGES[1], ... (8 sectors each, in that order).  Returns 0; -E_INVAL if
- * NPAGES is 0, PAGES is null, a page's addresses are not page-aligned,
- * or the range runs past the end of the disk (nothing is sent to the
- * drive); -E_IO if there is no disk, the drive reports an error or it
- * times out (contents of the pages unspecified). */
+ * PAGES[1], ... (8 sectors each, in that order).  By DMA if the
+ * controller has it (a failed command is retried once by DMA, then once
+ * by PIO), else by PIO.  Returns 0; -E_INVAL if NPAGES is 0, PAGES is
+ * null, a page's addresses are not page-aligned, or the range runs past
+ * the end of the disk (nothing is sent to the drive); -E_IO if there is
+ * no disk or every try failed (contents of the pages unspecified). */
 int ata_read_pages(uint32_t lba, const struct ata_page *pages, uint32_t npages);
 
 /* Write NPAGES pages to the disk, starting at sector LBA; as
@@ -89,9 +102,14 @@ int ata_read_pages(uint32_t lba, const struct ata_page *pages, uint32_t npages);
  * (it may still hold them in its cache). */
 int ata_write_pages(uint32_t lba, const struct ata_page *pages, uint32_t npages);
 
-/* Let the page calls use READ/WRITE MULTIPLE, a page per data block
- * (ON = 1), or force them to a sector at a time (ON = 0), from their
- * next command on; for tests and measurements.
+/* Let the page calls use DMA (ON = 1) or force them to PIO (ON = 0),
+ * from their next command on; for tests and measurements.  Returns
+ * whether DMA is in use now: never without a bus master.  ata_init
+ * turns it on when it finds one. */
+int ata_set_dma(int on);
+
+/* Let the PIO page calls use READ/WRITE MULTIPLE, a page per data
+ * block (ON = 1), or force them to a sector at a time (ON = 0).
  * Returns whether multiple mode is in use now: never if the drive does
  * not support it.  ata_init turns it on if it does. */
 int ata_set_multiple(int on);
