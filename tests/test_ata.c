@@ -17,9 +17,18 @@
  *   EIO_SECTOR (tests/blkdebug/ata_read_eio.conf): that read must return
  *   -E_IO with a message naming the LBA, the retry must succeed with the
  *   right data, and its neighbours must read fine.
+ * ata_midwrite_error: blkdebug fails every write of sector BAD_WRITE
+ *   (tests/blkdebug/ata_write_mid.conf), the fourth of 8 at MID_LBA.
+ *   Writes that cover it must fail with a message naming the failing
+ *   sector (or DRQ block) and the exact number of sectors of the request
+ *   written before it, and that number must be what reading the disk
+ *   back shows: for ata_write (a sector per DRQ), for the PIO page path
+ *   a sector at a time and a page at a time (WRITE MULTIPLE), and for a
+ *   DMA write (which fails whole, twice, then falls back to PIO).
  * Any of them fails if the driver hangs (the runner's timeout), loses or
  * misplaces a sector, or accepts a bad request. */
 #include "tests/harness.h"
+#include "tests/test_ata.h"
 #include "drivers/ata.h"
 #include "kernel/pit.h"
 #include "lib/crc32.h"
@@ -33,54 +42,53 @@
 #define BIG             300u        /* sectors: more than one command's 256 */
 #define BUF_FRAMES      ((BIG * ATA_SECTOR_SIZE + PAGE_SIZE - 1) / PAGE_SIZE)
 #define EIO_SECTOR      2000u       /* must match tests/blkdebug/ata_read_eio.conf */
+#define BAD_WRITE       3003u       /* must match tests/blkdebug/ata_write_mid.conf */
+#define MID_LBA         3000u       /* 8 sectors, the fourth of them BAD_WRITE */
 
 static uint32_t buf_frame;          /* first of 2 * BUF_FRAMES kernel frames */
 static uint8_t *wbuf, *rbuf;        /* what we write, what we read back */
 
 /* Word I of sector LBA as written with SALT: different for every word,
  * every sector and every salt, so a sector at the wrong LBA shows. */
-static uint32_t pattern(uint32_t lba, uint32_t salt, uint32_t i)
+uint32_t ata_pattern(uint32_t lba, uint32_t salt, uint32_t i)
 {
     return (lba << 12) ^ (salt << 28) ^ (i * 0x9E3779B1u) ^ 0x5A5A0000u;
 }
 
-/* Fill COUNT sectors at P with the pattern of sectors LBA.. and SALT. */
-static void fill(uint8_t *p, uint32_t lba, uint32_t count, uint32_t salt)
+void ata_fill(uint8_t *p, uint32_t lba, uint32_t count, uint32_t salt)
 {
     uint32_t *w = (uint32_t *)p;
     for (uint32_t s = 0; s < count; s++)
         for (uint32_t i = 0; i < ATA_SECTOR_SIZE / 4; i++)
-            *w++ = pattern(lba + s, salt, i);
+            *w++ = ata_pattern(lba + s, salt, i);
 }
 
-/* Check COUNT sectors at P against the pattern of LBA.. and SALT (or
- * against zeros if SALT is 0); fail naming the first wrong sector. */
-static void expect(const char *what, const uint8_t *p, uint32_t lba, uint32_t count,
-                   uint32_t salt)
+void ata_expect(const char *what, const uint8_t *p, uint32_t lba, uint32_t count,
+                uint32_t salt)
 {
     const uint32_t *w = (const uint32_t *)p;
     for (uint32_t s = 0; s < count; s++)
         for (uint32_t i = 0; i < ATA_SECTOR_SIZE / 4; i++, w++) {
-            uint32_t want = salt ? pattern(lba + s, salt, i) : 0;
+            uint32_t want = salt ? ata_pattern(lba + s, salt, i) : 0;
             if (*w != want)
                 fail("%s: sector %u (LBA %u) word %u is 0x%x, expected 0x%x",
                      what, s, lba + s, i, *w, want);
         }
 }
 
-/* Read COUNT sectors at LBA and check them as expect() does. */
+/* Read COUNT sectors at LBA and check them as ata_expect() does. */
 static void read_expect(const char *what, uint32_t lba, uint32_t count, uint32_t salt)
 {
     memset(rbuf, 0xEE, count * ATA_SECTOR_SIZE);
     int rc = ata_read(lba, count, rbuf);
     CHECK(rc == 0, "%s: ata_read(%u, %u) returned %d (%s)", what, lba, count, rc, errname(rc));
-    expect(what, rbuf, lba, count, salt);
+    ata_expect(what, rbuf, lba, count, salt);
 }
 
 /* Write COUNT pattern sectors at LBA with SALT. */
 static void write_pattern(const char *what, uint32_t lba, uint32_t count, uint32_t salt)
 {
-    fill(wbuf, lba, count, salt);
+    ata_fill(wbuf, lba, count, salt);
     int rc = ata_write(lba, count, wbuf);
     CHECK(rc == 0, "%s: ata_write(%u, %u) returned %d (%s)", what, lba, count, rc, errname(rc));
 }
@@ -120,7 +128,7 @@ static void test_crc32(void)
     uint32_t c = crc32("123456789", 9);
     CHECK(c == 0xCBF43926u, "crc32(\"123456789\") = 0x%x, expected 0xcbf43926", c);
     CHECK(crc32("", 0) == 0, "crc32 of nothing is 0x%x, expected 0", crc32("", 0));
-    fill(wbuf, 7, PAGE_SIZE / ATA_SECTOR_SIZE, 3);
+    ata_fill(wbuf, 7, PAGE_SIZE / ATA_SECTOR_SIZE, 3);
     uint32_t want = crc32_bitwise(wbuf, PAGE_SIZE);
     c = crc32(wbuf, PAGE_SIZE);
     CHECK(c == want, "crc32 of a page = 0x%x, bitwise CRC says 0x%x", c, want);
@@ -131,9 +139,7 @@ static void test_crc32(void)
     msg("crc32: check value 0xcbf43926 ok; page CRC 0x%x matches the bitwise CRC", want);
 }
 
-/* A bad request: must return -E_INVAL and move no sector, i.e. leave
- * the counters where they were at BEFORE, taken ahead of all bad calls. */
-static void expect_inval(const char *what, int rc, const struct ata_stats *before)
+void ata_expect_inval(const char *what, int rc, const struct ata_stats *before)
 {
     struct ata_stats st;
     CHECK(rc == -E_INVAL, "%s returned %d (%s), expected -E_INVAL", what, rc, errname(rc));
@@ -190,25 +196,25 @@ static void test_ata(void)
     memset(rbuf, 0xEE, 2 * ATA_SECTOR_SIZE);
     rc = ata_read(DISK_SECTORS - 2, 2, rbuf);
     CHECK(rc == 0, "reading the last two sectors returned %d (%s)", rc, errname(rc));
-    expect("second-to-last sector", rbuf, DISK_SECTORS - 2, 1, 0);
-    expect("last sector, read with its neighbour", rbuf + ATA_SECTOR_SIZE,
+    ata_expect("second-to-last sector", rbuf, DISK_SECTORS - 2, 1, 0);
+    ata_expect("last sector, read with its neighbour", rbuf + ATA_SECTOR_SIZE,
            DISK_SECTORS - 1, 1, 5);
     nwritten += 2;
     nread += 5;
     msg("LBA 0 and LBA %u written and read back", DISK_SECTORS - 1);
 
     /* Bad requests.  wbuf holds a pattern the disk must never see. */
-    fill(wbuf, 0, 2, 6);
+    ata_fill(wbuf, 0, 2, 6);
     ata_get_stats(&st);
-    expect_inval("ata_read of LBA = disk size", ata_read(DISK_SECTORS, 1, rbuf), &st);
-    expect_inval("ata_write of the last sector and one past it",
+    ata_expect_inval("ata_read of LBA = disk size", ata_read(DISK_SECTORS, 1, rbuf), &st);
+    ata_expect_inval("ata_write of the last sector and one past it",
                  ata_write(DISK_SECTORS - 1, 2, wbuf), &st);
-    expect_inval("ata_write of 0 sectors", ata_write(100, 0, wbuf), &st);
-    expect_inval("ata_read of 0 sectors", ata_read(100, 0, rbuf), &st);
-    expect_inval("ata_write at LBA 0xffffffff", ata_write(0xFFFFFFFFu, 2, wbuf), &st);
-    expect_inval("ata_write whose LBA + count wraps around",
+    ata_expect_inval("ata_write of 0 sectors", ata_write(100, 0, wbuf), &st);
+    ata_expect_inval("ata_read of 0 sectors", ata_read(100, 0, rbuf), &st);
+    ata_expect_inval("ata_write at LBA 0xffffffff", ata_write(0xFFFFFFFFu, 2, wbuf), &st);
+    ata_expect_inval("ata_write whose LBA + count wraps around",
                  ata_write(100, 0xFFFFFFF0u, wbuf), &st);
-    expect_inval("ata_read into a null buffer", ata_read(100, 1, 0), &st);
+    ata_expect_inval("ata_read into a null buffer", ata_read(100, 1, 0), &st);
     read_expect("last sector after the bad writes", DISK_SECTORS - 1, 1, 5);
     read_expect("LBA 100 after the bad writes", 100, 9, 1);
     nread += 10;
@@ -277,3 +283,89 @@ static void test_ata_read_error(void)
 TEST("ata_read_error", test_ata_read_error,
      "ATA PIO: an injected read error is -E_IO once, then the retry succeeds",
      "disk=4 blkdebug=tests/blkdebug/ata_read_eio.conf log=read.error.at.LBA.2000 solo");
+
+/* Where the mid-write error leaves the disk.  QEMU's WRITE SECTORS takes
+ * a sector's 512 bytes on DRQ, goes busy, and writes that one sector to
+ * the image as a request of its own; when that request fails it ends the
+ * command at once, with ERR and ABRT in place of the next DRQ.  So the
+ * sectors before BAD_WRITE are on the disk and acknowledged, BAD_WRITE's
+ * data crossed the bus but was never written, and nothing after it was
+ * sent: writing 8 sectors at MID_LBA leaves exactly 3 written.  A driver
+ * that looked at the status only when it wanted the next DRQ would name
+ * sector 3004 and claim 4; one that looked only at the end, 8 or 0.
+ * WRITE MULTIPLE with a block of 8 fails the whole block holding
+ * BAD_WRITE and nothing before it.  A DMA write is one request: it fails
+ * whole, twice, and the PIO retry (a page per block) then fails as
+ * above. */
+static const struct midwrite {
+    const char *what;
+    int dma, multiple;          /* ata_set_dma, ata_set_multiple */
+    int pages;                  /* 0: ata_write; 1: ata_write_pages */
+    uint32_t lba, count;        /* the write */
+    uint32_t fail_lba, done;    /* the failure it must report */
+    uint32_t errors, retries;   /* counted by the driver */
+} midwrites[] = {
+    { "ata_write of 8 sectors", 0, 0, 0, MID_LBA, 8, BAD_WRITE, 3, 1, 0 },
+    { "2 pages, a sector at a time", 0, 0, 1, MID_LBA - 8, 16, BAD_WRITE, 11, 1, 0 },
+    { "2 pages, a page per block", 0, 1, 1, MID_LBA - 8, 16, MID_LBA, 8, 1, 0 },
+    { "3 pages by DMA", 1, 1, 1, MID_LBA - 16, 24, MID_LBA, 16, 3, 2 },
+};
+
+/* The sectors the writes above touch, and a shadow of the disk there:
+ * the salt each sector was last written with, 0 if never. */
+#define WINDOW_LBA      (MID_LBA - 16)
+#define WINDOW          24u
+static uint32_t shadow[WINDOW];
+
+/* Make write M with pattern SALT; check the failure it reports against
+ * M and the disk against the shadow, which it updates. */
+static void midwrite(const struct midwrite *m, uint32_t salt)
+{
+    struct ata_stats s0, s;
+    CHECK(ata_set_dma(m->dma) == m->dma && ata_set_multiple(m->multiple) == m->multiple,
+          "%s: could not set DMA %d, multiple %d", m->what, m->dma, m->multiple);
+    struct ata_page pages[WINDOW / ATA_PAGE_SECTORS];
+    for (uint32_t k = 0; k < WINDOW / ATA_PAGE_SECTORS; k++)   /* identity-mapped: va = pa */
+        pages[k] = (struct ata_page){ (uint32_t)wbuf + k * PAGE_SIZE, wbuf + k * PAGE_SIZE };
+    ata_fill(wbuf, m->lba, m->count, salt);
+    ata_get_stats(&s0);
+    int rc = m->pages ? ata_write_pages(m->lba, pages, m->count / ATA_PAGE_SECTORS)
+                      : ata_write(m->lba, m->count, wbuf);
+    ata_get_stats(&s);
+    CHECK(rc == -E_IO, "%s returned %d (%s), expected -E_IO", m->what, rc, errname(rc));
+    CHECK(s.fail_lba == m->fail_lba && s.fail_done == m->done,
+          "%s: the failure names LBA %u after %u sectors; expected LBA %u after %u",
+          m->what, s.fail_lba, s.fail_done, m->fail_lba, m->done);
+    CHECK(s.sectors_written - s0.sectors_written == m->done,
+          "%s: %u sectors counted written, expected %u", m->what,
+          s.sectors_written - s0.sectors_written, m->done);
+    CHECK(s.errors - s0.errors == m->errors && s.retries - s0.retries == m->retries,
+          "%s: %u errors and %u retries counted, expected %u and %u", m->what,
+          s.errors - s0.errors, s.retries - s0.retries, m->errors, m->retries);
+    for (uint32_t i = 0; i < m->done; i++)
+        shadow[m->lba + i - WINDOW_LBA] = salt;
+    for (uint32_t i = 0; i < WINDOW; i++)
+        read_expect(m->what, WINDOW_LBA + i, 1, shadow[i]);
+    msg("%s: -E_IO at LBA %u, %u sectors written before it; disk as predicted", m->what,
+        m->fail_lba, m->done);
+}
+
+static void test_ata_midwrite_error(void)
+{
+    int rc = ata_init();
+    CHECK(rc == 0, "ata_init returned %d (%s)", rc, errname(rc));
+    get_buffers();
+    for (uint32_t i = 0; i < sizeof midwrites / sizeof midwrites[0]; i++)
+        midwrite(&midwrites[i], i + 1);
+    ata_set_dma(1);
+    ata_set_multiple(1);
+    put_buffers();
+}
+
+TEST("ata_midwrite_error", test_ata_midwrite_error,
+     "ATA: a write failing mid-command names its sector and counts what was written",
+     "disk=4 blkdebug=tests/blkdebug/ata_write_mid.conf solo "
+     "log=write.error.at.LBA.3003:.*ABRT.*3.of.8.sectors.written.before.it "
+     "log=write.error.at.LBA.3003:.*11.of.16.sectors.written.before.it "
+     "log=write.error.at.LBA.3000-3007:.*8.of.16.sectors "
+     "log=DMA.write.error.at.LBA.2984-3007 log=write.error.at.LBA.3000-3007:.*16.of.24.sectors");
