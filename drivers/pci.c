@@ -26,14 +26,6 @@
 
 #define BAR_IS_IO       0x1u        /* BAR bit 0: an I/O BAR; bits 31-2 the port */
 
-/* Read a dword from an I/O port (kernel/x86.h has the other widths). */
-static inline uint32_t inl(uint16_t port)
-{
-    uint32_t v;
-    asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
 /* Point CONFIG_ADDRESS at dword OFF of D. */
 static void select_dword(struct pci_dev d, uint8_t off)
 {

@@ -14,7 +14,9 @@
  *   10     kheap         mutex             kmalloc's size classes
  *   20     vm            recursive mutex   VMPools, page tables, the fault
  *                                          handler, pagers and policies
- *   30     swap          mutex             swap slots, checksums, the disk
+ *   30     swap          mutex             swap slots, checksums
+ *   35     disk          mutex             one ATA command at a time
+ *                                          (LOCK_DISK, drivers/ata.h)
  *   40     kmap          spinlock          the kmap windows
  *   50     frames        spinlock          every frame pool's bitmap
  *

@@ -6,7 +6,13 @@
  * use, a bitmap of retired slots (a write to them failed), and the CRC-32
  * of what was last written to each.  The arrays are sized from the disk
  * at swap_init and come from kmalloc.  Slots are handed out lowest first,
- * so tests can predict which sectors a page lands on. */
+ * so tests can predict which sectors a page lands on.
+ *
+ * Pages move with ata_read_pages/ata_write_pages (drivers/ata.h): by
+ * bus-master DMA where the machine has it, straight between the frame
+ * and the disk, with no cache flush (swap need not survive a power cut).
+ * The frame is also kmap'ed: the CRC is computed through that window,
+ * and it is what the driver's PIO fallback copies through. */
 #include "mm/swap.h"
 #include "mm/kmalloc.h"
 #include "drivers/ata.h"
@@ -116,6 +122,7 @@ int swap_write(uint32_t *slot, uint32_t frame)
     }
     mutex_lock(&swap_lock);
     void *page = kmap(frame);
+    struct ata_page one = { frame * PAGE_SIZE, page };   /* DMA uses pa, PIO va */
     uint32_t sum = crc32(page, PAGE_SIZE);
     int err = 0;
     for (int tries = 0; tries < 4; tries++) {
@@ -125,7 +132,7 @@ int swap_write(uint32_t *slot, uint32_t frame)
             err = -E_SWAPFULL;
             break;
         }
-        if ((err = ata_write(swap_lba(*slot), SECTORS_PER_SLOT, page)) == 0) {
+        if ((err = ata_write_pages(swap_lba(*slot), &one, 1)) == 0) {
             crc[*slot] = sum;
             swap_stats.writes++;
             break;
@@ -150,11 +157,12 @@ int swap_read(uint32_t slot, uint32_t frame)
         panic("swap_read: slot %u holds no page", slot);
     mutex_lock(&swap_lock);
     void *page = kmap(frame);
-    int err = ata_read(swap_lba(slot), SECTORS_PER_SLOT, page);
+    struct ata_page one = { frame * PAGE_SIZE, page };   /* DMA uses pa, PIO va */
+    int err = ata_read_pages(swap_lba(slot), &one, 1);
     if (err) {
         kprintf("swap: read of slot %u failed; retrying once\n", slot);
         swap_stats.read_retries++;
-        err = ata_read(swap_lba(slot), SECTORS_PER_SLOT, page);
+        err = ata_read_pages(swap_lba(slot), &one, 1);
         if (err) failed(err, "reading", slot);
     }
     if (!err) {
