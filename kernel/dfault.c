@@ -32,7 +32,8 @@ struct tss {
     uint16_t trap, iomap;
 } __attribute__((packed));
 
-static struct tss main_tss;             /* where the CPU saves the kernel's state */
+static struct tss main_tss;             /* the kernel's: ring-3 traps take ESP0 from it;
+                                           a double fault saves the state here */
 static struct tss df_tss;               /* the double-fault task */
 static uint8_t df_stack[8192] __attribute__((aligned(16)));
 
@@ -52,6 +53,13 @@ void dfault_init(void)
     gdt_set_tss(SEG_DFTSS, (uint32_t)&df_tss, sizeof df_tss - 1);
     asm volatile("ltr %w0" : : "r"(SEG_TSS));
     trap_set_task_gate(T_DOUBLE, SEG_DFTSS);
+}
+
+void tss_set_context(uint32_t esp0, uint32_t cr3)
+{
+    main_tss.ss0 = SEG_KDATA;
+    main_tss.esp0 = esp0;
+    main_tss.cr3 = cr3;
 }
 
 void double_fault(void)

@@ -1,10 +1,12 @@
 /* kernel/gdt.c - vmlab's own flat global descriptor table.
  *
  * The boot loader leaves a GDT of its own somewhere we do not control.
- * We install the null descriptor, a ring-0 code segment and a ring-0
- * data segment, both base 0 and limit 4 GiB, so that segmentation is an
- * identity and paging does all translation; and two task-state segments
- * that exist only so a double fault can run on a stack of its own. */
+ * We install the null descriptor, ring-0 and ring-3 code and data
+ * segments, all base 0 and limit 4 GiB, so that segmentation is an
+ * identity and paging does all translation (what user code may touch is
+ * decided by the PTEs' U bit alone); and two task-state segments: the
+ * kernel's, which tells the CPU which stack to use when a trap comes
+ * from ring 3, and the double-fault task's (kernel/dfault.c). */
 #include <stdint.h>
 #include "kernel/gdt.h"
 
@@ -30,6 +32,8 @@ static struct segdesc gdt[] = {
     FLAT(0x92),             /* 0x10 SEG_KDATA: present, ring 0, read/write */
     { 0, 0, 0, 0, 0, 0 },   /* 0x18 SEG_TSS: the kernel's task (kernel/dfault.c) */
     { 0, 0, 0, 0, 0, 0 },   /* 0x20 SEG_DFTSS: the double-fault task */
+    FLAT(0xFA),             /* 0x28 SEG_UCODE: present, ring 3, exec/read */
+    FLAT(0xF2),             /* 0x30 SEG_UDATA: present, ring 3, read/write */
 };
 
 void gdt_set_tss(int sel, uint32_t base, uint32_t limit)

@@ -6,6 +6,8 @@
 #define SEG_KDATA 0x10
 #define SEG_TSS   0x18
 #define SEG_DFTSS 0x20
+#define SEG_UCODE 0x2B      /* entry 5, requested privilege level 3 */
+#define SEG_UDATA 0x33      /* entry 6, RPL 3 */
 
 #include <stdint.h>
 

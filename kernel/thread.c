@@ -25,8 +25,10 @@
 #include "kernel/panic.h"
 #include "kernel/sync.h"
 #include "kernel/x86.h"
+#include "kernel/dfault.h"
 #include "mm/kstack.h"
 #include "mm/kmalloc.h"
+#include "mm/aspace.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -63,7 +65,7 @@ static struct thread *dequeue(struct waitq *q)
 int thread_count(void) { return nthreads; }
 
 /* The PIT hook: wake sleepers whose time has come, count the slice. */
-static void tick(void)
+static void sched_tick(void)
 {
     uint32_t now = pit_ticks();
     for (struct thread **pp = &sleepers; *pp;) {
@@ -88,10 +90,11 @@ void thread_init(void)
     t->state = T_RUNNING;
     t->stack_lo = (uint32_t)boot_stack_bottom;
     t->stack_hi = (uint32_t)boot_stack_top;
+    t->as = &kernel_as;
     t->all_next = 0;
     all = thread_running = t;
     nthreads = 1;
-    pit_add_hook(tick);
+    pit_add_hook(sched_tick);
 }
 
 /* Where every new thread starts, on its own stack, interrupts off. */
@@ -115,6 +118,7 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
     }
     strlcpy(t->name, name, sizeof t->name);
     t->stack_hi = t->stack_lo + KSTACK_SIZE;
+    t->as = &kernel_as;
     t->fn = fn;
     t->arg = arg;
     uint32_t *sp = (uint32_t *)t->stack_hi;
@@ -152,6 +156,11 @@ static void schedule(void)
     next->state = T_RUNNING;
     if (next == prev) return;
     thread_running = next;
+    /* A thread of another space needs its page tables (a full TLB flush);
+     * one of this space does not.  Traps from ring 3 land on the next
+     * thread's own kernel stack. */
+    aspace_switch(next->as);
+    tss_set_context(next->stack_hi, next->as->pd * PAGE_SIZE);
     switch_to(&prev->esp, next->esp);
 }
 

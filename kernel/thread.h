@@ -1,7 +1,11 @@
 /* kernel/thread.h - kernel threads and the round-robin scheduler.
  *
- * Every thread runs in the kernel, in the one address space, on its own
- * kernel stack (mm/kstack.h) with an unmapped guard page below it.  The PIT preempts the running thread every
+ * Every thread runs on its own kernel stack (mm/kstack.h) with an
+ * unmapped guard page below it, in an address space (mm/aspace.h): a
+ * kernel thread in kernel_as, a process's thread (kernel/proc.h) in the
+ * process's space, from which it also runs in user mode.  A switch to a
+ * thread of another space loads CR3; a switch between threads of one
+ * space does not.  The PIT preempts the running thread every
  * THREAD_SLICE ticks; threads also give the CPU up by blocking (on a
  * mutex, semaphore or join), sleeping or yielding. */
 #ifndef KERNEL_THREAD_H
@@ -23,6 +27,8 @@ enum thread_state { T_RUNNING, T_READY, T_BLOCKED, T_SLEEPING, T_DEAD };
 #define THREAD_OVERFLOW  (-1000)    /* killed: ran into its stack's guard page */
 
 struct thread;
+struct aspace;
+struct proc;
 
 /* A queue of blocked threads (FIFO). */
 struct waitq {
@@ -50,6 +56,8 @@ struct thread {
     struct waitq joiners;           /* threads waiting in thread_join */
     struct thread *next;            /* in the ready queue or one wait queue */
     struct thread *all_next;        /* in the list of all threads */
+    struct aspace *as;              /* the address space it runs in */
+    struct proc *proc;              /* the process it is, or 0 for a kernel thread */
     struct held_lock held[THREAD_MAX_HELD];
     int nheld;
 };
