@@ -60,6 +60,7 @@ static uint32_t node_new(struct region_map *m, uint32_t start, uint32_t npages, 
     if (m->recycled) {
         i = m->recycled;
         m->recycled = N(i).left;
+        m->nrecycled--;
     } else if (m->top < m->cap) {
         i = m->top++;
     } else {
@@ -77,7 +78,9 @@ static void node_put(struct region_map *m, uint32_t i)
     N(i).free = 1;                  /* never an allocated region to the hit cache */
     N(i).npages = 0;
     N(i).left = m->recycled;
+    N(i).attr = 0;
     m->recycled = i;
+    m->nrecycled++;
 }
 
 /* Insert node X into subtree T; returns the new subtree root. */
@@ -166,6 +169,7 @@ void region_init(struct region_map *m, struct rnode *nodes, uint32_t cap,
     m->cap = cap;
     m->top = 1;
     m->recycled = 0;
+    m->nrecycled = 0;
     m->seed = 0x2545F491u ^ first;
     m->first = first;
     m->npages = npages;
@@ -252,6 +256,118 @@ int region_allocated(struct region_map *m, uint32_t page)
         return 1;
     }
     return 0;
+}
+
+/* Nodes that can still be had (never used, or recycled). */
+static uint32_t nodes_left(const struct region_map *m)
+{
+    return m->cap - m->top + m->nrecycled;
+}
+
+uint32_t region_alloc_at(struct region_map *m, uint32_t start, uint32_t npages, uint32_t attr)
+{
+    if (npages == 0 || start < m->first || start - m->first >= m->npages) return 0;
+    uint32_t t = floor_node(m, start);
+    uint32_t tstart = N(t).start, tend = tstart + N(t).npages, end = start + npages;
+    if (!N(t).free || end > tend || end < start) return 0;
+    uint32_t need = (start > tstart) + (end < tend);   /* pieces beside ours */
+    if (nodes_left(m) < need) return 0;
+    if (start == tstart && end == tend) {               /* exact fit: flip it */
+        N(t).free = 0;
+        N(t).attr = attr;
+        fix_path(m, m->root, tstart);
+        m->nfree--;
+    } else if (start == tstart) {                       /* the front, as region_alloc */
+        uint32_t x = node_new(m, start, npages, 0);
+        N(x).attr = attr;
+        N(t).start = end;
+        N(t).npages = tend - end;
+        m->root = insert(m, m->root, x);
+    } else {                                            /* the back or the middle */
+        N(t).npages = start - tstart;
+        fix_path(m, m->root, tstart);
+        uint32_t x = node_new(m, start, npages, 0);
+        N(x).attr = attr;
+        m->root = insert(m, m->root, x);
+        if (end < tend) {
+            m->root = insert(m, m->root, node_new(m, end, tend - end, 1));
+            m->nfree++;
+        }
+    }
+    m->nalloc++;
+    return start;
+}
+
+int region_resize(struct region_map *m, uint32_t start, uint32_t npages)
+{
+    uint32_t t = lookup(m, start);
+    if (!t || N(t).free) return -E_NOREGION;
+    if (npages == 0) return -E_INVAL;
+    uint32_t old = N(t).npages, end = start + old;
+    uint32_t s = end - m->first < m->npages ? lookup(m, end) : 0;     /* the next region */
+    if (npages > old) {                                 /* grow into a free successor */
+        uint32_t more = npages - old;
+        if (!s || !N(s).free || N(s).npages < more) return -E_NOMEM;
+        if (N(s).npages == more) {
+            m->root = erase(m, m->root, N(s).start);
+            m->nfree--;
+        } else {
+            N(s).start += more;                         /* still between its neighbours */
+            N(s).npages -= more;
+            fix_path(m, m->root, N(s).start);
+        }
+        N(t).npages = npages;
+        fix_path(m, m->root, start);
+    } else if (npages < old) {                          /* the tail becomes free */
+        uint32_t less = old - npages;
+        if (s && N(s).free) {
+            N(s).start -= less;
+            N(s).npages += less;
+            N(t).npages = npages;
+            fix_path(m, m->root, start);
+            fix_path(m, m->root, N(s).start);
+        } else {
+            if (nodes_left(m) < 1) return -E_NOMEM;
+            N(t).npages = npages;
+            fix_path(m, m->root, start);
+            m->root = insert(m, m->root, node_new(m, start + npages, less, 1));
+            m->nfree++;
+        }
+    }
+    return 0;
+}
+
+int region_carve(struct region_map *m, uint32_t start, uint32_t npages)
+{
+    if (npages == 0) return -E_INVAL;
+    if (start < m->first || start - m->first >= m->npages) return -E_NOREGION;
+    uint32_t t = floor_node(m, start);
+    uint32_t tstart = N(t).start, tend = tstart + N(t).npages, end = start + npages;
+    if (N(t).free || end > tend || end < start) return -E_NOREGION;
+    uint32_t attr = N(t).attr;
+    /* Free the whole region (which merges it with free neighbours), then
+     * allocate back what stays on either side: at most two new nodes,
+     * checked for first so that nothing can fail half way. */
+    if (nodes_left(m) < 2) return -E_NOMEM;
+    region_free(m, tstart);
+    if (tstart < start) region_alloc_at(m, tstart, start - tstart, attr);
+    if (end < tend) region_alloc_at(m, end, tend - end, attr);
+    return 0;
+}
+
+int region_set_attr(struct region_map *m, uint32_t start, uint32_t attr)
+{
+    uint32_t t = lookup(m, start);
+    if (!t || N(t).free) return -E_NOREGION;
+    N(t).attr = attr;
+    return 0;
+}
+
+uint32_t region_attr_of(const struct region_map *m, uint32_t page)
+{
+    if (page < m->first || page - m->first >= m->npages) return 0;
+    uint32_t t = floor_node(m, page);
+    return !N(t).free && page - N(t).start < N(t).npages ? N(t).attr : 0;
 }
 
 static void walk(const struct region_map *m, uint32_t t,

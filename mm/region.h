@@ -25,7 +25,8 @@ struct rnode {
     uint32_t prio;          /* random heap priority: keeps the tree balanced */
     uint32_t left, right;   /* child indices; 0 is the empty tree */
     uint32_t free;          /* 1 if the region is free */
-    uint32_t pad;
+    uint32_t attr;          /* an allocated region's attributes: the owner's to
+                               interpret (a VMPool: mm/vmpool.h); 0 when free */
 };
 
 struct region_map {
@@ -33,6 +34,7 @@ struct region_map {
     uint32_t cap;           /* nodes the array can hold, sentinel included */
     uint32_t top;           /* nodes ever used (high-water mark) */
     uint32_t recycled;      /* list of released nodes, linked through .left */
+    uint32_t nrecycled;     /* how many */
     uint32_t root;
     uint32_t nalloc;        /* allocated regions */
     uint32_t nfree;         /* free regions */
@@ -52,10 +54,39 @@ void region_init(struct region_map *m, struct rnode *nodes, uint32_t cap,
  * the node array is full. */
 uint32_t region_alloc(struct region_map *m, uint32_t npages);
 
+/* Allocate exactly pages START .. START+NPAGES-1, with attributes ATTR:
+ * they must all lie in one free region.  Returns START, or 0 if NPAGES is
+ * 0, the pages are not all free, or the node array is full.  Nothing
+ * changes on failure. */
+uint32_t region_alloc_at(struct region_map *m, uint32_t start, uint32_t npages, uint32_t attr);
+
 /* Release the allocated region that starts at page START.  Returns its
  * size in pages (> 0), or -E_FREE if START begins a free region, or
  * -E_NOREGION if no region starts there.  Nothing changes on error. */
 int32_t region_free(struct region_map *m, uint32_t start);
+
+/* Make the allocated region that starts at START NPAGES long (at least
+ * 1): shrinking frees its tail, growing takes the front of the free
+ * region that follows it.  Returns 0, -E_NOREGION if no allocated
+ * region starts at START, -E_INVAL for NPAGES 0, -E_NOMEM if there is no
+ * room to grow (or no node left).  Nothing changes on failure. */
+int region_resize(struct region_map *m, uint32_t start, uint32_t npages);
+
+/* Free pages START .. START+NPAGES-1, which must lie in one allocated
+ * region: what is left of it on either side stays allocated (the region
+ * splits in two when the pages are in its middle), with its attributes.
+ * Returns 0, -E_NOREGION if the pages are not all in one allocated
+ * region, -E_INVAL for NPAGES 0, -E_NOMEM if no node is left for a split.
+ * Nothing changes on failure. */
+int region_carve(struct region_map *m, uint32_t start, uint32_t npages);
+
+/* Set the attributes of the allocated region that starts at START.
+ * Returns 0 or -E_NOREGION. */
+int region_set_attr(struct region_map *m, uint32_t start, uint32_t attr);
+
+/* The attributes of the allocated region that contains PAGE, or 0 if
+ * PAGE is in a free region or outside the map. */
+uint32_t region_attr_of(const struct region_map *m, uint32_t page);
 
 /* The region containing PAGE: sets *START and *NPAGES and returns 1 if it
  * is allocated, 0 if it is free, -1 if PAGE is outside the map. */
