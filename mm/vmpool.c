@@ -17,31 +17,40 @@
 #include "mm/paging.h"
 #include "mm/pager.h"
 #include "mm/memlayout.h"
+#include "mm/aspace.h"
 #include "kernel/panic.h"
 #include "kernel/sync.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
-static struct vmpool *pools;
+static struct vmpool *pools;            /* every pool, of every address space */
 static struct vmpool *last_pool;       /* the pool vmpool_of found last */
 
 #define META_MAX (4u << 20)
 
 struct vmpool *vmpools(void) { return pools; }
 
+/* The space whose half holds ADDR: 0 for the shared kernel half. */
+static struct aspace *space_of(struct aspace *as, uint32_t addr)
+{
+    return addr >= KERNEL_BASE ? 0 : as;
+}
+
 struct vmpool *vmpool_of(uint32_t addr)
 {
+    struct aspace *as = space_of(current_as, addr);
     struct vmpool *p = last_pool;
-    if (p && addr - p->base < p->size) return p;
+    if (p && p->as == as && addr - p->base < p->size) return p;
     for (p = pools; p; p = p->next)
-        if (addr - p->base < p->size) return last_pool = p;
+        if (p->as == as && addr - p->base < p->size) return last_pool = p;
     return 0;
 }
 
 int vmpool_init(struct vmpool *p, const char *name, uint32_t base, uint32_t size,
                 uint32_t pte_flags)
 {
+    struct aspace *as;
     if (PGOFF(base) || PGOFF(size) || size < 2 * PAGE_SIZE) {
         kprintf("vmpool_init(%s): base 0x%x / size 0x%x must be page aligned, size >= 2 pages\n",
                 name, base, size);
@@ -53,8 +62,15 @@ int vmpool_init(struct vmpool *p, const char *name, uint32_t base, uint32_t size
         return -E_INVAL;
     }
     mutex_lock(&vm_lock);
+    as = space_of(current_as, base);
+    if (as && base + size > KERNEL_BASE) {
+        kprintf("vmpool_init(%s): 0x%x+0x%x straddles the kernel half at 0x%x\n", name,
+                base, size, KERNEL_BASE);
+        mutex_unlock(&vm_lock);
+        return -E_INVAL;
+    }
     for (struct vmpool *q = pools; q; q = q->next) {
-        if (base < q->base + q->size && q->base < base + size) {
+        if (q->as == as && base < q->base + q->size && q->base < base + size) {
             kprintf("vmpool_init(%s): 0x%x+0x%x overlaps pool %s at 0x%x+0x%x\n",
                     name, base, size, q->name, q->base, q->size);
             mutex_unlock(&vm_lock);
@@ -72,6 +88,7 @@ int vmpool_init(struct vmpool *p, const char *name, uint32_t base, uint32_t size
     p->pte_flags = pte_flags;
     p->nallocs = p->nreleases = 0;
     p->pager = 0;
+    p->as = as;
     p->next = pools;
     pools = p;                  /* registered first: region_init faults */
     region_init(&p->map, (struct rnode *)base, meta / sizeof(struct rnode),

@@ -24,6 +24,7 @@ extern "C" {
 #endif
 
 struct pager;
+struct aspace;
 
 /* A VMPool.  Callers provide the storage and may read NAME, BASE, SIZE,
  * PTE_FLAGS and PAGER; everything else is private to mm/vmpool.c (use
@@ -34,6 +35,7 @@ struct vmpool {
     uint32_t size;              /* bytes, page aligned */
     uint32_t pte_flags;         /* PTE_W (and PTE_U) for its pages */
     struct pager *pager;        /* 0, or what pages this pool out (mm/pager.h) */
+    struct aspace *as;          /* the space whose user half it is in, 0: the kernel half */
     /* private: */
     uint32_t meta_end;          /* [base, meta_end) holds the region map's nodes */
     struct region_map map;      /* allocated and free regions, in pages */
@@ -44,12 +46,15 @@ struct vmpool {
 
 /* Set up POOL over [BASE, BASE+SIZE) (both page aligned; SIZE at least
  * two pages) whose pages are mapped with PTE_FLAGS and backed by frames
- * of the process pool, and register it with the page-fault handler.
- * Returns 0, or -E_INVAL (with a message) if the range is misaligned,
- * too small, or overlaps the identity-mapped first 4 MiB, the kernel's
- * windows at the top, or another pool. */
+ * of the process pool, and register it with the page-fault handler: in
+ * the current address space if it lies in the user half, for every
+ * space if it lies in the kernel half.  Returns 0, or -E_INVAL (with a
+ * message) if the range is misaligned, too small, overlaps the
+ * identity-mapped first 4 MiB, the kernel's windows at the top, or
+ * another pool of the space, or straddles the two halves. */
 int vmpool_init(struct vmpool *pool, const char *name, uint32_t base, uint32_t size,
                 uint32_t pte_flags);
+
 
 /* Reserve SIZE bytes, rounded up to whole pages: returns the region's
  * first address, or 0 (with a message) if SIZE is 0 or no free region
