@@ -19,6 +19,7 @@
 #include "mm/physmem.h"
 #include "mm/paging.h"
 #include "mm/fault.h"
+#include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/swap.h"
 #include "tests/experiment.h"
@@ -39,6 +40,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
     cmdline_init(mbi);      /* kernel/cmdline.c  key=value options */
     physmem_init(mbi);      /* mm/physmem.c      kernel and process frame pools */
     paging_init();          /* mm/paging.c       page directory, recursive slot, CR0.PG */
+    frame_table_init();     /* mm/frame.c        who maps each frame: counts, reverse map */
     fault_init();           /* mm/fault.c        the page-fault handler on vector 14 */
     dfault_init();          /* kernel/dfault.c   double faults get a task and stack */
     thread_init();          /* kernel/thread.c   boot context becomes thread "main" */

@@ -6,6 +6,7 @@
  * window or the ALT window otherwise. */
 #include "mm/aspace.h"
 #include "mm/paging.h"
+#include "mm/frame.h"
 #include "mm/physmem.h"
 #include "mm/kmalloc.h"
 #include "kernel/panic.h"
@@ -26,16 +27,18 @@ void aspace_boot(uint32_t pd)
 
 struct aspace *aspace_create(void)
 {
-    ASSERT(mutex_held(&vm_lock));
-    struct aspace *as = kmalloc(sizeof *as);
+    struct aspace *as = kmalloc(sizeof *as);   /* before the VM lock: kheap ranks below it */
+    if (!as) return 0;
+    mutex_lock(&vm_lock);
     uint32_t pd = get_frames(&process_pool, 1);
-    if (!as || !pd) {
-        if (pd) release_frames(pd);
+    if (!pd) {
+        mutex_unlock(&vm_lock);
         kfree(as);
         return 0;
     }
     memset(as, 0, sizeof *as);
     as->pd = pd;
+    frame_set_use(pd, FRAME_USE_PT);
     as->id = next_id++;
     /* The kernel's entries come from the current directory: they are the
      * same in every one. */
@@ -48,6 +51,7 @@ struct aspace *aspace_create(void)
     as->next = kernel_as.next;
     kernel_as.next = as;
     vmstat_counts.frames_pt++;
+    mutex_unlock(&vm_lock);
     return as;
 }
 
@@ -80,6 +84,7 @@ uint32_t *aspace_pte(struct aspace *as, uint32_t va, int create)
         uint32_t f;
         if (!create || !(f = get_frames(&process_pool, 1))) return 0;
         *pde = f * PAGE_SIZE | PTE_P | PTE_W | PTE_U;
+        frame_set_use(f, FRAME_USE_PT);
         uint32_t win = (uint32_t)alt_pte_of(PGADDR(PDX(va), 0, 0));
         tlb_flush_page(win);
         memset((void *)win, 0, PAGE_SIZE);
@@ -104,7 +109,7 @@ void aspace_set_kernel_pde(uint32_t pdx, uint32_t e)
 
 void aspace_destroy(struct aspace *as)
 {
-    ASSERT(mutex_held(&vm_lock));
+    mutex_lock(&vm_lock);
     if (as == current_as || as == &kernel_as)
         panic("aspace_destroy: space %u is current or the kernel's", as->id);
     for (struct aspace *s = &kernel_as; s; s = s->next) {
@@ -124,7 +129,7 @@ void aspace_destroy(struct aspace *as)
         if (as->pt_live[d])
             panic("aspace_destroy: space %u still maps %u pages in page table %u", as->id,
                   as->pt_live[d], d);
-        release_frames(PTE_ADDR(dir[d]) / PAGE_SIZE);
+        frame_release(PTE_ADDR(dir[d]) / PAGE_SIZE);
         vmstat_counts.frames_pt--;
     }
     kunmap(dir);
@@ -133,7 +138,8 @@ void aspace_destroy(struct aspace *as)
             *pp = as->next;
             break;
         }
-    release_frames(as->pd);
+    frame_release(as->pd);
     vmstat_counts.frames_pt--;
-    kfree(as);
+    mutex_unlock(&vm_lock);
+    kfree(as);                          /* after the VM lock: kheap ranks below it */
 }

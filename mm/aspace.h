@@ -28,7 +28,9 @@
  * directory at ALT_PD, exactly as the current space's appear in the
  * recursive window.  alt_pde_of/alt_pte_of compute the addresses.
  *
- * Every function here runs under the VM lock (mm/paging.h). */
+ * aspace_create and aspace_destroy take the VM lock themselves (they
+ * also use the kernel heap, whose lock ranks below it); every other
+ * function here runs under the VM lock (mm/paging.h). */
 #ifndef MM_ASPACE_H
 #define MM_ASPACE_H
 

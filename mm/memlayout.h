@@ -33,7 +33,9 @@
  *                            program, heap, mappings and stack (below)
  *   0xC0000000 - 0xCFFFFFFF  KHEAP: the kernel heap pool behind kmalloc   } kernel
  *   0xD0000000 - 0xD3FFFFFF  KSTACKS: thread stacks, each above a guard   } half,
- *   0xFF400000 - 0xFF40FFFF  KMAP: 16 one-page windows onto any frame     } shared
+ *   0xE0000000 - 0xE1FFFFFF  FRAMETAB: the frame table (mm/frame.h)       } shared
+ *   0xE2000000 - 0xE2FFFFFF  RMAP: reverse-map entries (mm/frame.c)       }
+ *   0xFF400000 - 0xFF40FFFF  KMAP: 16 one-page windows onto any frame     }
  *   0xFF800000 - 0xFFBFFFFF  ALT window: PDE 1022 may point at ANOTHER
  *                            space's directory (mm/aspace.c): that space's
  *                            page table i at 0xFF800000 + i*4096, its
@@ -72,6 +74,10 @@
 
 #define KSTACKS_BASE    0xD0000000u     /* thread stacks (mm/kstack.c) */
 #define KSTACKS_SIZE    0x04000000u
+#define FRAMETAB_BASE   0xE0000000u     /* the frame table (mm/frame.c): 32 bytes a frame */
+#define FRAMETAB_SIZE   0x02000000u     /* room for 1M frames: all of 4 GiB */
+#define RMAP_BASE       0xE2000000u     /* reverse-map entries, mapped as they are needed */
+#define RMAP_SIZE       0x01000000u
 #define KMAP_BASE       0xFF400000u     /* kmap() windows (mm/paging.c) */
 #define KMAP_SLOTS      16
 #define VM_USER_END     0xFF400000u     /* VMPools must end below this */

@@ -22,7 +22,9 @@
  * a new one is written into every directory (aspace_set_kernel_pde). */
 #include "mm/paging.h"
 #include "mm/aspace.h"
+#include "mm/frame.h"
 #include "mm/physmem.h"
+#include "mm/swap.h"
 #include "kernel/panic.h"
 #include "kernel/x86.h"
 #include "lib/errno.h"
@@ -93,6 +95,7 @@ int pt_ensure(uint32_t va)
     uint32_t win = (uint32_t)pte_of(PGADDR(PDX(va), 0, 0));
     tlb_flush_page(win);
     memset((void *)win, 0, PAGE_SIZE);
+    frame_set_use(f, FRAME_USE_PT);
     vmstat_counts.frames_pt++;
     return 0;
 }
@@ -106,7 +109,7 @@ static void pt_release_if_empty(uint32_t va)
     uint32_t f = PTE_ADDR(*pde) / PAGE_SIZE;
     *pde = 0;
     tlb_flush_page((uint32_t)pte_of(PGADDR(d, 0, 0)));
-    if (release_frames(f) != 0) panic("pt_release: page table frame 0x%x not releasable", f);
+    frame_release(f);
     current_as->frames_pt--;
     vmstat_counts.frames_pt--;
     vmstat_counts.pt_freed++;
@@ -118,19 +121,43 @@ static void count_live(uint32_t va, int delta)
     if (va < KERNEL_BASE && PDX(va) != 0) *live_of(va) += delta;
 }
 
-void map_page(uint32_t va, uint32_t frame, uint32_t flags)
+/* The use a frame mapped at VA of the current space is put to. */
+static uint8_t use_at(uint32_t va)
+{
+    return va >= KERNEL_BASE ? FRAME_USE_KERNEL
+         : current_as == &kernel_as ? FRAME_USE_POOL : FRAME_USE_USER;
+}
+
+int map_page(uint32_t va, uint32_t frame, uint32_t flags)
 {
     pte_t *pte = pte_of(va);
     if (*pte & PTE_P) panic("map_page: %p is already mapped (pte 0x%x)", (void *)va, *pte);
+    /* The kernel half is every space's: its mappings belong to none. */
+    if (frame_add_map(frame, va >= KERNEL_BASE ? 0 : current_as, PG_ROUND_DOWN(va)) != 0)
+        return -E_NOMEM;
+    frame_set_use(frame, use_at(va));
     if (*pte == 0) count_live(va, 1);           /* a swap entry was counted already */
     *pte = frame * PAGE_SIZE | flags | PTE_P;
     vmstat_counts.frames_data++;
+    return 0;
+}
+
+void frame_release(uint32_t f)
+{
+    if (frame_table_ready()) {
+        struct frame *fr = frame_of(f);
+        if (fr->maps) panic("frame_release: frame 0x%x is still mapped %u times", f, fr->maps);
+        fr->use = FRAME_USE_NONE;
+        fr->flags = 0;
+        fr->obj = 0;
+        fr->slot = SWAP_NONE;
+    }
+    if (release_frames(f) != 0) panic("frame_release: frame 0x%x was not allocated", f);
 }
 
 int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags)
 {
-    if (pt_ensure(va) != 0) return -E_NOMEM;
-    map_page(va, frame, flags);
+    if (pt_ensure(va) != 0 || map_page(va, frame, flags) != 0) return -E_NOMEM;
     memset((void *)PG_ROUND_DOWN(va), 0, PAGE_SIZE);
     /* Zeroing wrote to the page; that is not the program's access, so
      * clear A and D, and the TLB entry that caches them. */
@@ -157,7 +184,11 @@ void pte_set_absent(uint32_t va, pte_t v)
     if (v & PTE_P) panic("pte_set_absent: 0x%x has the present bit", v);
     *pte = v;
     if (old) tlb_flush_page(va);
-    if (old & PTE_P) vmstat_counts.frames_data--;
+    if (old & PTE_P) {
+        frame_remove_map(PTE_ADDR(old) / PAGE_SIZE, va >= KERNEL_BASE ? 0 : current_as,
+                         PG_ROUND_DOWN(va));
+        vmstat_counts.frames_data--;
+    }
     if (old && !v) count_live(va, -1);
     else if (!old && v) count_live(va, 1);
     if (!v) pt_release_if_empty(va);
@@ -190,16 +221,16 @@ void free_page(uint32_t va)
     va = PG_ROUND_DOWN(va);
     pte_t e = pte_get(va);
     if (e == 0) return;                         /* never touched */
-    if (e & PTE_P) {
-        uint32_t f = PTE_ADDR(e) / PAGE_SIZE;
-        if (frame_state(&process_pool, f) != FRAME_HEAD)
-            panic("free_page: %p maps frame 0x%x, which is not allocated", (void *)va, f);
-        release_frames(f);
-        vmstat_counts.pages_freed++;
-    } else {
-        panic("free_page: %p has a non-present entry 0x%x", (void *)va, e);
-    }
+    if (!(e & PTE_P)) panic("free_page: %p has a non-present entry 0x%x", (void *)va, e);
+    uint32_t f = PTE_ADDR(e) / PAGE_SIZE;
+    if (frame_state(&process_pool, f) != FRAME_HEAD)
+        panic("free_page: %p maps frame 0x%x, which is not allocated", (void *)va, f);
     pte_set_absent(va, 0);
+    /* A frame still mapped elsewhere (copy-on-write, shared) stays. */
+    if (!frame_table_ready() || frame_of(f)->maps == 0) {
+        frame_release(f);
+        vmstat_counts.pages_freed++;
+    }
 }
 
 void *kmap(uint32_t frame)

@@ -67,9 +67,15 @@ int pt_ensure(uint32_t va);
 
 /* Map the page at VA to FRAME with FLAGS (PTE_P is implied); the page
  * table must exist.  The old entry must be 0 or a swap entry (replaced
- * in place).  Counts the mapping for the page table's release and in
- * vmstat_counts.frames_data. */
-void map_page(uint32_t va, uint32_t frame, uint32_t flags);
+ * in place).  Counts the mapping for the page table's release, in
+ * vmstat_counts.frames_data and in the frame table (mm/frame.h).
+ * Returns 0, or -E_NOMEM (nothing changed) if the frame is already
+ * mapped elsewhere and no reverse-map entry can be had. */
+int map_page(uint32_t va, uint32_t frame, uint32_t flags);
+
+/* Give back frame F, which nothing maps any more: its frame-table entry
+ * is cleared and it returns to the process pool. */
+void frame_release(uint32_t f);
 
 /* Give the page at VA the fresh frame FRAME, zero-filled: create the page
  * table if needed, map, zero the page, and clear A and D again (zeroing
@@ -82,13 +88,15 @@ int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags);
 int map_zeroed_page(uint32_t va, uint32_t flags);
 
 /* Set VA's PTE to the non-present value V (0, or a swap entry), dropping
- * any mapping it had (not the frame: the caller owns it); flushes the
- * TLB entry.  A page table left with no entries is released. */
+ * any mapping it had from the frame table (not the frame itself: the
+ * caller owns it); flushes the TLB entry.  A user page table left with
+ * no entries is released. */
 void pte_set_absent(uint32_t va, pte_t v);
 
-/* Release the page at VA: its frame goes back to the process pool, its
- * PTE is cleared and only that page's TLB entry is invalidated (invlpg,
- * not a CR3 reload).  A page table left with no entries is released too.
+/* Release the page at VA: its PTE is cleared and only that page's TLB
+ * entry is invalidated (invlpg, not a CR3 reload); its frame goes back
+ * to the process pool unless another mapping still uses it (a shared or
+ * copy-on-write frame).  A page table left with no entries is released.
  * A page never touched (no PTE) is nothing to do.  A swap entry is a
  * bug here (panics): pageable pools release pages through the pager
  * (pager_release_page), which frees the slot. */

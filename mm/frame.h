@@ -1,0 +1,101 @@
+/* mm/frame.h - the frame table: one entry per frame of the process pool.
+ *
+ * The frame pools (mm/frame_pool.h) say only whether a frame is free.
+ * Once frames can be shared (fork's copy-on-write, shared memory), the
+ * kernel must also know, for every frame in use, who maps it: how many
+ * page-table entries point at it (a copy-on-write write copies the page
+ * only if that count is above one; the frame is freed when it reaches
+ * zero) and which ones (to evict a shared page, every mapping of it must
+ * go: the reverse map).  That is this table, kept beside the frames:
+ *
+ *   frame number f  ->  frames[f - process_pool.base]
+ *
+ *      maps    PTEs that map the frame now (present)
+ *      use     what it holds: a page table, a kernel page, a page of a
+ *              pool of the kernel's space, a process's page
+ *      as, va  its first mapping, kept in the entry itself (most frames
+ *              have exactly one mapping, and then the reverse map costs
+ *              no allocation)
+ *      more    further mappings: a chain of struct rmap
+ *      slot    the swap slot holding a current copy of the page, if any
+ *      obj     the shared object (mm/vmobj.h) it is a page of, if any
+ *
+ * The table lives in the kernel half at FRAMETAB_BASE (mm/memlayout.h),
+ * 32 bytes a frame (24 MiB for 3 GiB of RAM), mapped at boot.  Every
+ * change to it happens under the VM lock: map_page and the unmapping
+ * functions of mm/paging.c keep MAPS and the reverse map, so no caller
+ * can forget to.  The paging daemon's lists will thread through NEXT
+ * and PREV. */
+#ifndef MM_FRAME_H
+#define MM_FRAME_H
+
+#include <stdint.h>
+#include "mm/memlayout.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct aspace;
+struct vmobj;
+
+/* What a frame in use holds. */
+#define FRAME_USE_NONE   0      /* free, or in flight (taken, not yet mapped) */
+#define FRAME_USE_PT     1      /* a page table or page directory */
+#define FRAME_USE_KERNEL 2      /* a page of the kernel half (heap, stacks, this table) */
+#define FRAME_USE_POOL   3      /* a page of a VMPool of the kernel's own space */
+#define FRAME_USE_USER   4      /* a page of a process */
+
+/* A mapping beyond a frame's first. */
+struct rmap {
+    struct aspace *as;
+    uint32_t va;
+    struct rmap *next;
+};
+
+struct frame {
+    uint16_t maps;              /* PTEs mapping it now */
+    uint8_t use;                /* FRAME_USE_* */
+    uint8_t flags;              /* FRAME_DIRTY */
+    uint32_t slot;              /* swap slot with a current copy, or 0xFFFFFFFF */
+    struct aspace *as;          /* first mapping: space ... */
+    uint32_t va;                /* ... and page address (valid while maps > 0) */
+    struct rmap *more;          /* the other mappings, 0 if none */
+    struct vmobj *obj;          /* the shared object it belongs to, or 0 */
+    uint32_t next, prev;        /* list links, for the paging daemon */
+};
+
+#define FRAME_DIRTY 0x01        /* a mapping's D bit was seen set (it may be gone now) */
+
+/* Map and fill the table (after paging_init): record the page tables
+ * and kernel pages already mapped. */
+void frame_table_init(void);
+
+/* The entry of process-pool frame F (panics on a frame outside it). */
+struct frame *frame_of(uint32_t f);
+
+/* Is the frame table up (frame_table_init has run)? */
+int frame_table_ready(void);
+
+/* Record that (AS, VA) now maps frame F.  Returns 0, or -E_NOMEM if no
+ * memory is left for a reverse-map entry (only a second mapping needs
+ * one). */
+int frame_add_map(uint32_t f, struct aspace *as, uint32_t va);
+
+/* Record that (AS, VA) no longer maps frame F; returns the mappings
+ * left.  Panics if (AS, VA) was not one. */
+uint32_t frame_remove_map(uint32_t f, struct aspace *as, uint32_t va);
+
+/* Call FN(ARG, AS, VA) for every mapping of frame F (FN must not change
+ * them). */
+void frame_for_each_map(uint32_t f, void (*fn)(void *arg, struct aspace *as, uint32_t va),
+                        void *arg);
+
+/* Set the use of frame F (a page table, say). */
+void frame_set_use(uint32_t f, uint8_t use);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
