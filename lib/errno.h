@@ -18,6 +18,12 @@
 #define E_CHECKSUM  9   /* data read back does not match its checksum */
 #define E_BUSY      10  /* resource in use */
 #define E_SWAPFULL  11  /* every swap slot holds a page (or is retired) */
+#define E_FAULT     12  /* a user pointer that does not point at user memory */
+#define E_NOSYS     13  /* no such system call */
+#define E_CHILD     14  /* wait: no child to wait for */
+#define E_NOENT     15  /* no such program, or shared-memory segment */
+#define E_NOEXEC    16  /* not an ELF image vmlab can run */
+#define E_2BIG      17  /* too many or too long arguments, or a name too long */
 
 /* A short name for error E (positive or negated), e.g. "E_NOTHEAD". */
 const char *errname(int e);

@@ -47,10 +47,19 @@ static int refuse(struct trapframe *tf, uint32_t va, const char *why)
             tf->err & PF_W ? "write to" : "read of", (void *)va, tf->eip,
             tf->err & PF_P ? "protection violation" : "page not present",
             tf->err & PF_W ? "write" : "read", tf->err & PF_U ? "user" : "supervisor");
-    if (tf->eip == (uint32_t)probe_read_insn || tf->eip == (uint32_t)probe_write_insn) {
-        tf->eip = (uint32_t)probe_fixup;
+    uint32_t fix = fault_fixup(tf->eip);
+    if (fix && !trap_from_user(tf)) {
+        tf->eip = fix;
         return 1;
     }
+    return 0;
+}
+
+uint32_t fault_fixup(uint32_t eip)
+{
+    extern const uint32_t fixup_table[][2], fixup_count;    /* kernel/probe.asm */
+    for (uint32_t i = 0; i < fixup_count; i++)
+        if (fixup_table[i][0] == eip) return fixup_table[i][1];
     return 0;
 }
 

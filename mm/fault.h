@@ -18,9 +18,14 @@ void fault_init(void);
  * refused and then look at what changed.  (kernel/probe.asm) */
 int probe_read(const volatile void *addr, uint32_t *out);
 int probe_write(volatile void *addr, uint32_t value);
-/* The probes' faulting instructions, and where a refused fault in one of
- * them resumes (kernel/probe.asm). */
-extern char probe_read_insn[], probe_write_insn[], probe_fixup[];
+/* Where a refused fault at instruction EIP resumes: the fixup of a
+ * probe or of a copy to or from user memory (kernel/probe.asm), or 0 if
+ * EIP is none of them. */
+uint32_t fault_fixup(uint32_t eip);
+
+/* Copy N bytes from SRC to DST, either of which may fault; 0, or -1 if
+ * a page could not be had (kernel/probe.asm; mm/uaccess.c uses it). */
+int uaccess_copy(void *dst, const void *src, uint32_t n);
 
 /* The address of the last refused fault. */
 extern uint32_t fault_last_va;

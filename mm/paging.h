@@ -14,13 +14,12 @@
 #include <stdint.h>
 #include "mm/mmu.h"
 #include "mm/memlayout.h"
+#include "mm/pte.h"
 #include "kernel/sync.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-typedef uint32_t pte_t;
 
 /* The VM lock (level LOCK_VM, recursive: the VM's own bookkeeping pages
  * are demand-paged, so a VMPool operation may fault while holding it). */

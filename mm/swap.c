@@ -2,8 +2,9 @@
  *
  *   disk:  [slot 0: header][slot 1][slot 2] ...   (8 sectors per slot)
  *
- * Three arrays in kernel memory describe the slots: a bitmap of slots in
- * use, a bitmap of retired slots (a write to them failed), and the CRC-32
+ * Three arrays in kernel memory describe the slots: each slot's count of
+ * references (0: free; RETIRED: a write to it failed, it is never used
+ * again), a bitmap of retired slots, and the CRC-32
  * of what was last written to each.  The arrays are sized from the disk
  * at swap_init and come from kmalloc.  Slots are handed out lowest first,
  * so tests can predict which sectors a page lands on.
@@ -15,6 +16,7 @@
  * and it is what the driver's PIO fallback copies through. */
 #include "mm/swap.h"
 #include "mm/kmalloc.h"
+#include "mm/paging.h"
 #include "drivers/ata.h"
 #include "kernel/panic.h"
 #include "kernel/sync.h"
@@ -28,7 +30,9 @@
 
 struct swap_stats swap_stats;
 static uint32_t nslots;                 /* slots on the disk, header included */
-static uint32_t *inuse, *retired, *crc;
+static uint16_t *refs;                  /* references to each slot, 0: free */
+static uint32_t *retired, *crc;
+#define RETIRED 0xFFFFu
 static uint32_t hint = 1;               /* no free slot below this one */
 static struct mutex swap_lock = MUTEX_INIT("swap", LOCK_SWAP);
 static char absent_why[96] = "swap_init has not run";
@@ -45,9 +49,13 @@ static int failed(int err, const char *op, uint32_t slot)
 const char *swap_absent_why(void) { return nslots ? "" : absent_why; }
 const char *swap_last_error(void) { return last_error; }
 
-static int test_bit(const uint32_t *m, uint32_t i) { return (m[i / 32] >> (i % 32)) & 1; }
 static void set_bit(uint32_t *m, uint32_t i) { m[i / 32] |= 1u << (i % 32); }
-static void clear_bit(uint32_t *m, uint32_t i) { m[i / 32] &= ~(1u << (i % 32)); }
+
+/* Is SLOT one that holds a page now? */
+static int in_use(uint32_t slot)
+{
+    return slot && slot < nslots && refs[slot] && refs[slot] != RETIRED;
+}
 
 uint32_t swap_lba(uint32_t slot) { return slot * SECTORS_PER_SLOT; }
 int swap_present(void) { return nslots != 0; }
@@ -68,16 +76,16 @@ int swap_init(void)
         return -E_IO;
     }
     uint32_t words = (n + 31) / 32;
-    inuse = kmalloc(words * 4);
+    refs = kmalloc(n * 2);
     retired = kmalloc(words * 4);
     crc = kmalloc(n * 4);
-    if (!inuse || !retired || !crc) panic("swap_init: no memory for %u slots", n);
+    if (!refs || !retired || !crc) panic("swap_init: no memory for %u slots", n);
     /* Touch every page of the maps now: the swap lock ranks below the VM
      * lock, so swap code must never fault on them later. */
-    memset(inuse, 0, words * 4);
+    memset(refs, 0, n * 2);
     memset(retired, 0, words * 4);
     memset(crc, 0, n * 4);
-    set_bit(inuse, 0);                  /* the header */
+    refs[0] = RETIRED;                  /* the header: never a page's */
 
     static uint32_t hdr[128];
     hdr[0] = SWAP_MAGIC;
@@ -93,8 +101,8 @@ int swap_init(void)
 static uint32_t slot_alloc(void)
 {
     for (uint32_t s = hint; s < nslots; s++) {
-        if (!test_bit(inuse, s)) {
-            set_bit(inuse, s);
+        if (!refs[s]) {
+            refs[s] = 1;
             hint = s + 1;
             swap_stats.used++;
             return s;
@@ -106,13 +114,24 @@ static uint32_t slot_alloc(void)
 void swap_free(uint32_t slot)
 {
     mutex_lock(&swap_lock);
-    if (slot == 0 || slot >= nslots || !test_bit(inuse, slot) || test_bit(retired, slot))
-        panic("swap_free: slot %u is not in use", slot);
-    clear_bit(inuse, slot);
-    swap_stats.used--;
-    if (slot < hint) hint = slot;
+    if (!in_use(slot)) panic("swap_free: slot %u is not in use", slot);
+    if (--refs[slot] == 0) {
+        swap_stats.used--;
+        if (slot < hint) hint = slot;
+    }
     mutex_unlock(&swap_lock);
 }
+
+void swap_dup(uint32_t slot)
+{
+    mutex_lock(&swap_lock);
+    if (!in_use(slot) || refs[slot] == RETIRED - 1)
+        panic("swap_dup: slot %u is not in use, or has too many references", slot);
+    refs[slot]++;
+    mutex_unlock(&swap_lock);
+}
+
+uint32_t swap_refs(uint32_t slot) { return in_use(slot) ? refs[slot] : 0; }
 
 int swap_write(uint32_t *slot, uint32_t frame)
 {
@@ -125,6 +144,12 @@ int swap_write(uint32_t *slot, uint32_t frame)
     struct ata_page one = { frame * PAGE_SIZE, page };   /* DMA uses pa, PIO va */
     uint32_t sum = crc32(page, PAGE_SIZE);
     int err = 0;
+    if (*slot != SWAP_NONE && refs[*slot] > 1) {
+        /* Others still need what the slot holds (copy-on-write sharers
+         * whose PTEs name it): give up our reference, write elsewhere. */
+        refs[*slot]--;
+        *slot = SWAP_NONE;
+    }
     for (int tries = 0; tries < 4; tries++) {
         if (*slot == SWAP_NONE && (*slot = slot_alloc()) == SWAP_NONE) {
             kprintf("swap: swap area full (%u slots in use, %u retired)\n",
@@ -142,6 +167,7 @@ int swap_write(uint32_t *slot, uint32_t frame)
         kprintf("swap: write to slot %u (LBA %u) failed; slot retired\n", *slot,
                 swap_lba(*slot));
         set_bit(retired, *slot);
+        refs[*slot] = RETIRED;
         swap_stats.retired++;
         swap_stats.used--;
         *slot = SWAP_NONE;
@@ -153,8 +179,7 @@ int swap_write(uint32_t *slot, uint32_t frame)
 
 int swap_read(uint32_t slot, uint32_t frame)
 {
-    if (slot == 0 || slot >= nslots || !test_bit(inuse, slot))
-        panic("swap_read: slot %u holds no page", slot);
+    if (!in_use(slot)) panic("swap_read: slot %u holds no page", slot);
     mutex_lock(&swap_lock);
     void *page = kmap(frame);
     struct ata_page one = { frame * PAGE_SIZE, page };   /* DMA uses pa, PIO va */

@@ -1,36 +1,21 @@
 /* mm/swap.h - the swap area: page-sized slots on the IDE disk.
  *
  * A swapped-out page keeps a page-table entry with P = 0 that names its
- * slot.  The MMU ignores every other bit of a non-present entry, so they
- * are ours:
- *
- *   31                              12 11  10   9   8              1   0
- *  +----------------------------------+---+---+---+-----------------+---+
- *  |     swap slot number (20 bits)   | 0 | 0 | 1 |   0 ... 0       | 0 |
- *  +----------------------------------+---+---+---+-----------------+---+
- *                                             PTE_SWAPPED           P=0
- *
- *   0                           never touched (or dropped clean): the
- *                               next touch is a demand-zero fault
- *   slot << 12 | PTE_SWAPPED    the page's contents are in that slot
- *   frame << 12 | ... | P       resident (mm/mmu.h)
- *
- * Slot 0 holds a header (a signature and the slot count) and is never
- * handed out, so a swap entry is never a slot-0 entry.  Each slot has a
- * CRC-32 of the page last written to it, checked on every read. */
+ * slot (the encoding is drawn in mm/pte.h).  Slot 0 holds a header (a
+ * signature and the slot count) and is never handed out, so a swap
+ * entry is never a slot-0 entry.  Each slot has a CRC-32 of the page
+ * last written to it, checked on every read, and a count of the
+ * references to it: the PTEs that name it (a page shared copy-on-write
+ * and then swapped out is named by every sharer's PTE) and the resident
+ * frame that caches it, if any.  It is free when the count drops to 0. */
 #ifndef MM_SWAP_H
 #define MM_SWAP_H
 
 #include <stdint.h>
-#include "mm/paging.h"
+#include "mm/pte.h"
 
-#define PTE_SWAPPED     0x200u                  /* one of the three PTE_AVAIL bits */
 #define SECTORS_PER_SLOT (PAGE_SIZE / 512)
 #define SWAP_NONE       0xFFFFFFFFu
-
-static inline pte_t swap_pte(uint32_t slot) { return slot << 12 | PTE_SWAPPED; }
-static inline int pte_is_swap(pte_t e) { return !(e & PTE_P) && (e & PTE_SWAPPED); }
-static inline uint32_t pte_slot(pte_t e) { return e >> 12; }
 
 struct swap_stats {
     uint32_t nslots;            /* usable slots (slot 0, the header, excluded) */
@@ -59,7 +44,9 @@ const char *swap_absent_why(void);
 const char *swap_last_error(void);
 
 /* Write the page in FRAME to a slot.  If *SLOT is SWAP_NONE a free slot
- * is taken, else *SLOT (owned by the caller) is rewritten.  A slot that
+ * is taken; else *SLOT is rewritten if the caller's is its only
+ * reference, and if others share it, the caller's reference is given up
+ * and a free slot taken instead.  A slot that
  * fails to write is retired and another one tried.  On success *SLOT is
  * the slot written and 0 is returned; -E_SWAPFULL if no slot is free,
  * -E_IO if every try failed (swap_last_error() names the last slot and
@@ -72,8 +59,14 @@ int swap_write(uint32_t *slot, uint32_t frame);
  * swap_last_error() then names the slot and sector. */
 int swap_read(uint32_t slot, uint32_t frame);
 
-/* Give SLOT back. */
+/* Drop one reference to SLOT; the last one frees it. */
 void swap_free(uint32_t slot);
+
+/* Add a reference to SLOT (a second PTE names it: fork). */
+void swap_dup(uint32_t slot);
+
+/* References to SLOT now (0 if it is free or retired). */
+uint32_t swap_refs(uint32_t slot);
 
 /* First disk sector of SLOT (for tests that corrupt a slot on purpose). */
 uint32_t swap_lba(uint32_t slot);
