@@ -226,8 +226,9 @@ void free_page(uint32_t va)
     if (frame_state(&process_pool, f) != FRAME_HEAD)
         panic("free_page: %p maps frame 0x%x, which is not allocated", (void *)va, f);
     pte_set_absent(va, 0);
-    /* A frame still mapped elsewhere (copy-on-write, shared) stays. */
-    if (!frame_table_ready() || frame_of(f)->maps == 0) {
+    /* A frame still mapped elsewhere (copy-on-write, shared), or that is
+     * a page of a shared object, stays. */
+    if (!frame_table_ready() || (frame_of(f)->maps == 0 && !frame_of(f)->obj)) {
         frame_release(f);
         vmstat_counts.pages_freed++;
     }

@@ -59,4 +59,30 @@ struct vmobj {
 static inline struct vmobj *rgn_obj(uint32_t attr) { return (struct vmobj *)(attr & ~RGN_FLAGS); }
 static inline uint32_t rgn_attr(struct vmobj *o, uint32_t flags) { return (uint32_t)o | flags; }
 
+/* A new image object: pages hold DATA[0 .. FILE_BYTES), then zeros.  No
+ * users yet; 0 if no memory.  (kmalloc: call with no lock held.) */
+struct vmobj *vmobj_image(const uint8_t *data, uint32_t file_bytes);
+
+/* A new shared object of NPAGES zero pages, named NAME ("" or 0 for
+ * none).  No users yet; 0 if no memory.  (No lock held.) */
+struct vmobj *vmobj_shared(const char *name, uint32_t npages);
+
+/* Put shared object O on the list vmobj_find searches (VM lock held). */
+void vmobj_publish(struct vmobj *o);
+
+/* The named shared object called NAME, or 0 (VM lock held). */
+struct vmobj *vmobj_find(const char *name);
+
+/* A region starts or stops using O (0 is anonymous memory: nothing to
+ * count).  The last user's put gives back O's frames and swap slots and
+ * unpublishes it; its memory waits for vmobj_reap (VM lock held). */
+void vmobj_get(struct vmobj *o);
+void vmobj_put(struct vmobj *o);
+
+/* Free the objects nobody uses any more.  Call with no lock held. */
+void vmobj_reap(void);
+
+/* Free O, which never got a user (a failed exec or mmap).  No lock held. */
+void vmobj_discard(struct vmobj *o);
+
 #endif

@@ -16,6 +16,9 @@
 #include "mm/vmpool.h"
 #include "mm/paging.h"
 #include "mm/pager.h"
+#include "mm/swap.h"
+#include "mm/vmobj.h"
+#include "mm/kmalloc.h"
 #include "mm/memlayout.h"
 #include "mm/aspace.h"
 #include "kernel/panic.h"
@@ -26,6 +29,9 @@
 
 static struct vmpool *pools;            /* every pool, of every address space */
 static struct vmpool *last_pool;       /* the pool vmpool_of found last */
+
+static int pool_setup(struct vmpool *p, const char *name, uint32_t base, uint32_t size,
+                      uint32_t pte_flags, struct rnode *nodes, uint32_t cap);
 
 #define META_MAX (4u << 20)
 
@@ -49,6 +55,29 @@ struct vmpool *vmpool_of(uint32_t addr)
 
 int vmpool_init(struct vmpool *p, const char *name, uint32_t base, uint32_t size,
                 uint32_t pte_flags)
+{
+    return pool_setup(p, name, base, size, pte_flags, 0, 0);
+}
+
+int vmpool_init_user(struct vmpool *p, const char *name, uint32_t base, uint32_t size,
+                     uint32_t max_regions)
+{
+    /* The node array comes from the kernel heap, before the VM lock. */
+    uint32_t cap = 2 * max_regions + 2;         /* regions, free gaps, the sentinel */
+    struct rnode *nodes = kmalloc(cap * sizeof *nodes);
+    if (!nodes) {
+        kprintf("vmpool_init_user(%s): no memory for %u regions\n", name, max_regions);
+        return -E_NOMEM;
+    }
+    int err = pool_setup(p, name, base, size, PTE_U, nodes, cap);
+    if (err) kfree(nodes);
+    return err;
+}
+
+/* vmpool_init, and vmpool_init_user when NODES is not 0: then the region
+ * map's CAP nodes are at NODES instead of in the pool's first pages. */
+static int pool_setup(struct vmpool *p, const char *name, uint32_t base, uint32_t size,
+                      uint32_t pte_flags, struct rnode *nodes, uint32_t cap)
 {
     struct aspace *as;
     if (PGOFF(base) || PGOFF(size) || size < 2 * PAGE_SIZE) {
@@ -80,6 +109,7 @@ int vmpool_init(struct vmpool *p, const char *name, uint32_t base, uint32_t size
     uint32_t meta = PG_ROUND_UP(size / 16);
     if (meta > META_MAX) meta = META_MAX;
     if (meta < PAGE_SIZE) meta = PAGE_SIZE;
+    if (nodes) meta = 0;                        /* its bookkeeping is in the kernel heap */
 
     p->name = name;
     p->base = base;
@@ -89,10 +119,12 @@ int vmpool_init(struct vmpool *p, const char *name, uint32_t base, uint32_t size
     p->nallocs = p->nreleases = 0;
     p->pager = 0;
     p->as = as;
+    p->knodes = nodes;
     p->next = pools;
-    pools = p;                  /* registered first: region_init faults */
-    region_init(&p->map, (struct rnode *)base, meta / sizeof(struct rnode),
-                PGNUM(p->meta_end), PGNUM(size - meta));
+    pools = p;                  /* registered first: region_init may fault */
+    if (nodes) region_init(&p->map, nodes, cap, PGNUM(base), PGNUM(size));
+    else region_init(&p->map, (struct rnode *)base, meta / sizeof(struct rnode),
+                     PGNUM(p->meta_end), PGNUM(size - meta));
     mutex_unlock(&vm_lock);
     return 0;
 }
@@ -118,6 +150,32 @@ uint32_t vmpool_alloc(struct vmpool *p, uint32_t size)
 }
 
 static int release_locked(struct vmpool *p, uint32_t start);
+
+/* Give back the page at VA of P, whatever its PTE holds: a frame (freed
+ * unless shared), a swap entry (its slot reference), or nothing. */
+static void release_page(struct vmpool *p, uint32_t va)
+{
+    if (p->pager) {
+        pager_release_page(p->pager, va);
+        return;
+    }
+    pte_t e = pte_get(va);
+    if (e & PTE_P) {
+        free_page(va);
+    } else if (pte_is_swap(e)) {
+        swap_free(pte_slot(e));
+        pte_set_absent(va, 0);
+    }
+}
+
+/* Give back every touched page of [START, END) of P, skipping 4 MiB
+ * spans with no page table. */
+static void release_range(struct vmpool *p, uint32_t start, uint32_t end)
+{
+    for (uint32_t va = pt_skip_absent(start, end); va < end;
+         va = pt_skip_absent(va + PAGE_SIZE, end))
+        release_page(p, va);
+}
 
 int vmpool_release(struct vmpool *p, uint32_t start)
 {
@@ -150,13 +208,8 @@ static int release_locked(struct vmpool *p, uint32_t start)
                 "(it lies in the region at 0x%x)\n", p->name, start, rs * PAGE_SIZE);
         return -E_NOREGION;
     }
-    /* Give back every touched page, skipping 4 MiB spans with no table. */
-    uint32_t end = start + rn * PAGE_SIZE;
-    for (uint32_t va = pt_skip_absent(start, end); va < end;
-         va = pt_skip_absent(va + PAGE_SIZE, end)) {
-        if (p->pager) pager_release_page(p->pager, va);
-        else free_page(va);
-    }
+    release_range(p, start, start + rn * PAGE_SIZE);
+    vmobj_put(rgn_obj(region_attr_of(&p->map, PGNUM(start))));
     if (region_free(&p->map, PGNUM(start)) <= 0)
         panic("vmpool_release(%s): region map refused 0x%x after lookup", p->name, start);
     p->nreleases++;
@@ -209,6 +262,90 @@ int vmpool_destroy(struct vmpool *p)
         }
     }
     if (last_pool == p) last_pool = 0;
+    mutex_unlock(&vm_lock);
+    kfree(p->knodes);                   /* after the VM lock: kheap ranks below it */
+    p->knodes = 0;
+    return 0;
+}
+
+uint32_t vmpool_alloc_at(struct vmpool *p, uint32_t va, uint32_t size, uint32_t attr)
+{
+    if (PGOFF(va) || size == 0 || va < p->meta_end || va - p->base >= p->size ||
+        PG_ROUND_UP(size) > p->base + p->size - va)
+        return 0;
+    mutex_lock(&vm_lock);
+    uint32_t page = region_alloc_at(&p->map, PGNUM(va), PG_ROUND_UP(size) / PAGE_SIZE, attr);
+    if (page) p->nallocs++, vmobj_get(rgn_obj(attr));
+    mutex_unlock(&vm_lock);
+    return page * PAGE_SIZE;
+}
+
+uint32_t vmpool_alloc_attr(struct vmpool *p, uint32_t size, uint32_t attr)
+{
+    uint32_t va = vmpool_alloc(p, size);
+    if (va) {
+        mutex_lock(&vm_lock);
+        region_set_attr(&p->map, PGNUM(va), attr);
+        vmobj_get(rgn_obj(attr));
+        mutex_unlock(&vm_lock);
+    }
+    return va;
+}
+
+uint32_t vmpool_attr(struct vmpool *p, uint32_t va)
+{
+    return region_attr_of(&p->map, PGNUM(va));
+}
+
+int vmpool_resize(struct vmpool *p, uint32_t start, uint32_t size)
+{
+    uint32_t rs, rn, n = PG_ROUND_UP(size) / PAGE_SIZE;
+    mutex_lock(&vm_lock);
+    int err = -E_NOREGION;
+    if (start - p->base < p->size && start >= p->meta_end &&
+        region_find(&p->map, PGNUM(start), &rs, &rn) == 1 && rs == PGNUM(start)) {
+        err = n ? region_resize(&p->map, rs, n) : -E_INVAL;
+        if (!err && n < rn) release_range(p, start + n * PAGE_SIZE, start + rn * PAGE_SIZE);
+    }
+    mutex_unlock(&vm_lock);
+    return err;
+}
+
+int vmpool_unmap(struct vmpool *p, uint32_t va, uint32_t len)
+{
+    uint32_t n = PG_ROUND_UP(len) / PAGE_SIZE, rs, rn;
+    if (PGOFF(va) || n == 0 || va < p->meta_end || va - p->base >= p->size) return -E_INVAL;
+    mutex_lock(&vm_lock);
+    int err = -E_NOREGION;
+    if (region_find(&p->map, PGNUM(va), &rs, &rn) == 1 && PGNUM(va) + n <= rs + rn) {
+        uint32_t attr = region_attr_of(&p->map, rs);
+        int split = rs < PGNUM(va) && PGNUM(va) + n < rs + rn;
+        int whole = rs == PGNUM(va) && n == rn;
+        if ((err = region_carve(&p->map, PGNUM(va), n)) == 0) {
+            release_range(p, va, va + n * PAGE_SIZE);
+            if (whole) vmobj_put(rgn_obj(attr));
+            if (split) vmobj_get(rgn_obj(attr));
+        }
+    }
+    mutex_unlock(&vm_lock);
+    return err;
+}
+
+int vmpool_clone(struct vmpool *dst, const struct vmpool *src, struct aspace *as)
+{
+    if (!src->knodes) panic("vmpool_clone(%s): only process pools can be cloned", src->name);
+    struct rnode *nodes = kmalloc(src->map.cap * sizeof *nodes);
+    if (!nodes) return -E_NOMEM;
+    mutex_lock(&vm_lock);
+    *dst = *src;
+    memcpy(nodes, src->knodes, src->map.cap * sizeof *nodes);
+    dst->knodes = dst->map.node = nodes;
+    dst->as = as;
+    dst->pager = 0;
+    for (uint32_t i = 1; i < src->map.top; i++)         /* the objects gain a user each */
+        if (!nodes[i].free && nodes[i].npages) vmobj_get(rgn_obj(nodes[i].attr));
+    dst->next = pools;
+    pools = dst;
     mutex_unlock(&vm_lock);
     return 0;
 }

@@ -38,6 +38,7 @@ struct vmpool {
     struct aspace *as;          /* the space whose user half it is in, 0: the kernel half */
     /* private: */
     uint32_t meta_end;          /* [base, meta_end) holds the region map's nodes */
+    struct rnode *knodes;       /* or 0; a process pool's nodes, in the kernel heap */
     struct region_map map;      /* allocated and free regions, in pages */
     struct vmpool *next;        /* all registered pools */
     uint32_t nallocs;           /* successful vmpool_alloc calls */
@@ -56,6 +57,15 @@ int vmpool_init(struct vmpool *pool, const char *name, uint32_t base, uint32_t s
                 uint32_t pte_flags);
 
 
+/* Set up POOL as a pool of a process, in the current space: pages are
+ * user-accessible (PTE_U, writable as each region's attributes say,
+ * mm/vmobj.h), and the region map, room for MAX_REGIONS regions, is kept
+ * in the kernel heap rather than in the pool's first pages, so the whole
+ * range is the process's.  Returns 0, -E_NOMEM, or -E_INVAL as
+ * vmpool_init. */
+int vmpool_init_user(struct vmpool *pool, const char *name, uint32_t base, uint32_t size,
+                     uint32_t max_regions);
+
 /* Reserve SIZE bytes, rounded up to whole pages: returns the region's
  * first address, or 0 (with a message) if SIZE is 0 or no free region
  * is large enough.  No frame is taken until a page is touched. */
@@ -69,6 +79,35 @@ uint32_t vmpool_alloc(struct vmpool *pool, uint32_t size);
  * inside a region but not its start, -E_INVAL if it is the pool's own
  * bookkeeping. */
 int vmpool_release(struct vmpool *pool, uint32_t start);
+
+/* Reserve exactly the pages of [VA, VA+SIZE) (VA page aligned), with
+ * region attributes ATTR (mm/vmobj.h; its object gains a user).
+ * Returns VA, or 0 if any of those pages is taken or outside the pool. */
+uint32_t vmpool_alloc_at(struct vmpool *pool, uint32_t va, uint32_t size, uint32_t attr);
+
+/* vmpool_alloc, with attributes ATTR for the new region. */
+uint32_t vmpool_alloc_attr(struct vmpool *pool, uint32_t size, uint32_t attr);
+
+/* The attributes of the allocated region holding VA, or 0. */
+uint32_t vmpool_attr(struct vmpool *pool, uint32_t va);
+
+/* Make the region that starts at START SIZE bytes long (rounded up to
+ * pages, at least one): shrinking gives back the pages of its tail;
+ * growing takes free pages that follow it.  Returns 0, -E_NOREGION,
+ * -E_INVAL (size 0), or -E_NOMEM (no room to grow); nothing changes on
+ * failure. */
+int vmpool_resize(struct vmpool *pool, uint32_t start, uint32_t size);
+
+/* Give back the pages of [VA, VA+LEN) (VA page aligned, LEN rounded up),
+ * which must lie in one allocated region; what is left of the region on
+ * either side stays allocated, so unmapping its middle splits it.
+ * Returns 0, -E_INVAL, -E_NOREGION, or -E_NOMEM (no node for a split). */
+int vmpool_unmap(struct vmpool *pool, uint32_t va, uint32_t len);
+
+/* Make DST a copy of process pool SRC (same range, regions and
+ * attributes, its own region map), registered in space AS (fork: the
+ * pages themselves are copied by the caller).  Returns 0 or -E_NOMEM. */
+int vmpool_clone(struct vmpool *dst, const struct vmpool *src, struct aspace *as);
 
 /* Is ADDR inside an allocated region of POOL (or its bookkeeping)? */
 int vmpool_legit(struct vmpool *pool, uint32_t addr);
