@@ -29,6 +29,7 @@ enum thread_state { T_RUNNING, T_READY, T_BLOCKED, T_SLEEPING, T_DEAD };
 struct thread;
 struct aspace;
 struct proc;
+struct trapframe;
 
 /* A queue of blocked threads (FIFO). */
 struct waitq {
@@ -58,6 +59,7 @@ struct thread {
     struct thread *all_next;        /* in the list of all threads */
     struct aspace *as;              /* the address space it runs in */
     struct proc *proc;              /* the process it is, or 0 for a kernel thread */
+    struct trapframe *utf;          /* its latest trap from user mode (its user registers) */
     struct held_lock held[THREAD_MAX_HELD];
     int nheld;
 };

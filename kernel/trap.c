@@ -100,6 +100,9 @@ void trap_report(const struct trapframe *tf)
 void trap(struct trapframe *tf)
 {
     uint32_t v = tf->vector;
+    /* A trap from ring 3 is the thread's user context: keep it, for the
+     * system calls and faults that need the user's registers. */
+    if (trap_from_user(tf) && thread_running) thread_running->utf = tf;
 
     if (v >= T_IRQ0 && v < T_IRQ0 + 16) {
         /* Acknowledge first, so a handler that never returns to this

@@ -59,7 +59,7 @@ void aspace_switch(struct aspace *as)
 {
     if (as == current_as) return;
     current_as = as;
-    write_cr3(as->pd * PAGE_SIZE);
+    tlb_flush_all();                    /* loads the new directory */
 }
 
 void aspace_alt(struct aspace *as)
@@ -69,7 +69,7 @@ void aspace_alt(struct aspace *as)
     *pde_of(ALT_WINDOW) = as ? as->pd * PAGE_SIZE | PTE_P | PTE_W : 0;
     cur->alt = as;
     /* Every translation cached for the window belongs to the old space. */
-    write_cr3(cur->pd * PAGE_SIZE);
+    tlb_flush_all();
 }
 
 uint32_t *aspace_pte(struct aspace *as, uint32_t va, int create)

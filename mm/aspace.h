@@ -54,6 +54,7 @@ struct aspace {
     struct aspace *alt;             /* whose directory is in its ALT slot, or 0 */
     uint32_t id;                    /* 0 for kernel_as, then 1, 2, ... */
     uint32_t frames_pt;             /* user page tables it holds now */
+    uint32_t stack_low;             /* a process's stack: grown down to here so far */
 };
 
 extern struct aspace kernel_as;         /* kernel threads' space */

@@ -26,6 +26,10 @@
 #include "mm/vmpool.h"
 #include "mm/pager.h"
 #include "mm/swap.h"
+#include "mm/frame.h"
+#include "mm/vmobj.h"
+#include "mm/uvm.h"
+#include "lib/string.h"
 #include "mm/frame_pool.h"
 #include "kernel/trap.h"
 #include "kernel/thread.h"
@@ -91,12 +95,24 @@ static void stack_overflow(struct trapframe *tf, uint32_t va)
 }
 
 static int fault_locked(struct trapframe *tf, uint32_t va);
+static int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint32_t f,
+                        uint32_t flags);
+static int write_protected(struct trapframe *tf, uint32_t va);
 
 static int page_fault(struct trapframe *tf)
 {
     uint32_t va = read_cr2();
 
     if (tf->err & PF_P) {
+        /* A protection violation: legitimate only as a write to a
+         * copy-on-write page. */
+        if ((tf->err & PF_W) && (pte_get(va) & PTE_COW)) {
+            if (tf->eflags & EFLAGS_IF) sti();
+            mutex_lock(&vm_lock);
+            int r = write_protected(tf, va);
+            mutex_unlock(&vm_lock);
+            return r;
+        }
         vmstat_counts.fault_prot++;
         return refuse(tf, va, "refused:");
     }
@@ -110,6 +126,16 @@ static int page_fault(struct trapframe *tf)
     return r;
 }
 
+/* The user stack pointer at the time of the fault TF: the interrupted
+ * one if it came from user mode, else (a system call copying to the
+ * stack) the one saved when the thread entered the kernel. */
+static uint32_t user_sp(const struct trapframe *tf)
+{
+    if (trap_from_user(tf)) return tf->esp;
+    struct thread *t = thread_current();
+    return t && t->utf ? t->utf->esp : 0;
+}
+
 /* The fault handler proper, with the VM lock held. */
 static int fault_locked(struct trapframe *tf, uint32_t va)
 {
@@ -120,6 +146,11 @@ static int fault_locked(struct trapframe *tf, uint32_t va)
                               : "illegitimate (not in an allocated region):");
     }
     uint32_t page = PG_ROUND_DOWN(va);
+    uint32_t attr = vmpool_attr(pool, page);        /* 0 in the kernel's pools */
+    if ((attr & RGN_STACK) && !uvm_stack_rule(va, user_sp(tf))) {
+        vmstat_counts.fault_illegit++;
+        return refuse(tf, va, "illegitimate (below the stack pointer, not a stack push):");
+    }
     pte_t e = pte_get(page);
     if (e & PTE_P) {                            /* another thread mapped it first */
         vmstat_counts.fault_raced++;
@@ -131,24 +162,82 @@ static int fault_locked(struct trapframe *tf, uint32_t va)
         int err = pager_swap_in(pool, page, e);
         return err == 0 ? 1 : refuse_err(tf, va, "swap-in failed", err);
     }
+    if (attr & RGN_SHARED) {                    /* the object's page, shared */
+        int err = uvm_shared_page(pool, page, attr);
+        return err == 0 ? 1 : refuse_err(tf, va, "no frame for a shared page", err);
+    }
     if (fault_map_hook) fault_map_hook(va);
     /* The frame first: getting it may evict a page, and an eviction may
      * release a page table, which must not be the one we map into. */
     struct pager *pg = vmpool_pageable(pool, page) ? pool->pager : 0;
-    uint32_t f;
+    uint32_t f, flags = vmpool_pte_flags(pool, page);
     int err = pager_frame(pg, &f);
     if (err) return refuse_err(tf, va, err == -E_IO ? "page-out failed" : "out of memory", err);
     int new_table = !(*pde_of(page) & PTE_P);
-    if (map_fresh_page(page, f, pool->pte_flags) != 0) {     /* no frame for the table */
+    if ((err = map_new_page(pool, page, attr, f, flags)) != 0) {      /* no frame for the table */
         err = pager_make_room(1);
-        if (err || (err = map_fresh_page(page, f, pool->pte_flags)) != 0) {
-            release_frames(f);
+        if (err || (err = map_new_page(pool, page, attr, f, flags)) != 0) {
+            frame_release(f);
             return refuse_err(tf, va, "no frame for a page table", err);
         }
     }
     if (pg) pager_loaded(pg, page);
     vmstat_counts.fault_zero++;
     vmstat_counts.fault_pt += new_table;
+    return 1;
+}
+
+/* Map fresh frame F at PAGE of POOL (region attributes ATTR) with FLAGS:
+ * zeroed, or filled from the program image.  0 or -E_NOMEM (no frame for
+ * the page table). */
+static int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint32_t f,
+                        uint32_t flags)
+{
+    if ((flags & PTE_W) && !rgn_obj(attr)) return map_fresh_page(page, f, flags);
+    /* Read-only, or image bytes: fill the frame through a kmap window
+     * (writing through PAGE would fault on a read-only page). */
+    if (!uvm_make_page(pool, page, attr, f)) {
+        void *p = kmap(f);
+        memset(p, 0, PAGE_SIZE);
+        kunmap(p);
+    }
+    return pt_ensure(page) == 0 ? map_page(page, f, flags) : -E_NOMEM;
+}
+
+/* A write to a copy-on-write page at VA (VM lock held).  If this mapping
+ * is the frame's last, the page is the writer's own: it is made writable
+ * again; otherwise the writer gets a copy.  Either way the frame's swap
+ * copy, if any, stops being this page's (it is about to change). */
+static int write_protected(struct trapframe *tf, uint32_t va)
+{
+    uint32_t page = PG_ROUND_DOWN(va);
+    pte_t *pte = pte_of(page), e = *pte;
+    if (!(e & PTE_P) || !(e & PTE_COW)) return 1;   /* another thread got here first */
+    struct vmpool *pool = vmpool_of(va);
+    uint32_t flags = vmpool_pte_flags(pool, page), f = pte_frame(e);
+    struct frame *fr = frame_of(f);
+    if (fr->maps == 1) {
+        if (fr->slot != SWAP_NONE) {
+            swap_free(fr->slot);
+            fr->slot = SWAP_NONE;
+        }
+        *pte = (e & ~PTE_COW) | PTE_W;
+        tlb_flush_page(page);
+        vmstat_counts.fault_cow_reuse++;
+        return 1;
+    }
+    uint32_t g;
+    int err = pager_frame(vmpool_pageable(pool, page) ? pool->pager : 0, &g);
+    if (err) return refuse_err(tf, va, "out of memory for a copy-on-write copy", err);
+    if (!(*pte & PTE_P) || pte_frame(*pte) != f) {  /* getting G evicted the page */
+        frame_release(g);
+        return 1;
+    }
+    void *dst = kmap(g);
+    memcpy(dst, (const void *)page, PAGE_SIZE);
+    kunmap(dst);
+    remap_page(page, g, flags);                     /* F keeps its other mappings */
+    vmstat_counts.fault_cow_copy++;
     return 1;
 }
 

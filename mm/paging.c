@@ -45,6 +45,12 @@ void tlb_flush_page(uint32_t va)
     if (tlb_observer) tlb_observer->page(tlb_observer->ctx, va);
 }
 
+void tlb_flush_all(void)
+{
+    write_cr3(current_as->pd * PAGE_SIZE);
+    if (tlb_observer) tlb_observer->all(tlb_observer->ctx);
+}
+
 uint32_t paging_pd_phys(void) { return kernel_as.pd * PAGE_SIZE; }
 
 /* The count of non-empty PTEs of VA's page table (user half only). */
@@ -140,6 +146,21 @@ int map_page(uint32_t va, uint32_t frame, uint32_t flags)
     *pte = frame * PAGE_SIZE | flags | PTE_P;
     vmstat_counts.frames_data++;
     return 0;
+}
+
+uint32_t remap_page(uint32_t va, uint32_t new_frame, uint32_t flags)
+{
+    pte_t *pte = pte_of(va);
+    if (!(*pte & PTE_P)) panic("remap_page: %p is not mapped", (void *)va);
+    uint32_t old = pte_frame(*pte);
+    struct aspace *as = va >= KERNEL_BASE ? 0 : current_as;
+    if (frame_add_map(new_frame, as, PG_ROUND_DOWN(va)) != 0)
+        panic("remap_page: frame 0x%x already mapped elsewhere", new_frame);
+    frame_set_use(new_frame, use_at(va));
+    frame_remove_map(old, as, PG_ROUND_DOWN(va));
+    *pte = new_frame * PAGE_SIZE | flags | PTE_P;
+    tlb_flush_page(va);
+    return old;
 }
 
 void frame_release(uint32_t f)

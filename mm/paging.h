@@ -46,6 +46,10 @@ struct vmstat {
     uint32_t fault_prot;        /* protection violations (page was present) */
     uint32_t fault_swapin;      /* faults satisfied from swap (mm/pager.c) */
     uint32_t fault_raced;       /* faults that found the page mapped by another thread */
+    uint32_t fault_cow_copy;    /* copy-on-write faults that copied the page */
+    uint32_t fault_cow_reuse;   /* ... that found the writer was the last mapping */
+    uint32_t fault_image;       /* faults that read a page from a program image */
+    uint32_t fault_shared;      /* faults on a shared object's page */
     uint32_t frames_data;       /* frames mapped as pages now (map_page .. unmap) */
     uint32_t frames_pt;         /* frames holding page tables now (directories included) */
     uint32_t frames_kpt;        /* of which kernel-half page tables: made once, kept */
@@ -71,6 +75,11 @@ int pt_ensure(uint32_t va);
  * Returns 0, or -E_NOMEM (nothing changed) if the frame is already
  * mapped elsewhere and no reverse-map entry can be had. */
 int map_page(uint32_t va, uint32_t frame, uint32_t flags);
+
+/* Make the present page at VA map NEW_FRAME with FLAGS instead of the
+ * frame it maps now (a copy-on-write copy); returns the old frame,
+ * which the caller must give back if it has no other mapping. */
+uint32_t remap_page(uint32_t va, uint32_t new_frame, uint32_t flags);
 
 /* Give back frame F, which nothing maps any more: its frame-table entry
  * is cleared and it returns to the process pool. */
@@ -124,11 +133,17 @@ void vmstat(void);
  * Every single-page flush in the kernel goes through here. */
 void tlb_flush_page(uint32_t va);
 
+/* Flush the whole TLB (reload CR3 with the current directory) and tell
+ * the observer.  (A switch of address space, aspace_switch, flushes it
+ * too, and tells the observer the same way.) */
+void tlb_flush_all(void);
+
 /* Who wants to hear of TLB flushes: a teaching model (mm/tlb_model.c)
  * attaches here, so that it sees exactly the invalidations the hardware
  * TLB sees.  0 when nobody listens. */
 struct tlb_observer {
     void (*page)(void *ctx, uint32_t va);       /* one page invalidated */
+    void (*all)(void *ctx);                     /* everything (a CR3 load) */
     void *ctx;
 };
 extern const struct tlb_observer *tlb_observer;

@@ -297,6 +297,12 @@ uint32_t vmpool_attr(struct vmpool *p, uint32_t va)
     return region_attr_of(&p->map, PGNUM(va));
 }
 
+uint32_t vmpool_pte_flags(struct vmpool *p, uint32_t va)
+{
+    if (!p->knodes) return p->pte_flags;
+    return PTE_U | (vmpool_attr(p, va) & RGN_W ? PTE_W : 0);
+}
+
 int vmpool_resize(struct vmpool *p, uint32_t start, uint32_t size)
 {
     uint32_t rs, rn, n = PG_ROUND_UP(size) / PAGE_SIZE;
@@ -331,11 +337,56 @@ int vmpool_unmap(struct vmpool *p, uint32_t va, uint32_t len)
     return err;
 }
 
-int vmpool_clone(struct vmpool *dst, const struct vmpool *src, struct aspace *as)
+/* Region walkers: the lowest allocated region, and every one in order. */
+struct walk_first { uint32_t start; };
+static void first_alloc(void *arg, uint32_t start, uint32_t npages, int free)
+{
+    struct walk_first *w = arg;
+    (void)npages;
+    if (!free && !w->start) w->start = start;
+}
+
+void vmpool_empty(struct vmpool *p)
+{
+    for (;;) {
+        struct walk_first w = { 0 };
+        mutex_lock(&vm_lock);
+        region_walk(&p->map, first_alloc, &w);
+        mutex_unlock(&vm_lock);
+        if (!w.start) return;
+        if (vmpool_release(p, w.start * PAGE_SIZE) != 0)
+            panic("vmpool_empty(%s): could not release 0x%x", p->name, w.start * PAGE_SIZE);
+    }
+}
+
+struct walk_each {
+    struct vmpool *p;
+    void (*fn)(void *, uint32_t, uint32_t, uint32_t);
+    void *arg;
+};
+static void each_alloc(void *arg, uint32_t start, uint32_t npages, int free)
+{
+    struct walk_each *w = arg;
+    if (!free) w->fn(w->arg, start * PAGE_SIZE, npages, region_attr_of(&w->p->map, start));
+}
+
+void vmpool_each_region(struct vmpool *p,
+                        void (*fn)(void *arg, uint32_t start, uint32_t npages, uint32_t attr),
+                        void *arg)
+{
+    struct walk_each w = { p, fn, arg };
+    region_walk(&p->map, each_alloc, &w);
+}
+
+struct rnode *vmpool_clone_nodes(const struct vmpool *src)
 {
     if (!src->knodes) panic("vmpool_clone(%s): only process pools can be cloned", src->name);
-    struct rnode *nodes = kmalloc(src->map.cap * sizeof *nodes);
-    if (!nodes) return -E_NOMEM;
+    return kmalloc(src->map.cap * sizeof(struct rnode));
+}
+
+void vmpool_clone(struct vmpool *dst, const struct vmpool *src, struct aspace *as,
+                  struct rnode *nodes)
+{
     mutex_lock(&vm_lock);
     *dst = *src;
     memcpy(nodes, src->knodes, src->map.cap * sizeof *nodes);
@@ -347,7 +398,6 @@ int vmpool_clone(struct vmpool *dst, const struct vmpool *src, struct aspace *as
     dst->next = pools;
     pools = dst;
     mutex_unlock(&vm_lock);
-    return 0;
 }
 
 uint32_t vmpool_table_frames(const struct vmpool *p)

@@ -91,6 +91,11 @@ uint32_t vmpool_alloc_attr(struct vmpool *pool, uint32_t size, uint32_t attr);
 /* The attributes of the allocated region holding VA, or 0. */
 uint32_t vmpool_attr(struct vmpool *pool, uint32_t va);
 
+/* The PTE flags a page at VA of POOL is mapped with: the pool's own for
+ * a kernel pool; for a process pool, PTE_U, and PTE_W if its region is
+ * writable. */
+uint32_t vmpool_pte_flags(struct vmpool *pool, uint32_t va);
+
 /* Make the region that starts at START SIZE bytes long (rounded up to
  * pages, at least one): shrinking gives back the pages of its tail;
  * growing takes free pages that follow it.  Returns 0, -E_NOREGION,
@@ -104,10 +109,16 @@ int vmpool_resize(struct vmpool *pool, uint32_t start, uint32_t size);
  * Returns 0, -E_INVAL, -E_NOREGION, or -E_NOMEM (no node for a split). */
 int vmpool_unmap(struct vmpool *pool, uint32_t va, uint32_t len);
 
+/* Memory for a copy of process pool SRC's region map (from the kernel
+ * heap: call with no lock held), or 0. */
+struct rnode *vmpool_clone_nodes(const struct vmpool *src);
+
 /* Make DST a copy of process pool SRC (same range, regions and
- * attributes, its own region map), registered in space AS (fork: the
- * pages themselves are copied by the caller).  Returns 0 or -E_NOMEM. */
-int vmpool_clone(struct vmpool *dst, const struct vmpool *src, struct aspace *as);
+ * attributes, its own region map in NODES, from vmpool_clone_nodes),
+ * registered in space AS (fork: the pages themselves are the caller's
+ * to share). */
+void vmpool_clone(struct vmpool *dst, const struct vmpool *src, struct aspace *as,
+                  struct rnode *nodes);
 
 /* Is ADDR inside an allocated region of POOL (or its bookkeeping)? */
 int vmpool_legit(struct vmpool *pool, uint32_t addr);
@@ -138,6 +149,15 @@ struct vmpool *vmpool_of(uint32_t addr);
 
 /* The first registered pool (the rest follow through ->next). */
 struct vmpool *vmpools(void);
+
+/* Release every allocated region of POOL (vmpool_release on each). */
+void vmpool_empty(struct vmpool *pool);
+
+/* Call FN(ARG, START, NPAGES, ATTR) for every allocated region of POOL,
+ * in address order (FN must not change the pool). */
+void vmpool_each_region(struct vmpool *pool,
+                        void (*fn)(void *arg, uint32_t start, uint32_t npages, uint32_t attr),
+                        void *arg);
 
 /* Unregister POOL and free its bookkeeping pages.  Returns -E_BUSY if
  * it still has allocated regions (nothing changes), else 0. */

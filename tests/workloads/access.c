@@ -59,9 +59,14 @@ static void model_flush_page(void *ctx, uint32_t va)
     tlb_invalidate(ctx, va >> PAGE_SHIFT);
 }
 
+static void model_flush_all(void *ctx)
+{
+    tlb_flush(ctx);
+}
+
 void wl_tlb_attach(struct tlb_model *t)
 {
-    static struct tlb_observer obs = { model_flush_page, 0 };
+    static struct tlb_observer obs = { model_flush_page, model_flush_all, 0 };
     obs.ctx = t;
     tlbm = t;
     tlb_observer = t ? &obs : 0;

@@ -1,0 +1,360 @@
+/* mm/uvm.c - a process's memory: exec, fork, sbrk, mmap, shared memory, exit.
+ *
+ * The design is in mm/uvm.h; the page-level work happens in the fault
+ * handler (mm/fault.c), which calls back here for what is particular to
+ * processes: the stack rule, image pages and shared pages. */
+#include "mm/uvm.h"
+#include "mm/vmobj.h"
+#include "mm/aspace.h"
+#include "mm/paging.h"
+#include "mm/frame.h"
+#include "mm/swap.h"
+#include "mm/pager.h"
+#include "mm/uaccess.h"
+#include "mm/kmalloc.h"
+#include "kernel/elf.h"
+#include "kernel/panic.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define MAX_IMAGE_REGIONS 16        /* segments and the heap */
+#define MAX_MAPPINGS      64        /* mmap and shared segments, after splits */
+#define MAX_ARGS          32        /* arguments to a program */
+#define MAX_ARG_BYTES     4096      /* their strings, all together */
+
+/* ---- exec and exit ---- */
+
+/* Set up VM's three pools in the current space.  0 or -E_NOMEM. */
+static int pools_init(struct uvm *vm)
+{
+    if (vmpool_init_user(&vm->image, "image", USER_IMAGE, USER_MMAP - USER_IMAGE,
+                         MAX_IMAGE_REGIONS) != 0)
+        return -E_NOMEM;
+    if (vmpool_init_user(&vm->mmap, "mmap", USER_MMAP, USER_MMAP_END - USER_MMAP,
+                         MAX_MAPPINGS) != 0) {
+        vmpool_destroy(&vm->image);
+        return -E_NOMEM;
+    }
+    if (vmpool_init_user(&vm->stack, "stack", USER_MMAP_END, USER_END - USER_MMAP_END, 2) != 0) {
+        vmpool_destroy(&vm->mmap);
+        vmpool_destroy(&vm->image);
+        return -E_NOMEM;
+    }
+    return 0;
+}
+
+void uvm_destroy(struct uvm *vm)
+{
+    struct vmpool *pools[] = { &vm->image, &vm->mmap, &vm->stack };
+    for (int i = 0; i < 3; i++) {
+        vmpool_empty(pools[i]);
+        vmpool_destroy(pools[i]);
+    }
+    vmobj_reap();
+}
+
+/* Push the arguments on the new stack, below USER_STACK_TOP:
+ *
+ *   USER_STACK_TOP ->  the strings, NUL-terminated
+ *                      argv[argc] = 0, argv[argc-1] ... argv[0]
+ *                      argv  (the address of argv[0])
+ *   esp            ->  argc
+ *
+ * so that main(argc, argv), called by crt0 with the stack as it finds
+ * it, sees them.  Returns 0 or -E_2BIG. */
+static int push_args(int argc, char *const argv[], uint32_t *esp)
+{
+    uint32_t bytes = 0;
+    if (argc < 0 || argc > MAX_ARGS) return -E_2BIG;
+    for (int i = 0; i < argc; i++) bytes += strlen(argv[i]) + 1;
+    if (bytes > MAX_ARG_BYTES) return -E_2BIG;
+    uint32_t strs = USER_STACK_TOP - ((bytes + 3) & ~3u);
+    uint32_t vec = strs - (argc + 1) * 4, sp = vec - 8;
+    /* These pages are legitimate before anything runs: the stack reaches
+     * down to here from the start. */
+    current_as->stack_low = PG_ROUND_DOWN(sp);
+    uint32_t p = strs;
+    for (int i = 0; i < argc; i++) {
+        uint32_t n = strlen(argv[i]) + 1;
+        if (copy_to_user(vec + 4 * i, &p, 4) != 0 || copy_to_user(p, argv[i], n) != 0)
+            return -E_2BIG;
+        p += n;
+    }
+    uint32_t zero = 0, a = (uint32_t)argc;
+    if (copy_to_user(vec + 4 * argc, &zero, 4) != 0 || copy_to_user(sp, &a, 4) != 0 ||
+        copy_to_user(sp + 4, &vec, 4) != 0)
+        return -E_2BIG;
+    *esp = sp;
+    return 0;
+}
+
+int uvm_exec(struct uvm *vm, const uint8_t *image, uint32_t size, int argc,
+             char *const argv[], uint32_t *esp)
+{
+    struct elf_info ei;
+    if (elf_check("exec", image, size, &ei) != 0) return -E_NOEXEC;
+    memset(vm, 0, sizeof *vm);
+    int err = pools_init(vm);
+    if (err) return err;
+    for (uint32_t i = 0; i < ei.nsegs; i++) {
+        const struct elf_seg *s = &ei.seg[i];
+        uint32_t lo = PG_ROUND_DOWN(s->vaddr), hi = PG_ROUND_UP(s->vaddr + s->memsz);
+        /* The region's first page starts PGOFF(vaddr) bytes before the
+         * segment in the file too (elf_check made them agree). */
+        struct vmobj *o = vmobj_image(image + s->offset - PGOFF(s->vaddr),
+                                      PGOFF(s->vaddr) + s->filesz);
+        if (!o || !vmpool_alloc_at(&vm->image, lo, hi - lo, rgn_attr(o, s->write ? RGN_W : 0))) {
+            vmobj_discard(o);
+            uvm_destroy(vm);
+            return -E_NOMEM;
+        }
+    }
+    vm->heap_start = vm->brk = ei.end;
+    vm->entry = ei.entry;
+    if (!vmpool_alloc_at(&vm->stack, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_MAX,
+                         RGN_W | RGN_STACK) ||
+        (err = push_args(argc, argv, esp)) != 0) {
+        uvm_destroy(vm);
+        return err ? err : -E_NOMEM;
+    }
+    return 0;
+}
+
+/* ---- fork ---- */
+
+struct fork_copy {
+    struct aspace *child;
+    int err;
+};
+
+/* Share the page at VA of the current space with the child, whose region
+ * has attributes ATTR: a writable private page becomes copy-on-write in
+ * both; a shared, or read-only, page is simply mapped by both; a swapped
+ * page gives its slot one more reference. */
+static void share_page(struct fork_copy *fc, uint32_t va, uint32_t attr)
+{
+    pte_t *pte = pte_of(va), e = *pte;
+    if (!e) return;
+    pte_t *cpte = aspace_pte(fc->child, va, 1);
+    if (!cpte) {
+        fc->err = -E_NOMEM;
+        return;
+    }
+    if (e & PTE_P) {
+        if ((e & PTE_W) && !(attr & RGN_SHARED)) e = (e & ~PTE_W) | PTE_COW;
+        if (frame_add_map(pte_frame(e), fc->child, va) != 0) {
+            fc->err = -E_NOMEM;
+            return;
+        }
+        *pte = e;                               /* the parent's too: flushed at the end */
+        vmstat_counts.frames_data++;
+    } else {
+        swap_dup(pte_slot(e));
+    }
+    *cpte = e & ~(PTE_A | PTE_D);
+    fc->child->pt_live[PDX(va)]++;
+}
+
+static void copy_region(void *arg, uint32_t start, uint32_t npages, uint32_t attr)
+{
+    struct fork_copy *fc = arg;
+    uint32_t end = start + npages * PAGE_SIZE;
+    for (uint32_t va = pt_skip_absent(start, end); va < end && !fc->err;
+         va = pt_skip_absent(va + PAGE_SIZE, end))
+        share_page(fc, va, attr);
+}
+
+int uvm_fork(struct uvm *child, struct aspace *child_as, struct uvm *parent)
+{
+    struct vmpool *from[] = { &parent->image, &parent->mmap, &parent->stack };
+    struct vmpool *to[] = { &child->image, &child->mmap, &child->stack };
+    struct rnode *nodes[3];
+    for (int i = 0; i < 3; i++) {
+        if (!(nodes[i] = vmpool_clone_nodes(from[i]))) {
+            while (i--) kfree(nodes[i]);
+            return -E_NOMEM;
+        }
+    }
+    *child = *parent;
+    for (int i = 0; i < 3; i++) vmpool_clone(to[i], from[i], child_as, nodes[i]);
+    struct fork_copy fc = { child_as, 0 };
+    mutex_lock(&vm_lock);
+    child_as->stack_low = current_as->stack_low;
+    for (int i = 0; i < 3 && !fc.err; i++) vmpool_each_region(from[i], copy_region, &fc);
+    tlb_flush_all();                /* the parent's writable pages just lost W */
+    aspace_alt(0);
+    mutex_unlock(&vm_lock);
+    /* On failure the child holds some pages; the caller tears it down in
+     * the child's own space (uvm_destroy), as for any exit. */
+    return fc.err;
+}
+
+/* ---- sbrk, mmap, shared memory ---- */
+
+int uvm_sbrk(struct uvm *vm, int32_t incr, uint32_t *old)
+{
+    uint32_t brk = vm->brk, nbrk = brk + (uint32_t)incr;
+    if ((incr > 0 && (nbrk < brk || nbrk - vm->heap_start > USER_HEAP_MAX)) ||
+        (incr < 0 && (nbrk > brk || nbrk < vm->heap_start)))
+        return -E_NOMEM;
+    uint32_t have = PG_ROUND_UP(brk) - vm->heap_start, want = PG_ROUND_UP(nbrk) - vm->heap_start;
+    int err = 0;
+    if (want != have) {
+        if (have == 0)
+            err = vmpool_alloc_at(&vm->image, vm->heap_start, want, RGN_W) ? 0 : -E_NOMEM;
+        else if (want == 0)
+            err = vmpool_release(&vm->image, vm->heap_start);
+        else
+            err = vmpool_resize(&vm->image, vm->heap_start, want);
+    }
+    if (err) return -E_NOMEM;
+    *old = brk;
+    vm->brk = nbrk;
+    return 0;
+}
+
+int uvm_mmap(struct uvm *vm, uint32_t len, int write, int shared, uint32_t *addr)
+{
+    if (len == 0 || len > USER_MMAP_END - USER_MMAP) return -E_INVAL;
+    struct vmobj *o = 0;
+    uint32_t flags = (write ? RGN_W : 0);
+    if (shared) {
+        o = vmobj_shared("", PG_ROUND_UP(len) / PAGE_SIZE);
+        if (!o) return -E_NOMEM;
+        flags |= RGN_SHARED;
+    }
+    uint32_t va = vmpool_alloc_attr(&vm->mmap, len, rgn_attr(o, flags));
+    if (!va) {
+        vmobj_discard(o);
+        return -E_NOMEM;
+    }
+    *addr = va;
+    return 0;
+}
+
+int uvm_shm_map(struct uvm *vm, const char *name, uint32_t size, int create,
+                uint32_t *addr, uint32_t *size_out)
+{
+    if (!name[0] || strlen(name) >= VMOBJ_NAME) return -E_INVAL;
+    /* A new object is made before the VM lock (kmalloc ranks below it),
+     * and thrown away if the segment turns out to exist already. */
+    struct vmobj *fresh = 0;
+    if (create) {
+        if (size == 0 || size > USER_MMAP_END - USER_MMAP) return -E_INVAL;
+        if (!(fresh = vmobj_shared(name, PG_ROUND_UP(size) / PAGE_SIZE))) return -E_NOMEM;
+    }
+    mutex_lock(&vm_lock);
+    struct vmobj *o = vmobj_find(name);
+    if (!o && fresh) vmobj_publish(o = fresh), fresh = 0;
+    vmobj_get(o);                   /* held while we map it, so it cannot die meanwhile */
+    mutex_unlock(&vm_lock);
+    vmobj_discard(fresh);
+    if (!o) return -E_NOENT;
+    uint32_t bytes = o->npages * PAGE_SIZE;
+    uint32_t va = vmpool_alloc_attr(&vm->mmap, bytes, rgn_attr(o, RGN_W | RGN_SHARED));
+    mutex_lock(&vm_lock);
+    vmobj_put(o);
+    mutex_unlock(&vm_lock);
+    vmobj_reap();
+    if (!va) return -E_NOMEM;
+    *addr = va;
+    *size_out = bytes;
+    return 0;
+}
+
+int uvm_munmap(struct uvm *vm, uint32_t addr, uint32_t len)
+{
+    if (PGOFF(addr) || len == 0 || addr < USER_MMAP || addr >= USER_MMAP_END ||
+        len > USER_MMAP_END - addr)
+        return -E_INVAL;
+    int err = vmpool_unmap(&vm->mmap, addr, len);
+    vmobj_reap();
+    return err ? -E_INVAL : 0;
+}
+
+/* ---- for the fault handler ---- */
+
+int uvm_stack_rule(uint32_t va, uint32_t sp)
+{
+    struct aspace *as = current_as;
+    if (va >= as->stack_low) return 1;
+    if (va + USER_STACK_SLACK < sp) return 0;
+    as->stack_low = PG_ROUND_DOWN(va);
+    return 1;
+}
+
+int uvm_make_page(struct vmpool *pool, uint32_t va, uint32_t attr, uint32_t f)
+{
+    struct vmobj *o = rgn_obj(attr);
+    if (!o || o->kind != VMOBJ_IMAGE) return 0;
+    uint32_t start, off;
+    vmpool_region_of(pool, va, &start, 0);
+    off = PG_ROUND_DOWN(va) - start;
+    uint8_t *p = kmap(f);
+    uint32_t n = off < o->file_bytes ? o->file_bytes - off : 0;
+    if (n > PAGE_SIZE) n = PAGE_SIZE;
+    memcpy(p, o->data + off, n);
+    memset(p + n, 0, PAGE_SIZE - n);
+    kunmap(p);
+    vmstat_counts.fault_image++;
+    return 1;
+}
+
+int uvm_shared_page(struct vmpool *pool, uint32_t va, uint32_t attr)
+{
+    struct vmobj *o = rgn_obj(attr);
+    uint32_t start, page = PG_ROUND_DOWN(va);
+    vmpool_region_of(pool, page, &start, 0);
+    uint32_t i = (page - start) / PAGE_SIZE, e = o->page[i], f;
+    int err;
+    if (!(e & VMOBJ_RESIDENT)) {                /* the object's page needs a frame */
+        if ((err = pager_frame(0, &f)) != 0) return err;
+        if (pte_is_swap(e)) {
+            if ((err = swap_read(pte_slot(e), f)) != 0) {
+                frame_release(f);
+                return err;
+            }
+            frame_of(f)->slot = pte_slot(e);    /* the slot's reference is the frame's now */
+        } else {
+            uint8_t *p = kmap(f);
+            memset(p, 0, PAGE_SIZE);
+            kunmap(p);
+        }
+        frame_of(f)->obj = o;
+        o->page[i] = f << 12 | VMOBJ_RESIDENT;
+    }
+    f = o->page[i] >> 12;
+    if (pt_ensure(page) != 0 || map_page(page, f, vmpool_pte_flags(pool, page)) != 0)
+        return -E_NOMEM;
+    vmstat_counts.fault_shared++;
+    return 0;
+}
+
+/* ---- counting ---- */
+
+static void count_region(void *arg, uint32_t start, uint32_t npages, uint32_t attr)
+{
+    struct uvm_counts *c = arg;
+    uint32_t end = start + npages * PAGE_SIZE;
+    for (uint32_t va = pt_skip_absent(start, end); va < end;
+         va = pt_skip_absent(va + PAGE_SIZE, end)) {
+        pte_t e = *pte_of(va);
+        if (e & PTE_P) {
+            c->resident++;
+            c->cow += (e & PTE_COW) != 0;
+            c->shared += (attr & RGN_SHARED) != 0;
+        } else {
+            c->swapped += pte_is_swap(e);
+        }
+    }
+}
+
+void uvm_count(struct uvm *vm, struct uvm_counts *out)
+{
+    memset(out, 0, sizeof *out);
+    mutex_lock(&vm_lock);
+    vmpool_each_region(&vm->image, count_region, out);
+    vmpool_each_region(&vm->mmap, count_region, out);
+    vmpool_each_region(&vm->stack, count_region, out);
+    mutex_unlock(&vm_lock);
+}
