@@ -57,7 +57,8 @@ CSRC     := $(wildcard kernel/*.c mm/*.c mm/replace/*.c drivers/*.c lib/*.c \
                        tests/*.c tests/workloads/*.c)
 CXXSRC   := $(wildcard kernel/*.cc tests/*.cc)
 ASRC     := $(wildcard boot/*.asm kernel/*.asm)
-OBJS     := $(ASRC:%.asm=$(B)/%.o) $(CSRC:%.c=$(B)/%.o) $(CXXSRC:%.cc=$(B)/%.o)
+OBJS     := $(ASRC:%.asm=$(B)/%.o) $(CSRC:%.c=$(B)/%.o) $(CXXSRC:%.cc=$(B)/%.o) \
+            $(B)/user/programs.o
 KERNEL   := $(B)/kernel.elf
 
 QFLAGS   := -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
@@ -87,6 +88,8 @@ $(B)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	@echo "  CXX  $<"
 	$(Q)$(CXX) $(CXXFLAGS) -c -o $@ $<
+
+include tests/user/user.mk
 
 # Changing a flag above must rebuild everything.
 $(OBJS): Makefile

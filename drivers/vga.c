@@ -16,6 +16,12 @@
 
 static volatile uint16_t *const screen = (volatile uint16_t *)0xB8000;
 static int col, row;
+static uint16_t attr = ATTR;            /* the colour of the characters written now */
+
+void vga_set_color(int color)
+{
+    attr = color < 0 ? ATTR : (uint16_t)((color & 0x0F) << 8);
+}
 
 static void cursor(void)
 {
@@ -40,7 +46,7 @@ void vga_putc(char c)
     } else if (c == '\t') {
         col = (col + 8) & ~7;
     } else {
-        screen[row * COLS + col] = ATTR | (uint8_t)c;
+        screen[row * COLS + col] = attr | (uint8_t)c;
         col++;
     }
     if (col >= COLS) col = 0, row++;

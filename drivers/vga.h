@@ -5,4 +5,8 @@
 void vga_init(void);
 void vga_putc(char c);
 
+/* The VGA colour (0-15, on black) of the characters written from now
+ * on; -1 for the usual light grey. */
+void vga_set_color(int color);
+
 #endif

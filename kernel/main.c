@@ -16,6 +16,7 @@
 #include "kernel/thread.h"
 #include "kernel/console.h"
 #include "kernel/dfault.h"
+#include "kernel/syscall.h"
 #include "mm/physmem.h"
 #include "mm/paging.h"
 #include "mm/fault.h"
@@ -46,6 +47,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
     thread_init();          /* kernel/thread.c   boot context becomes thread "main" */
     kmalloc_init();         /* mm/kmalloc.c      kernel heap VMPool, size classes */
     swap_init();            /* mm/swap.c         swap slots on the IDE disk, if any */
+    syscall_init();         /* kernel/syscall.c  the int 0x80 gate for user programs */
     sti();
 
     kprintf("vmlab: %u MiB RAM", (uint32_t)(ram_total >> 20));

@@ -18,6 +18,7 @@
  *   35     disk          mutex             one ATA command at a time
  *                                          (LOCK_DISK, drivers/ata.h)
  *   40     kmap          spinlock          the kmap windows
+ *   45     procs         spinlock          the list of processes, their states
  *   50     frames        spinlock          every frame pool's bitmap
  *
  * So kmalloc may fault (kheap -> vm), the fault handler may swap
@@ -40,6 +41,7 @@ extern "C" {
 #define LOCK_VM      20
 #define LOCK_SWAP    30
 #define LOCK_KMAP    40
+#define LOCK_PROCS   45
 #define LOCK_FRAMES  50
 
 struct spinlock {

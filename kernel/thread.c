@@ -107,6 +107,12 @@ static void thread_entry(void)
 
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
 {
+    return thread_create_in(name, fn, arg, &kernel_as, 0);
+}
+
+struct thread *thread_create_in(const char *name, void (*fn)(void *), void *arg,
+                                struct aspace *as, struct proc *proc)
+{
     struct thread *t = kmalloc(sizeof *t);
     if (!t) return 0;
     memset(t, 0, sizeof *t);
@@ -118,7 +124,8 @@ struct thread *thread_create(const char *name, void (*fn)(void *), void *arg)
     }
     strlcpy(t->name, name, sizeof t->name);
     t->stack_hi = t->stack_lo + KSTACK_SIZE;
-    t->as = &kernel_as;
+    t->as = as;
+    t->proc = proc;
     t->fn = fn;
     t->arg = arg;
     uint32_t *sp = (uint32_t *)t->stack_hi;

@@ -67,8 +67,14 @@ struct thread {
 /* Make the boot context the first thread, "main". */
 void thread_init(void);
 
-/* Start a thread running FN(ARG), ready to run.  Returns 0 if no memory. */
+/* Start a kernel thread running FN(ARG), ready to run, in kernel_as.
+ * Returns 0 if no memory. */
 struct thread *thread_create(const char *name, void (*fn)(void *), void *arg);
+
+/* The same, for a thread that runs in space AS as process PROC (the
+ * process code, kernel/proc.c, makes these). */
+struct thread *thread_create_in(const char *name, void (*fn)(void *), void *arg,
+                                struct aspace *as, struct proc *proc);
 
 /* End the calling thread with CODE; joiners are woken. */
 void thread_exit(int code) __attribute__((noreturn));

@@ -14,6 +14,7 @@
 #include "kernel/x86.h"
 #include "kernel/exit.h"
 #include "kernel/thread.h"
+#include "kernel/proc.h"
 #include "lib/printf.h"
 
 struct gate {
@@ -114,6 +115,9 @@ void trap(struct trapframe *tf)
     }
     if (handlers[v] && handlers[v](tf))
         return;
+    /* An exception in user mode that nobody handled ends that process
+     * only, with a report; the kernel runs on. */
+    if (trap_from_user(tf)) proc_fault(tf);
 
     /* Unhandled exception: report it; the program the kernel runs may
      * have expected it (a test of exceptions). */

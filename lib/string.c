@@ -91,6 +91,14 @@ size_t strlcpy(char *dst, const char *src, size_t size)
     return n;
 }
 
+char *strstr(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncmp(hay, needle, n) == 0) return (char *)hay;
+    return n ? 0 : (char *)hay;
+}
+
 unsigned long strtoul_simple(const char *s, const char **end)
 {
     const char *start = s;

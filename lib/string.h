@@ -18,6 +18,8 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+/* The first occurrence of NEEDLE in HAY, or 0. */
+char *strstr(const char *hay, const char *needle);
 size_t strlcpy(char *dst, const char *src, size_t size);
 
 /* Parse an unsigned decimal (or 0x-prefixed hex) number from S.  Sets
