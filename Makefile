@@ -19,6 +19,7 @@ CROSS    ?= i686-linux-gnu-
 CC       := $(CROSS)gcc
 CXX      := $(CROSS)g++
 OBJDUMP  := $(CROSS)objdump
+OBJCOPY  := $(CROSS)objcopy
 NM       := $(CROSS)nm
 NASM     := nasm
 QEMU     := qemu-system-i386

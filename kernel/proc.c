@@ -403,7 +403,9 @@ int proc_exec(struct trapframe *tf, uint32_t upath, uint32_t uargv)
 int proc_wait(uint32_t ustatus)
 {
     struct proc *p = proc_current();
-    if (ustatus && !user_range_ok(ustatus, 4)) return -E_FAULT;
+    int zero = 0;
+    /* A bad status pointer is refused before waiting, not after reaping. */
+    if (ustatus && copy_to_user(ustatus, &zero, 4) != 0) return -E_FAULT;
     for (;;) {
         struct proc *z = 0;
         int children = 0;

@@ -85,6 +85,7 @@ static struct rmap *rmap_alloc(void)
             rmap_free_list = &r[i];
         }
         rmap_top += PAGE_SIZE;
+        vmstat_counts.frames_rmap++;
     }
     struct rmap *r = rmap_free_list;
     rmap_free_list = r->next;

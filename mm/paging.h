@@ -53,6 +53,7 @@ struct vmstat {
     uint32_t frames_data;       /* frames mapped as pages now (map_page .. unmap) */
     uint32_t frames_pt;         /* frames holding page tables now (directories included) */
     uint32_t frames_kpt;        /* of which kernel-half page tables: made once, kept */
+    uint32_t frames_rmap;       /* frames of reverse-map entries (mm/frame.c): kept */
     uint32_t invlpg;            /* single-page TLB invalidations */
     uint32_t pages_freed;       /* free_page calls that released a frame */
     uint32_t pt_freed;          /* page tables released when they emptied */

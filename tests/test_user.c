@@ -6,7 +6,23 @@
  * and swap slot they held has come back and no process is left.
  *
  * user_hello: a program prints its pid and arguments and exits with 7
- *   plus its argument count. */
+ *   plus its argument count.
+ * user_syscall_bad: every pointer-taking call with a null, kernel,
+ *   unmapped, wrapping and too long pointer is -E_FAULT, unknown numbers
+ *   -E_NOSYS (tests/user/badcalls.c); the kernel runs on, nothing leaks.
+ * user_fault_kill: five refused accesses (tests/user/faulter.c), each
+ *   killing only its process, with a report naming pid, program,
+ *   address, EIP and the decoded error code (0x5 0x7 0x4 0x6 0x7), while
+ *   another process runs on to a correct end.
+ * user_stack_grow: 1 MiB of recursion works; a touch far below the
+ *   stack pointer, and recursion past the 8 MiB limit, are refused.
+ * user_sbrk: the heap grows and shrinks, and frames come back.
+ * user_mmap: private and shared mappings across fork, unmapping a
+ *   mapping's middle, the hole killing who touches it, bad arguments.
+ * user_fork_cow: pages shared copy-on-write until written; exactly one
+ *   copy per page written; the last sharer gets its page back unchanged.
+ * user_shm: two processes exchange 1 MiB through a named segment.
+ * user_exec: exec gives back the old image's frames; arguments arrive. */
 #include "tests/harness.h"
 #include "tests/util.h"
 #include "kernel/proc.h"
@@ -51,5 +67,84 @@ static void test_user_hello(void)
     same_as(s0);
 }
 
+static void test_user_syscall_bad(void)
+{
+    struct snapshot s0 = snap();
+    static const char *const argv[] = { "badcalls" };
+    CHECK(run("badcalls", 1, argv) == 0, "a bad call was not refused as it should be");
+    same_as(s0);
+}
+
+/* A process that runs while others die: it must end normally. */
+static void test_user_fault_kill(void)
+{
+    struct snapshot s0 = snap();
+    static const char *const modes[] = { "kread", "kwrite", "uread", "uwrite", "text" };
+    static const char *const hello[] = { "hello", "alive" };
+    struct proc *bystander = proc_spawn("hello", 2, hello);
+    CHECK(bystander, "no bystander");
+    for (int i = 0; i < 5; i++) {
+        const char *argv[] = { "faulter", modes[i] };
+        int status = run("faulter", 2, argv);
+        CHECK(status == PROC_KILLED, "faulter %s ended with %d, not killed", modes[i], status);
+    }
+    CHECK(proc_join(bystander) == 9, "the bystander did not end normally");
+    msg("five processes killed for their faults; the bystander and the kernel ran on");
+    same_as(s0);
+}
+
+static void test_user_stack_grow(void)
+{
+    struct snapshot s0 = snap();
+    static const char *const deep[] = { "stack", "deep" }, *const far[] = { "stack", "far" },
+                             *const limit[] = { "stack", "limit" };
+    CHECK(run("stack", 2, deep) == 0, "1 MiB of recursion failed");
+    CHECK(run("stack", 2, far) == PROC_KILLED, "a touch 64 KiB below the stack pointer was allowed");
+    CHECK(run("stack", 2, limit) == PROC_KILLED, "the stack grew past its limit");
+    same_as(s0);
+}
+
+/* Run one program that checks itself, and that nothing leaked. */
+static void run_checked(const char *name)
+{
+    struct snapshot s0 = snap();
+    const char *argv[] = { name };
+    CHECK(run(name, 1, argv) == 0, "%s found something wrong", name);
+    same_as(s0);
+}
+
+static void test_user_sbrk(void) { run_checked("sbrkuse"); }
+static void test_user_mmap(void) { run_checked("mmaptest"); }
+static void test_user_fork_cow(void) { run_checked("forkcow"); }
+static void test_user_shm(void) { run_checked("shmtest"); }
+
+static void test_user_exec(void)
+{
+    struct snapshot s0 = snap();
+    static const char *const argv[] = { "exectest" };
+    int status = run("exectest", 1, argv);
+    CHECK(status == 43, "exectest ended with %d, expected 40 + 3 arguments", status);
+    same_as(s0);
+}
+
 TEST("user_hello", test_user_hello, "a user program prints its arguments and exit status",
      "log=hello.from.pid.\\d+,.3.arguments:.'hello'.'one'.'two.words'");
+TEST("user_syscall_bad", test_user_syscall_bad,
+     "bad pointers in every pointer-taking call are -E_FAULT; unknown calls -E_NOSYS",
+     "log=badcalls:.\\d+.bad.calls.refused");
+TEST("user_fault_kill", test_user_fault_kill,
+     "refused user accesses kill only their process, with an exact report",
+     "log=user.fault:.pid.\\d+.'faulter':.read.of.0x00100000.at.eip.[0-9a-f]+:.page.fault,.error.0x5.\\(protection.violation,.read,.user.mode\\):.killed "
+     "log=user.fault:.pid.\\d+.'faulter':.write.to.0x00100000.*error.0x7.\\(protection.violation,.write,.user "
+     "log=user.fault:.pid.\\d+.'faulter':.read.of.0x30000000.*error.0x4.\\(page.not.present,.read,.user "
+     "log=user.fault:.pid.\\d+.'faulter':.write.to.0x30000000.*error.0x6.\\(page.not.present,.write,.user "
+     "log=user.fault:.pid.\\d+.'faulter':.write.to.0x004[0-9a-f]{5}.*error.0x7.\\(protection.violation,.write,.user");
+TEST("user_stack_grow", test_user_stack_grow,
+     "1 MiB of recursion; a far touch and the 8 MiB limit refused", "timeout=60");
+TEST("user_sbrk", test_user_sbrk, "sbrk grows and shrinks the heap; frames come back", "");
+TEST("user_mmap", test_user_mmap,
+     "private and shared mmap, unmapping the middle, the hole kills, bad arguments", "");
+TEST("user_fork_cow", test_user_fork_cow,
+     "fork shares pages copy-on-write; one copy per page written", "");
+TEST("user_shm", test_user_shm, "two processes exchange 1 MiB through a named segment", "");
+TEST("user_exec", test_user_exec, "exec returns the old image's frames; arguments arrive", "");

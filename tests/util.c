@@ -8,7 +8,10 @@
 #include "mm/memlayout.h"
 #include "lib/string.h"
 
-uint32_t free_frames(void) { return process_pool.nfree + vmstat_counts.frames_kpt; }
+uint32_t free_frames(void)
+{
+    return process_pool.nfree + vmstat_counts.frames_kpt + vmstat_counts.frames_rmap;
+}
 
 void *frame_map(uint32_t f) { return kmap(f); }
 void frame_unmap(void *p) { kunmap(p); }

@@ -19,11 +19,12 @@ static inline uint32_t rand_next(uint32_t *seed)
     return *seed = x;
 }
 
-/* Frames of the process pool that are free, or hold a kernel page
- * table.  Kernel-half page tables, once made, are kept and shared by
- * every address space (mm/aspace.h): a test that makes one (a thread
- * stack or heap page in a new 4 MiB span) has not leaked it.  Leak
- * checks compare this count before and after. */
+/* Frames of the process pool that are free, or that the kernel keeps
+ * once it has made them: kernel-half page tables, shared by every
+ * address space (mm/aspace.h), and pages of reverse-map entries
+ * (mm/frame.c).  A test that makes one (a thread stack or heap page in
+ * a new 4 MiB span, a first shared page) has not leaked it.  Leak checks
+ * compare this count before and after. */
 uint32_t free_frames(void);
 
 /* Reach physical frame F from a test, with or without paging: returns a

@@ -2,8 +2,8 @@
  *
  * Every user program (the other .c files of tests/user) is linked with
  * crt0.asm, ulib.c,
- * and the kernel's own lib/printf.c and lib/string.c, built again for
- * user mode.  The system calls are documented in kernel/syscall.h. */
+ * and the kernel's own lib/printf.c, lib/string.c and lib/errno.c,
+ * built again for user mode.  The system calls are documented in kernel/syscall.h. */
 #ifndef TESTS_USER_ULIB_H
 #define TESTS_USER_ULIB_H
 
