@@ -114,8 +114,14 @@ def default_policy():
 
 
 def read_csv():
-    """The rows of an earlier run's results.csv."""
-    with open(os.path.join(OUT, "results.csv")) as f:
+    """The rows of an earlier run's results.csv; exits with a message
+    saying how to make one if there is none."""
+    path = os.path.join(OUT, "results.csv")
+    if not os.path.exists(path):
+        sys.exit("report: %s does not exist yet: `make replacement-report` measures it "
+                 "(about 25 minutes); --summary-only then redoes the plots and summary "
+                 "from it" % os.path.relpath(path))
+    with open(path) as f:
         lines = f.read().split("\n")
     rows = []
     for line in lines[1:]:
