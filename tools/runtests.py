@@ -10,7 +10,8 @@
                                one boot, serial streamed to this terminal
 
 The kernel lists its own tests (test=list boots, prints one line per test
-and exits), so tests/tests.c is the only registry.  A kernel test passes
+and exits): they register themselves with TEST(...) (tests/harness.h), so
+there is no table of kernel tests here.  A kernel test passes
 only if QEMU exits with status 33 (the kernel wrote EXIT_PASS to the
 isa-debug-exit port), within its timeout, and its serial log matches every
 log=REGEX its host options name.  A triple fault (QEMU -no-reboot exits
@@ -181,6 +182,7 @@ def host_tests(names):
 # Host-side scripted checks: (name, command).  Each passes if it exits 0.
 SCRIPTED = [
     ("gdb/pt_walk", [sys.executable, os.path.join(ROOT, "tools", "gdb", "check.py")]),
+    ("lint/paths", [sys.executable, os.path.join(ROOT, "tools", "check_paths.py")]),
 ]
 
 
@@ -221,13 +223,14 @@ def cmd_test(args):
     if not want or any(n.startswith("host/") for n in want):
         for name, ok, why, output in host_tests(want):
             report(name, ok, why, None, output)
-    if not want or any(n.startswith("gdb/") for n in want):
+    if not want or any(n.startswith(("gdb/", "lint/")) for n in want):
         for name, ok, why, output in scripted_tests(want):
             report(name, ok, why, None, output)
     tests = [t for t in list_tests() if t["kind"] == "test"]
     if want:
         known = {t["name"] for t in tests}
-        unknown = [n for n in want if n not in known and not n.startswith(("host/", "gdb/"))]
+        unknown = [n for n in want
+                   if n not in known and not n.startswith(("host/", "gdb/", "lint/"))]
         if unknown:
             print("runtests: unknown test(s): %s\navailable: %s"
                   % (" ".join(unknown), " ".join(sorted(known))))
