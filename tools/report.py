@@ -206,7 +206,9 @@ def main():
     if args.summary_only:
         rows = read_csv()
         for w in WORKLOADS:
-            plot(w, [r for r in rows if r["workload"] == w])
+            wrows = [r for r in rows if r["workload"] == w]
+            if wrows:                   # a CSV of some workloads only: plot those
+                plot(w, wrows)
         text = summarize(rows)
         with open(os.path.join(OUT, "summary.txt"), "w") as f:
             f.write(text)
