@@ -1,17 +1,17 @@
-# Makefile - build, run, test and debug vmlab.
+# Makefile - build, run, test and debug vmlab.  `make help` lists the targets.
 #
-#   make            build build/kernel.elf (+ kernel.asm, kernel.sym)
-#   make run        boot in QEMU, serial on this terminal, run ARGS (test=all)
-#   make test       host unit tests, then every kernel test in its own QEMU
-#   make test T=X   one kernel test
-#   make bench      benchmarks under -icount shift=0 (exact instruction counts)
-#   make debug      QEMU halted, waiting for gdb on port $(GDBPORT)
-#   make gdb        gdb with symbols, connected, breakpoint on panic
-#   make iso        GRUB rescue ISO (build/vmlab.iso); make run-iso boots it
-#   make qemu-log   a run with -d int,cpu_reset,guest_errors into build/qemu.log
+# Every boot target (run, debug, run-iso, qemu-log) boots through
+# tools/runtests.py run: MEM MiB of RAM, ram=MEM appended to the kernel
+# options (KOPTS), a fresh DISK MiB swap disk (DISK=0: none), and the
+# runner's verdict at the end ("vmlab: PASS (QEMU status 33)", or FAIL
+# with the kernel's last line), exit status 0 on a pass.  bench boots
+# through the same functions (tools/bench.py), at the sizes each
+# benchmark declares (MEM for one that declares none), without a swap
+# disk unless it asks for one: disk interrupts would make the instruction
+# counts vary from boot to boot.
+#
 #   make run WORKLOAD=scan NFRAMES=50 POLICY=clock   one replacement experiment
-#   make replacement-report   every workload x policy x frames, CSV and plots
-#   make clean
+#   make test T='swap_*,host/*'                      tests whose names match
 #
 # Every target first runs tools/deps.sh, which installs missing packages.
 
@@ -22,11 +22,11 @@ OBJDUMP  := $(CROSS)objdump
 OBJCOPY  := $(CROSS)objcopy
 NM       := $(CROSS)nm
 NASM     := nasm
-QEMU     := qemu-system-i386
 PYTHON   := python3
 B        ?= build
 
 MEM      ?= 256
+DISK     ?= 16
 ARGS     ?= test=all
 WORKLOAD ?=
 NFRAMES  ?= 25
@@ -34,6 +34,11 @@ POLICY   ?= enhanced_clock
 NPAGES   ?= 100
 T        ?=
 GDBPORT  ?= $(shell echo $$((20000 + $$(id -u) % 10000)))
+NPROC    := $(shell nproc 2>/dev/null || echo 1)
+# The kernel options of every boot target: ARGS, or with WORKLOAD=NAME
+# one replacement experiment.
+KOPTS    := $(if $(WORKLOAD),workload=$(WORKLOAD) npages=$(NPAGES) nframes=$(NFRAMES) \
+            policy=$(POLICY),$(ARGS))
 
 # Freestanding 32-bit code: no PIC, no stack protector, no SSE/x87 (the
 # kernel never saves FPU state), frame pointers kept for backtraces.  The
@@ -62,14 +67,24 @@ OBJS     := $(ASRC:%.asm=$(B)/%.o) $(CSRC:%.c=$(B)/%.o) $(CXXSRC:%.cc=$(B)/%.o) 
             $(B)/user/programs.o
 KERNEL   := $(B)/kernel.elf
 
-QFLAGS   := -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04
 RUNNER   := $(PYTHON) tools/runtests.py
+BOOT     := $(RUNNER) run --mem $(MEM) --disk $(DISK)
+# Builds in parallel, unless the caller's make already has a -j.
+PMAKE    := $(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
 
-.PHONY: all deps run test host-test bench debug gdb iso run-iso qemu-log clean replacement-report
+.PHONY: all deps run test test-twice host-test bench debug gdb iso run-iso qemu-log clean \
+        replacement-report help kernel-files bench-files
 
-all: deps $(KERNEL) $(B)/kernel.asm $(B)/kernel.sym
+all: deps ## build build/kernel.elf, kernel.asm (disassembly with source) and kernel.sym
+	@$(PMAKE) kernel-files
 
-deps:
+# What `all` builds, in a parallel make of its own; bench needs no disassembly.
+kernel-files: $(KERNEL) $(B)/kernel.asm $(B)/kernel.sym
+	@:
+bench-files: $(KERNEL) $(B)/kernel.sym
+	@:
+
+deps: ## install whatever of the toolchain is missing (tools/deps.sh)
 	@sh tools/deps.sh
 
 # V=1 shows every command.
@@ -106,52 +121,51 @@ $(B)/kernel.asm: $(KERNEL)
 $(B)/kernel.sym: $(KERNEL)
 	$(Q)$(NM) -n -C $< > $@
 
-# With WORKLOAD=... `make run` runs one replacement experiment instead.
-run: all
-ifeq ($(WORKLOAD),)
-	$(RUNNER) run --mem $(MEM) --disk 16 -- $(ARGS)
-else
-	$(RUNNER) run --mem $(MEM) --disk 16 -- workload=$(WORKLOAD) npages=$(NPAGES) \
-	    nframes=$(NFRAMES) policy=$(POLICY)
-endif
+run: all ## boot ARGS (default test=all); WORKLOAD=NAME runs one replacement experiment
+	$(BOOT) -- $(KOPTS)
 
-replacement-report: all
+replacement-report: all ## every workload x policy x frame count: CSV, plots, summary
 	$(PYTHON) tools/report.py
 
-test: all
-	$(RUNNER) test $(if $(T),$(T))
+test: all ## every test, all kinds in one parallel pool; T='PATTERN,...' selects by name
+	$(RUNNER) test $(if $(T),'$(T)')
 
-host-test: deps
-	@$(MAKE) --no-print-directory -f tests/host/host.mk
+test-twice: all ## each kernel test that expects nothing, run twice in one boot
+	$(RUNNER) test --twice $(if $(T),'$(T)')
 
-bench: deps
-	@$(MAKE) --no-print-directory B=build/release OPT=-O2 DEFS=-DVMLAB_NO_LOCKCHECK \
-	    build/release/kernel.elf build/release/kernel.sym
-	VMLAB_BUILD=build/release $(RUNNER) bench
+host-test: deps ## build the host unit tests (make test T='host/*' runs them)
+	@$(PMAKE) -f tests/host/host.mk
 
-debug: all
-	@echo "QEMU is halted; in another terminal: make gdb   (port $(GDBPORT))"
-	$(QEMU) $(QFLAGS) -m $(MEM) -serial stdio -kernel $(KERNEL) -append "$(ARGS)" \
-	    -S -gdb tcp::$(GDBPORT)
+bench: deps ## release build; benchmarks under -icount shift=0, matrix table, targets
+	@$(PMAKE) B=build/release OPT=-O2 DEFS=-DVMLAB_NO_LOCKCHECK bench-files
+	VMLAB_BUILD=build/release $(PYTHON) tools/bench.py --mem $(MEM)
 
-gdb: all
+debug: all ## boot ARGS halted, gdb stub on port GDBPORT; the verdict when it ends
+	$(BOOT) --gdb $(GDBPORT) -- $(KOPTS)
+
+gdb: all ## (second terminal) gdb connected to make debug, breakpoint on panic_at
+	@$(RUNNER) gdb-port $(GDBPORT)
 	gdb -q $(KERNEL) -ex "target remote localhost:$(GDBPORT)" -x tools/gdb/vmlab.gdb
 
-iso: all
+iso: all ## GRUB rescue ISO build/vmlab.iso booting the kernel with ARGS ram=MEM
 	@mkdir -p $(B)/iso/boot/grub
 	cp $(KERNEL) $(B)/iso/boot/kernel.elf
-	printf 'set timeout=0\nset default=0\nserial --unit=0 --speed=115200\nterminal_output serial console\nmenuentry "vmlab" {\n  multiboot /boot/kernel.elf %s\n  boot\n}\n' "$(ARGS)" > $(B)/iso/boot/grub/grub.cfg
+	printf 'set timeout=0\nset default=0\nserial --unit=0 --speed=115200\nterminal_output serial console\nmenuentry "vmlab" {\n  multiboot /boot/kernel.elf %s\n  boot\n}\n' "$(KOPTS) ram=$(MEM)" > $(B)/iso/boot/grub/grub.cfg
 	grub-mkrescue -o $(B)/vmlab.iso $(B)/iso 2> $(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
-	@echo "built $(B)/vmlab.iso (kernel options: $(ARGS))"
+	@echo "built $(B)/vmlab.iso (kernel options: $(KOPTS) ram=$(MEM))"
 
-run-iso: iso
-	$(RUNNER) run --mem $(MEM) --iso $(B)/vmlab.iso
+run-iso: iso ## boot that ISO (MEM MiB, a swap disk)
+	$(BOOT) --iso $(B)/vmlab.iso
 
-qemu-log: all
-	$(RUNNER) run --mem $(MEM) --qemu-log $(B)/qemu.log -- $(ARGS)
-	@echo "interrupt and reset log: $(B)/qemu.log"
+qemu-log: all ## boot ARGS with -d int,cpu_reset,guest_errors into build/qemu.log
+	$(BOOT) --qemu-log $(B)/qemu.log -- $(KOPTS)
 
-clean:
+help: ## this list
+	@awk -F ':.*## ' '/^[a-z-]+:.*## /{ printf "  make %-20s %s\n", $$1, $$2 }' Makefile
+	@echo "variables: MEM=$(MEM) (MiB) DISK=$(DISK) (MiB of swap) ARGS='$(ARGS)' GDBPORT=$(GDBPORT)"
+	@echo "           T='PATTERN,...' WORKLOAD= NFRAMES=$(NFRAMES) POLICY=$(POLICY) NPAGES=$(NPAGES) V=1"
+
+clean: ## remove build/
 	rm -rf $(B)
 
 -include $(OBJS:.o=.d)

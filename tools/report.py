@@ -114,8 +114,14 @@ def default_policy():
 
 
 def read_csv():
-    """The rows of an earlier run's results.csv."""
-    with open(os.path.join(OUT, "results.csv")) as f:
+    """The rows of an earlier run's results.csv; exits with a message
+    saying how to make one if there is none."""
+    path = os.path.join(OUT, "results.csv")
+    if not os.path.exists(path):
+        sys.exit("report: %s does not exist yet: `make replacement-report` measures it "
+                 "(about 25 minutes); --summary-only then redoes the plots and summary "
+                 "from it" % os.path.relpath(path))
+    with open(path) as f:
         lines = f.read().split("\n")
     rows = []
     for line in lines[1:]:
@@ -200,7 +206,9 @@ def main():
     if args.summary_only:
         rows = read_csv()
         for w in WORKLOADS:
-            plot(w, [r for r in rows if r["workload"] == w])
+            wrows = [r for r in rows if r["workload"] == w]
+            if wrows:                   # a CSV of some workloads only: plot those
+                plot(w, wrows)
         text = summarize(rows)
         with open(os.path.join(OUT, "summary.txt"), "w") as f:
             f.write(text)

@@ -1,32 +1,53 @@
 #!/usr/bin/env python3
 """tools/runtests.py - boot vmlab in QEMU and judge what it does.
 
-  runtests.py test [NAME...]   host unit tests, the scripted gdb check, then
-                               each kernel test in a fresh QEMU;
-                               "pass tests/NAME" / "FAIL tests/NAME"
-                               per test and a final "N passed, N failed"
-  runtests.py bench            every benchmark under -icount shift=0
-  runtests.py run [--mem MB] [--iso F] [--qemu-log F] [-- OPTIONS]
-                               one boot, serial streamed to this terminal
+  runtests.py test [--twice] [PATTERN...]
+      every test, in one pool of os.cpu_count() workers, longest first:
+      the kernel tests (each in a fresh QEMU), the boot cases (boot/...,
+      BOOT_CASES below), the host unit tests (host/...) and the scripted
+      checks (gdb/..., lint/...).  PATTERNs are shell-style (fnmatch),
+      several to an argument separated by commas or spaces; a pattern
+      that matches no test is an error that lists them all.  Prints
+      "pass tests/NAME  SECS" or "FAIL tests/NAME  SECS: reason" per test,
+      then the five slowest, and last "N passed, N failed".  --twice
+      boots each kernel test that expects nothing with test=NAME,NAME,
+      so that it must pass twice in one boot.
+  runtests.py run [--mem MB] [--disk MB] [--iso F] [--qemu-log F]
+                  [--gdb PORT] [--icount] [-- OPTIONS]
+      one boot, its serial streamed to this terminal, then the verdict;
+      make run, debug, run-iso and qemu-log all come here
+  runtests.py gdb-port PORT
+      exit 0 if something (make debug's QEMU) listens on PORT, else say so
+
+`make bench` is tools/bench.py, which boots through the functions below.
 
 The kernel lists its own tests (test=list boots, prints one line per test
-and exits), so tests/tests.c is the only registry.  A kernel test passes
-only if QEMU exits with status 33 (the kernel wrote EXIT_PASS to the
-isa-debug-exit port), within its timeout, and its serial log matches every
-log=REGEX its host options name.  A triple fault (QEMU -no-reboot exits
-with 0), a panic, a timeout or a QEMU error is a failure, shown with the
-last 20 lines of the log.  Logs go to build/test-logs/.
+and exits): tests register themselves with TEST(...) (tests/harness.h),
+so there is no table of kernel tests here.  A boot passes only if QEMU
+exits with status 33 (the kernel wrote EXIT_PASS to the isa-debug-exit
+port), within its timeout, and its serial log matches every log=REGEX its
+host options name.  A triple fault (QEMU -no-reboot exits with 0), a
+panic, a timeout or a QEMU error is a failure, named with the kernel's
+last meaningful line and shown with the last 20 lines of the log.  Every
+log, symbolized, is in build/test-logs/; each test's seconds go to
+build/test-times.json, which orders the next run.
 """
 import argparse
-import concurrent.futures
+import fnmatch
+import glob
+import json
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from jobpool import Job, run_jobs  # noqa: E402
 from symbolize import Symbolizer  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -35,16 +56,43 @@ BUILD = os.path.join(ROOT, "build")
 KBUILD = os.path.join(ROOT, os.environ.get("VMLAB_BUILD", "build"))
 KERNEL = os.path.join(KBUILD, "kernel.elf")
 LOGS = os.path.join(BUILD, "test-logs")
+TIMES = os.path.join(BUILD, "test-times.json")
 QEMU = "qemu-system-i386"
 PASS_STATUS = 33
 STATUS_NAMES = {0: "triple fault or reset (QEMU exited with 0)", 35: "test failed",
                 37: "kernel panic", 39: "unhandled CPU exception"}
 DEFAULT_MEM = 64
 DEFAULT_TIMEOUT = 60
+# The least RAM the runner will boot with.  It must match the kernel's
+# minimum (mm/physmem.c, whose physmem_init panics with less; today it
+# asks for 5 MiB, and the smallest test, swap_exhaustion, boots with 8).
+# Below it a boot panics, triple-faults (-m 2) or, with -m 1, hangs silently.
+MIN_MEM_MB = 8
+
+# Boot cases: whole boots that `make test` runs as tests named boot/NAME,
+# for a kernel command line at a RAM size no single test covers.
+BOOT_CASES = [
+    # name         RAM MiB  kernel options  swap disk MiB
+    ("all-16M",    16,      "test=all",     16),
+    ("all-512M",   512,     "test=all",     16),
+    ("all-3584M",  3584,    "test=all",     16),
+]
+BOOT_CASE_TIMEOUT = 300
+
+# Scripted checks on the host: (name, command, timeout).  Each passes if
+# it exits 0.
+SCRIPTED = [
+    ("gdb/pt_walk", [sys.executable, os.path.join(ROOT, "tools", "gdb", "check.py")], 120),
+    ("lint/paths", [sys.executable, os.path.join(ROOT, "tools", "check_paths.py")], 60),
+]
+HOST_TIMEOUT = 60                       # seconds for a host unit test (they take one or two)
 
 
-def qemu_cmd(mem, append, serial, extra=(), icount=False, iso=None):
-    """The QEMU command line for one boot."""
+# ---------------------------------------------------------------- one boot
+
+def qemu_cmd(mem, append, serial="stdio", extra=(), icount=False, iso=None):
+    """The QEMU command line for one boot of MEM MiB with kernel options
+    APPEND (ignored with ISO, whose grub.cfg has its own)."""
     cmd = [QEMU, "-m", str(mem), "-display", "none", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-serial", serial]
     if iso:
@@ -54,6 +102,130 @@ def qemu_cmd(mem, append, serial, extra=(), icount=False, iso=None):
     if icount:
         cmd += ["-icount", "shift=0"]
     return cmd + list(extra)
+
+
+def too_little(mem):
+    """Why MEM MiB of RAM is refused before any QEMU starts (one that would
+    hang or panic), or None if it is enough."""
+    if mem < MIN_MEM_MB:
+        return ("%d MiB of RAM is too little: vmlab needs at least %d MiB (MIN_MEM_MB in "
+                "tools/runtests.py)" % (mem, MIN_MEM_MB))
+    return None
+
+
+def log_path(name, tag=""):
+    """build/test-logs/NAME.log, a slash in NAME made a dash."""
+    return os.path.join(LOGS, "%s%s.log" % (name.replace("/", "-"), tag))
+
+
+def image_path(name):
+    """build/test-logs/NAME.img: the swap disk image of a boot named NAME."""
+    return os.path.join(LOGS, "%s.img" % name.replace("/", "-"))
+
+
+def swap_disk(name, mb, blkdebug=None):
+    """QEMU arguments for a fresh zeroed raw image of MB MiB named after
+    NAME, attached as the IDE primary slave (where drivers/ata.c looks for
+    the swap disk).  BLKDEBUG, a config file relative to the repository,
+    puts QEMU's blkdebug error injector between the disk and the image."""
+    os.makedirs(LOGS, exist_ok=True)
+    img = image_path(name)
+    with open(img, "wb") as f:
+        f.truncate(mb << 20)
+    spec = "file=%s,format=raw" % img
+    if blkdebug:
+        spec = "file=blkdebug:%s:%s,format=raw" % (os.path.join(ROOT, blkdebug), img)
+    # cache=unsafe: the image is thrown away, so the guest's cache flushes
+    # need not reach the host's disk (they would cost an fsync each).
+    return ["-drive", spec + ",if=ide,index=1,cache=unsafe"]
+
+
+# Terminal control sequences (GRUB's menu draws with them).
+ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")
+
+
+def boot(cmd, log, timeout=None, echo=False):
+    """Run the QEMU command CMD, whose serial port is its stdout, and write
+    each serial line, symbolized, to the file LOG (and to this terminal if
+    ECHO) as it arrives.  Kills QEMU after TIMEOUT seconds (None: never).
+    Returns (status, stderr, text, seconds): status is QEMU's exit status,
+    or None if it was killed at the timeout; text is the whole log."""
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    sym = Symbolizer(KBUILD)
+    lines, killed = [], []
+    t0 = time.time()
+    with open(log, "w") as f, tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
+
+        def kill():
+            killed.append(True)
+            p.kill()
+
+        timer = threading.Timer(timeout, kill) if timeout else None
+        try:
+            if timer:
+                timer.start()
+            for raw in p.stdout:
+                line = sym.line(ANSI_RE.sub("", raw.decode("utf-8", "replace")).replace("\r", ""))
+                lines.append(line)
+                f.write(line + "\n")
+                if echo:
+                    print(line, flush=True)
+            status = p.wait()
+        finally:
+            if timer:
+                timer.cancel()
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace").strip()
+    return (None if killed else status), stderr, "\n".join(lines), time.time() - t0
+
+
+# Lines of a register dump or backtrace: not what a reader needs first.
+DUMP_RE = re.compile(r"^\s*(#\d+ 0x[0-9a-fA-F]+|backtrace:|(eax|esi|eip|eflags|cr0) [0-9a-f]{4,8})")
+
+
+def last_words(text):
+    """The last meaningful line of serial TEXT: the last non-empty line
+    that is not part of a register dump or backtrace ("PANIC at ...",
+    "(test) FAIL: ...", "experiment: unknown workload ..."), or ""."""
+    for line in reversed(text.split("\n")):
+        if line.strip() and not DUMP_RE.match(line):
+            return line.strip()
+    return ""
+
+
+def verdict(status, text, stderr="", timeout=None, patterns=(), where=""):
+    """Why a boot failed, or None if it passed.  STATUS is QEMU's exit
+    status (None: killed after TIMEOUT seconds), TEXT the serial log,
+    STDERR what QEMU said; a passing boot must also match every regex in
+    PATTERNS.  A failure names WHERE (" at -m 64M") and the kernel's last
+    meaningful line."""
+    if status == PASS_STATUS:
+        for rx in patterns:
+            if not re.search(rx, text, re.M):
+                return "serial log lacks /%s/%s" % (rx, where)
+        return None
+    why = ("timeout after %ds" % timeout if status is None else
+           STATUS_NAMES.get(status, "QEMU exited with status %d" % status)) + where
+    if stderr:
+        why += "; QEMU said: " + stderr.splitlines()[-1]
+    words = last_words(text)
+    if words:
+        why += "; the kernel's last line: " + words
+    return why
+
+
+# ---------------------------------------------------------------- the tests
+
+class Outcome:
+    """What one test came to: OK, WHY it failed (or a note on how it
+    passed), its wall SECS, its LOG file and TEXT (shown on failure)."""
+
+    def __init__(self, ok, why, secs, log=None, text=""):
+        self.ok, self.why, self.secs, self.log, self.text = ok, why, secs, log, text
 
 
 def parse_host(host):
@@ -66,303 +238,309 @@ def parse_host(host):
 
 
 def list_tests():
-    """Boot once with test=list and return the kernel's test descriptions."""
-    os.makedirs(LOGS, exist_ok=True)
+    """Boot once with test=list and return the kernel's test descriptions:
+    dicts of name, kind (test or bench), expect, host (parsed), about."""
     log = os.path.join(LOGS, "list.log")
-    r = subprocess.run(qemu_cmd(DEFAULT_MEM, "test=list", "file:" + log),
-                       capture_output=True, text=True, timeout=60)
-    if r.returncode != PASS_STATUS:
-        sys.exit("runtests: the kernel did not list its tests (QEMU status %d); see %s\n%s"
-                 % (r.returncode, log, r.stderr))
-    tests = []
+    status, err, text, _ = boot(qemu_cmd(DEFAULT_MEM, "test=list"), log, timeout=60)
+    if status != PASS_STATUS:
+        sys.exit("runtests: the kernel did not list its tests (%s); see %s"
+                 % (verdict(status, text, err, 60), os.path.relpath(log)))
     pat = re.compile(r'^test (\S+) kind=(\S+) expect=(\S+) host="(.*)" about="(.*)"$')
-    with open(log, errors="replace") as f:
-        for line in f:
-            m = pat.match(line.strip())
-            if m:
-                tests.append({"name": m.group(1), "kind": m.group(2), "expect": m.group(3),
-                              "host": parse_host(m.group(4)), "about": m.group(5)})
+    tests = []
+    for line in text.split("\n"):
+        m = pat.match(line.strip())
+        if m:
+            tests.append({"name": m.group(1), "kind": m.group(2), "expect": m.group(3),
+                          "host": parse_host(m.group(4)), "about": m.group(5)})
     return tests
 
 
-def boot(name, mem, append, host, icount=False, extra=(), tag=""):
-    """Boot once; return (ok, reason, logpath, log text)."""
+def mems_of(t, default=DEFAULT_MEM):
+    """The RAM sizes kernel test T boots with (host option mem=A,B,...)."""
+    return [int(m) for v in t["host"].get("mem", [str(default)]) for m in v.split(",")]
+
+
+def timeout_of(host):
+    """The seconds a boot may take by HOST options (timeout=SECONDS)."""
+    return int(host.get("timeout", [DEFAULT_TIMEOUT])[0])
+
+
+def boot_test(name, mem, options, host, tag="", timeout=None, icount=False):
+    """Boot kernel test NAME once at MEM MiB with kernel OPTIONS (ram=MEM
+    is appended) and the disk, blkdebug=, qemu= and log= of its HOST
+    options; returns (why it failed or None, log, text, seconds)."""
+    if too_little(mem):
+        return too_little(mem), None, "", 0.0
+    timeout = timeout or timeout_of(host)
+    extra = [a for e in host.get("qemu", []) for a in e.split(",")]
+    if "disk" in host:
+        extra += swap_disk(name + tag, int(host["disk"][0]), (host.get("blkdebug") or [None])[0])
+    log = log_path(name, tag)
+    status, err, text, secs = boot(qemu_cmd(mem, "%s ram=%d" % (options, mem), extra=extra,
+                                            icount=icount), log, timeout)
+    why = verdict(status, text, err, timeout, host.get("log", []), " at -m %dM" % mem)
+    return why, log, text, secs
+
+
+def run_kernel_test(t, twice):
+    """Boot kernel test T once per RAM size it asks for; with TWICE, a
+    test that expects nothing runs twice in each boot (test=NAME,NAME)."""
+    name, mems = t["name"], mems_of(t)
+    doubled = twice and t["expect"] == "nothing"
+    options = "test=" + (",".join([name, name]) if doubled else name)
+    timeout = timeout_of(t["host"]) * (2 if doubled else 1)
+    total = 0.0
+    for mem in mems:
+        tag = ("-%dM" % mem if len(mems) > 1 else "") + ("-twice" if twice else "")
+        why, log, text, secs = boot_test(name, mem, options, t["host"], tag, timeout)
+        total += secs
+        if why:
+            return Outcome(False, why, total, log, text)
+    note = ""
+    if doubled:
+        note = "twice in one boot"
+    elif twice:
+        note = "booted once: it ends the boot with a %s" % t["expect"]
+    return Outcome(True, note, total, log, text)
+
+
+def run_boot_case(name, mem, options, disk):
+    """One row of BOOT_CASES, as test boot/NAME."""
+    why, log, text, secs = boot_test("boot/" + name, mem, options,
+                                     {"disk": [str(disk)], "timeout": [str(BOOT_CASE_TIMEOUT)]})
+    return Outcome(not why, why or "", secs, log, text)
+
+
+def run_command(name, cmd, timeout):
+    """Run the host command CMD from the repository root as test NAME: it
+    passes if it exits 0 within TIMEOUT seconds.  Its output goes to the
+    test's log."""
+    log = log_path(name)
     os.makedirs(LOGS, exist_ok=True)
-    log = os.path.join(LOGS, "%s%s.log" % (name, tag))
-    if os.path.exists(log):
-        os.remove(log)
-    timeout = int(host.get("timeout", [DEFAULT_TIMEOUT])[0])
-    cmd = qemu_cmd(mem, append, "file:" + log, extra, icount)
+    # Not the flags of the make that ran us: its jobserver is not ours.
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
     t0 = time.time()
     try:
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-        status, err = r.returncode, r.stderr.strip()
-    except subprocess.TimeoutExpired:
-        status, err = None, ""
-    secs = time.time() - t0
-    sym = Symbolizer(KBUILD)
-    text = ""
-    if os.path.exists(log):
-        with open(log, errors="replace") as f:
-            text = "\n".join(sym.line(l) for l in f.read().replace("\r", "").split("\n"))
-        with open(log, "w") as f:
-            f.write(text)
-    if status is None:
-        return False, "timeout after %ds" % timeout, log, text
-    if status != PASS_STATUS:
-        why = STATUS_NAMES.get(status, "QEMU exited with status %d" % status)
-        if err:
-            why += "; QEMU said: " + err.splitlines()[-1]
-        return False, why, log, text
-    for rx in host.get("log", []):
-        if not re.search(rx, text, re.M):
-            return False, "serial log lacks /%s/" % rx, log, text
-    return True, "%.1fs" % secs, log, text
+        p = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, errors="replace",
+                           timeout=timeout, env=env)
+        ok, why, text = p.returncode == 0, "exit %d" % p.returncode, p.stdout
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout or b""
+        ok, why = False, "timeout after %ds" % timeout
+        text = out.decode("utf-8", "replace") if isinstance(out, bytes) else out
+    with open(log, "w") as f:
+        f.write(text)
+    return Outcome(ok, "" if ok else why, time.time() - t0, log, text)
 
 
-def disk_args(name, host, tag=""):
-    """QEMU arguments for the test's swap disk, if its host options ask
-    for one: disk=MB makes a fresh zeroed raw image (IDE primary slave,
-    as drivers/ata.c expects); blkdebug=FILE puts QEMU's blkdebug error
-    injector, configured by FILE, between the disk and the image."""
-    if "disk" not in host:
-        return []
-    os.makedirs(LOGS, exist_ok=True)
-    mb = int(host["disk"][0])
-    img = os.path.join(LOGS, "%s%s.img" % (name, tag))
-    with open(img, "wb") as f:
-        f.truncate(mb << 20)
-    spec = "file=%s,format=raw" % img
-    if "blkdebug" in host:
-        conf = os.path.join(ROOT, host["blkdebug"][0])
-        spec = "file=blkdebug:%s:%s,format=raw" % (conf, img)
-    # cache=unsafe: the image is thrown away, so the guest's cache flushes
-    # need not reach the host's disk (they would cost an fsync each).
-    return ["-drive", spec + ",if=ide,index=1,cache=unsafe"]
+def host_test_names():
+    """host/X for every tests/host/test_X.c (tests/host/host.mk builds them)."""
+    return sorted("host/" + os.path.basename(p)[len("test_"):-len(".c")]
+                  for p in glob.glob(os.path.join(ROOT, "tests", "host", "test_*.c")))
 
 
-def run_kernel_test(t):
-    """Boot test T once per memory size it asks for."""
-    mems = [int(m) for v in t["host"].get("mem", [str(DEFAULT_MEM)]) for m in v.split(",")]
-    extra = t["host"].get("qemu", [])
-    for mem in mems:
-        tag = ("-%dM" % mem) if len(mems) > 1 else ""
-        ok, why, log, text = boot(t["name"], mem, "test=%s ram=%d" % (t["name"], mem),
-                                  t["host"], extra=[a for e in extra for a in e.split(",")]
-                                  + disk_args(t["name"], t["host"], tag), tag=tag)
-        if not ok:
-            return False, "%s (at -m %dM)" % (why, mem), log, text
-    return True, why, log, text
+def run_host_test(name, build):
+    """Run host unit test NAME (build/host/test_X) once the BUILD job is done."""
+    if not build.result or not build.result.ok:
+        return Outcome(False, "the host unit tests did not build (see host/build)", 0.0)
+    exe = os.path.join(BUILD, "host", "test_" + name[len("host/"):])
+    return run_command(name, [exe], HOST_TIMEOUT)
 
 
-def host_tests(names):
-    """Build and run the host unit tests; return [(name, ok, reason, output)]."""
-    r = subprocess.run(["make", "--no-print-directory", "-f", "tests/host/host.mk"],
-                       cwd=ROOT, capture_output=True, text=True)
-    if r.returncode != 0:
-        return [("host-build", False, "host unit tests did not build", r.stdout + r.stderr)]
+class Test:
+    """One selectable test: its NAME, KIND (for the list of all tests), a
+    function RUN() -> Outcome, its declared TIMEOUT (the estimate when no
+    earlier run was timed) and the jobs it must wait for (AFTER)."""
+
+    def __init__(self, name, kind, run, timeout, after=()):
+        self.name, self.kind, self.run, self.timeout, self.after = \
+            name, kind, run, timeout, list(after)
+
+
+def all_tests(twice):
+    """Every test of every kind, and the host build job the host tests
+    wait for.  With TWICE, only the kernel tests."""
     out = []
-    bindir = os.path.join(BUILD, "host")
-    for b in sorted(os.listdir(bindir)):
-        path = os.path.join(bindir, b)
-        if not b.startswith("test_") or not os.access(path, os.X_OK) or "." in b:
-            continue
-        name = "host/" + b[len("test_"):]
-        if names and name not in names and b not in names:
-            continue
-        try:
-            p = subprocess.run([path], capture_output=True, text=True, timeout=300, cwd=ROOT)
-            out.append((name, p.returncode == 0, "exit %d" % p.returncode, p.stdout + p.stderr))
-        except subprocess.TimeoutExpired:
-            out.append((name, False, "timeout", ""))
-    return out
+    for t in list_tests():
+        if t["kind"] == "test":
+            out.append(Test(t["name"], "kernel", lambda t=t: run_kernel_test(t, twice),
+                            timeout_of(t["host"]) * len(mems_of(t)) * (2 if twice else 1)))
+    build = Job("host/build", lambda: run_command(
+        "host/build", ["make", "--no-print-directory", "-f", "tests/host/host.mk"], 600), 30)
+    if twice:
+        return out, build
+    for name, mem, options, disk in BOOT_CASES:
+        out.append(Test("boot/" + name, "boot",
+                        lambda a=(name, mem, options, disk): run_boot_case(*a), BOOT_CASE_TIMEOUT))
+    for name in host_test_names():
+        out.append(Test(name, "host", lambda n=name: run_host_test(n, build), HOST_TIMEOUT,
+                        [build]))
+    for name, cmd, timeout in SCRIPTED:
+        out.append(Test(name, name.split("/")[0], lambda n=name, c=cmd, s=timeout:
+                        run_command(n, c, s), timeout))
+    return out, build
 
 
-# Host-side scripted checks: (name, command).  Each passes if it exits 0.
-SCRIPTED = [
-    ("gdb/pt_walk", [sys.executable, os.path.join(ROOT, "tools", "gdb", "check.py")]),
-]
+def split_patterns(args):
+    """Patterns from the command line: several to an argument, separated
+    by commas or spaces; a leading tests/ (as the runner prints names) is
+    dropped."""
+    pats = [p for a in args for p in re.split(r"[,\s]+", a) if p]
+    return [p[len("tests/"):] if p.startswith("tests/") else p for p in pats]
 
 
-def scripted_tests(names):
-    """Run the scripted checks; return [(name, ok, reason, output)]."""
-    out = []
-    for name, cmd in SCRIPTED:
-        if names and name not in names:
-            continue
-        try:
-            p = subprocess.run(cmd, capture_output=True, text=True, timeout=120, cwd=ROOT)
-            out.append((name, p.returncode == 0, "exit %d" % p.returncode, p.stdout + p.stderr))
-        except subprocess.TimeoutExpired:
-            out.append((name, False, "timeout", ""))
-    return out
+def select(tests, patterns):
+    """The tests whose names match any of PATTERNS (all if there are
+    none), and the patterns that match no test."""
+    if not patterns:
+        return tests, []
+    chosen = [t for t in tests if any(fnmatch.fnmatchcase(t.name, p) for p in patterns)]
+    unmatched = [p for p in patterns if not fnmatch.filter([t.name for t in tests], p)]
+    return chosen, unmatched
+
+
+def load_times():
+    try:
+        with open(TIMES) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def save_times(times):
+    """Write TIMES in one step, so a concurrent run never reads half a file."""
+    os.makedirs(BUILD, exist_ok=True)
+    tmp = "%s.%d" % (TIMES, os.getpid())
+    with open(tmp, "w") as f:
+        json.dump(times, f, indent=1, sort_keys=True)
+    os.replace(tmp, TIMES)
+
+
+def show(name, out):
+    """Print one test's verdict line; on failure, the tail of its log."""
+    head = "%s tests/%-24s %6.1fs" % ("pass" if out.ok else "FAIL", name, out.secs)
+    if out.ok:
+        print(head + ("  (%s)" % out.why if out.why else ""), flush=True)
+        return
+    print("%s: %s" % (head, out.why))
+    lines = out.text.split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    for line in lines[-20:]:
+        print("    | " + line)
+    if out.log:
+        print("    log: %s" % os.path.relpath(out.log), flush=True)
 
 
 def cmd_test(args):
+    tests, build = all_tests(args.twice)
+    chosen, unmatched = select(tests, split_patterns(args.patterns))
+    if unmatched:
+        print("runtests: no test matches %s.  The tests%s are:"
+              % (", ".join("'%s'" % p for p in unmatched),
+                 " that --twice runs" if args.twice else ""))
+        for kind in ("kernel", "boot", "host", "gdb", "lint"):
+            names = sorted(t.name for t in tests if t.kind == kind)
+            if names:
+                print("  %-7s %s" % (kind + ":", " ".join(names)))
+        print("0 passed, %d failed" % len(unmatched))
+        return 1
+    times = load_times()
+    key = (lambda name: name + " twice") if args.twice else (lambda name: name)
+    jobs = [Job(t.name, t.run, times.get(key(t.name), t.timeout), t.after) for t in chosen]
+    if any(build in j.after for j in jobs):
+        build.estimate = times.get(build.name, build.estimate)
+        jobs.append(build)
     passed = failed = 0
-
-    def report(name, ok, why, log, text):
-        nonlocal passed, failed
-        if ok:
-            passed += 1
-            print("pass tests/%s" % name, flush=True)
-            return
-        failed += 1
-        print("FAIL tests/%s: %s" % (name, why), flush=True)
-        lines = [l for l in text.split("\n")]
-        while lines and not lines[-1].strip():
-            lines.pop()
-        for l in lines[-20:]:
-            print("    | " + l)
-        if log:
-            print("    log: %s" % os.path.relpath(log, os.getcwd()), flush=True)
-
-    want = set(args.names)
-    if not want or any(n.startswith("host/") for n in want):
-        for name, ok, why, output in host_tests(want):
-            report(name, ok, why, None, output)
-    if not want or any(n.startswith("gdb/") for n in want):
-        for name, ok, why, output in scripted_tests(want):
-            report(name, ok, why, None, output)
-    tests = [t for t in list_tests() if t["kind"] == "test"]
-    if want:
-        known = {t["name"] for t in tests}
-        unknown = [n for n in want if n not in known and not n.startswith(("host/", "gdb/"))]
-        if unknown:
-            print("runtests: unknown test(s): %s\navailable: %s"
-                  % (" ".join(unknown), " ".join(sorted(known))))
-            print("0 passed, %d failed" % len(unknown))
-            return 1
-        tests = [t for t in tests if t["name"] in want]
-    jobs = max(1, min(len(tests), os.cpu_count() or 1))
-    with concurrent.futures.ThreadPoolExecutor(jobs) as ex:
-        futs = [(t, ex.submit(run_kernel_test, t)) for t in tests]
-        for t, f in futs:
-            ok, why, log, text = f.result()
-            report(t["name"], ok, why, log, text)
+    secs = {}
+    for job in run_jobs(jobs, os.cpu_count() or 1):
+        out = job.result or Outcome(False, "runtests bug:\n" + (job.error or "no result"), 0.0,
+                                    text=job.error or "")
+        times[key(job.name)] = round(out.secs, 1)
+        if job is build and out.ok:
+            continue                    # not a test: say nothing when it works
+        show(job.name, out)
+        secs[job.name] = out.secs
+        passed, failed = passed + out.ok, failed + (not out.ok)
+    save_times(times)
+    slow = sorted(secs, key=secs.get, reverse=True)[:5]
+    print("slowest: " + ", ".join("%s %.1fs" % (n, secs[n]) for n in slow))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
 
-# Benchmark targets: (description, function of the results dict -> (ok, detail)).
-def _ratio(res, key, hi, lo, limit):
-    a, b = res.get((key, hi)), res.get((key, lo))
-    if a is None or b is None:
-        return False, "missing %s at %s or %s MiB" % (key, hi, lo)
-    return a <= limit * b, "%s: %d at %d MiB vs %d at %d MiB = %.2fx (target <= %.1fx)" % (
-        key, a, hi, b, lo, a / b, limit)
-
-
-def _limit(res, key, mem, limit):
-    v = res.get((key, mem))
-    if v is None:
-        return False, "missing %s" % key
-    return v <= limit, "%s: %d (target <= %d)" % (key, v, limit)
-
-
-def _pair(res, hi, lo, limit):
-    a, b = res.get((hi, 0)), res.get((lo, 0))
-    if a is None or b is None:
-        return False, "missing %s or %s" % (hi, lo)
-    return a <= limit * b, "%s / %s: %d / %d = %.2fx (target <= %.1fx)" % (
-        hi, lo, a, b, a / b, limit)
-
-
-def _permille(res, key, limit):
-    v = res.get((key, 0))
-    if v is None:
-        return False, "missing %s" % key
-    return v <= limit, "%s: %.3fx (target <= %.3fx)" % (key, v / 1000, limit / 1000)
-
-
-TARGETS = [
-    lambda r: _ratio(r, "frame_pool.get1_release", 1024, 32, 1.2),
-    lambda r: _ratio(r, "frame_pool.get16_release", 1024, 32, 1.2),
-    lambda r: _limit(r, "vm.fault_handler", 0, 300),
-    lambda r: _pair(r, "vm.region_10000", "vm.region_10", 2.0),
-    lambda r: _permille(r, "matrix.overhead_permille", 1020),
-]
-
-
-def cmd_bench(args):
-    benches = [t for t in list_tests() if t["kind"] == "bench"]
-    if args.names:
-        benches = [t for t in benches if t["name"] in args.names]
-    results, rows = {}, []
-    pat = re.compile(r'^BENCH key=(\S+) mem=(\d+) value=(\d+) what="(.*)"$')
-    runs = [(t, int(m)) for t in benches
-            for v in t["host"].get("mem", [str(DEFAULT_MEM)]) for m in v.split(",")]
-    bad = 0
-    for i, (t, mem) in enumerate(runs, 1):
-        print("[%d/%d] %s at -m %dM ..." % (i, len(runs), t["name"], mem), flush=True)
-        extra = [a for e in t["host"].get("qemu", []) for a in e.split(",")]
-        ok, why, log, text = boot(t["name"], mem, "test=%s ram=%d" % (t["name"], mem),
-                                  t["host"], icount=True, extra=extra, tag="-bench-%dM" % mem)
-        if not ok:
-            bad += 1
-            print("  FAILED: %s (log %s)" % (why, os.path.relpath(log)), flush=True)
-            continue
-        for line in text.split("\n"):
-            m = pat.match(line.strip())
-            if m:
-                key, mb, val, what = m.group(1), int(m.group(2)), int(m.group(3)), m.group(4)
-                results[(key, mb)] = val
-                rows.append((key, mb, val, what))
-                print("  %-26s %10s %10d  %s" % (key, "%d MiB" % mb if mb else "", val, what),
-                      flush=True)
-    out = os.path.join(BUILD, "bench.txt")
-    with open(out, "w") as f:
-        for key, mb, val, what in rows:
-            f.write("%s\t%d\t%d\t%s\n" % (key, mb, val, what))
-    print("\ntargets:")
-    for target in TARGETS:
-        ok, detail = target(results)
-        if not args.names or "missing" not in detail:
-            print("  %s %s" % ("met   " if ok else "MISSED", detail))
-            bad += 0 if ok else 1
-    print("results in %s" % os.path.relpath(out))
-    return 1 if bad else 0
-
+# ---------------------------------------------------------------- make run and friends
 
 def cmd_run(args):
+    """One boot on this terminal: make run, debug, run-iso and qemu-log."""
+    if too_little(args.mem):
+        print("runtests: " + too_little(args.mem))
+        return 2
     extra = []
     if args.qemu_log:
         extra += ["-d", "int,cpu_reset,guest_errors", "-D", args.qemu_log]
-    if args.disk:
-        extra += disk_args("run", {"disk": [str(args.disk)]})
+    if args.disk:                       # one of its own: two boots at once must not share it
+        extra += swap_disk("run-%d" % os.getpid(), args.disk)
+    if args.gdb:
+        extra += ["-S", "-gdb", "tcp::%d" % args.gdb]
     append = " ".join(args.options or ["test=all"]) + " ram=%d" % args.mem
-    cmd = qemu_cmd(args.mem, append, "stdio", extra, icount=args.icount, iso=args.iso)
+    cmd = qemu_cmd(args.mem, append, extra=extra, icount=args.icount, iso=args.iso)
     print("runtests: %s" % " ".join(shlex.quote(c) for c in cmd), flush=True)
-    sym = Symbolizer(KBUILD)
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
-    for raw in p.stdout:
-        print(sym.line(raw.decode("utf-8", "replace").replace("\r", "")), flush=True)
-    status = p.wait()
-    if status == PASS_STATUS:
-        print("vmlab: PASS (QEMU status 33)")
+    if args.gdb:
+        print("QEMU is halted, waiting for gdb on port %d: in another terminal, make gdb"
+              % args.gdb, flush=True)
+    try:
+        status, err, text, _ = boot(cmd, log_path("debug" if args.gdb else "run"), echo=True)
+    finally:
+        if args.disk:
+            os.remove(image_path("run-%d" % os.getpid()))
+    why = verdict(status, text, err)
+    print("vmlab: PASS (QEMU status 33)" if why is None else "vmlab: FAIL: " + why)
+    if args.qemu_log:
+        print("interrupt and reset log: %s" % args.qemu_log)
+    return 0 if why is None else 1
+
+
+def cmd_gdb_port(args):
+    """Is anything listening on the gdb port?  Connecting and closing at
+    once leaves a halted QEMU halted, waiting for the real gdb."""
+    try:
+        socket.create_connection(("localhost", args.port), timeout=2).close()
         return 0
-    print("vmlab: FAIL: %s" % STATUS_NAMES.get(status, "QEMU exited with status %d" % status))
-    return 1
+    except OSError:
+        print("no QEMU is waiting for gdb on port %d: start `make debug` in another "
+              "terminal first" % args.port)
+        return 1
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    t = sub.add_parser("test")
-    t.add_argument("names", nargs="*")
-    b = sub.add_parser("bench")
-    b.add_argument("names", nargs="*")
-    r = sub.add_parser("run")
-    r.add_argument("--mem", type=int, default=128)
-    r.add_argument("--iso")
-    r.add_argument("--qemu-log")
+    t = sub.add_parser("test", help="run tests")
+    t.add_argument("--twice", action="store_true",
+                   help="kernel tests that expect nothing run twice in one boot")
+    t.add_argument("patterns", nargs="*", help="shell-style name patterns")
+    r = sub.add_parser("run", help="one boot on this terminal")
+    r.add_argument("--mem", type=int, default=128, help="RAM in MiB")
+    r.add_argument("--iso", help="boot this ISO instead of -kernel")
+    r.add_argument("--qemu-log", help="QEMU's -d int,cpu_reset,guest_errors into this file")
+    r.add_argument("--gdb", type=int, metavar="PORT", help="start halted, gdb stub on PORT")
     r.add_argument("--icount", action="store_true")
     r.add_argument("--disk", type=int, default=0, help="attach a fresh swap disk of this many MiB")
-    r.add_argument("options", nargs="*")
+    r.add_argument("options", nargs="*", help="kernel options (ram=MB is appended)")
+    g = sub.add_parser("gdb-port", help="is make debug's QEMU waiting on PORT?")
+    g.add_argument("port", type=int)
     args = ap.parse_args()
-    if args.cmd != "run" and not os.path.exists(KERNEL):
-        sys.exit("runtests: %s not built; run make first" % KERNEL)
-    return {"test": cmd_test, "bench": cmd_bench, "run": cmd_run}[args.cmd](args)
+    if args.cmd == "gdb-port":
+        return cmd_gdb_port(args)
+    if not os.path.exists(KERNEL):
+        sys.exit("runtests: %s not built; run make first" % os.path.relpath(KERNEL))
+    try:
+        return {"test": cmd_test, "run": cmd_run}[args.cmd](args)
+    except KeyboardInterrupt:
+        print("runtests: interrupted")
+        return 130
 
 
 if __name__ == "__main__":
