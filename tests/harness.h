@@ -53,7 +53,10 @@ struct test {
  * log=REGEX (must appear in the serial log), disk=MB (attach a fresh
  * swap disk), blkdebug=FILE (QEMU blkdebug error injection on it),
  * qemu=ARG,ARG (extra QEMU arguments), solo (never part of test=all:
- * it needs a boot and devices of its own, or runs for minutes). */
+ * it needs a boot and devices of its own, more RAM than the smallest
+ * machine vmlab runs on (8 MiB), or many seconds), manual (not run by
+ * `make test` unless named: a measurement that judges nothing).  Every
+ * test in test=all must pass at every RAM size from 8 MiB to 3.5 GiB. */
 #define TEST(name, fn, about, host) \
     TEST_DEFINE(name, fn, about, EXPECT_NOTHING, 0, host, 0)
 /* A test that passes only by ending in panic(). */

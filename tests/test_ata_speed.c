@@ -157,4 +157,4 @@ static void test_ata_speed(void)
 
 TEST("ata_speed", test_ata_speed,
      "ATA: time per page of swap I/O, PIO + flush vs PIO multiple vs DMA + IRQ",
-     "disk=16 timeout=300 solo");
+     "disk=16 timeout=300 solo manual");

@@ -140,7 +140,8 @@ TEST("user_fault_kill", test_user_fault_kill,
      "log=user.fault:.pid.\\d+.'faulter':.write.to.0x30000000.*error.0x6.\\(page.not.present,.write,.user "
      "log=user.fault:.pid.\\d+.'faulter':.write.to.0x004[0-9a-f]{5}.*error.0x7.\\(protection.violation,.write,.user");
 TEST("user_stack_grow", test_user_stack_grow,
-     "1 MiB of recursion; a far touch and the 8 MiB limit refused", "timeout=60");
+     "1 MiB of recursion; a far touch and the 8 MiB limit refused",
+     "mem=64 timeout=60 solo");
 TEST("user_sbrk", test_user_sbrk, "sbrk grows and shrinks the heap; frames come back", "");
 TEST("user_mmap", test_user_mmap,
      "private and shared mmap, unmapping the middle, the hole kills, bad arguments", "");

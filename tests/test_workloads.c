@@ -190,4 +190,4 @@ static void test_workloads(void)
 }
 
 TEST("workloads", test_workloads,
-     "every workload is right and deterministic without paging pressure", "mem=64");
+     "every workload is right and deterministic without paging pressure", "mem=64 solo");

@@ -84,6 +84,7 @@ BOOT_CASE_TIMEOUT = 300
 SCRIPTED = [
     ("gdb/pt_walk", [sys.executable, os.path.join(ROOT, "tools", "gdb", "check.py")], 120),
     ("lint/paths", [sys.executable, os.path.join(ROOT, "tools", "check_paths.py")], 60),
+    ("cmdline_bad", [sys.executable, os.path.join(ROOT, "tools", "check_cmdline.py")], 120),
 ]
 HOST_TIMEOUT = 60                       # seconds for a host unit test (they take one or two)
 
@@ -351,11 +352,12 @@ def run_host_test(name, build):
 class Test:
     """One selectable test: its NAME, KIND (for the list of all tests), a
     function RUN() -> Outcome, its declared TIMEOUT (the estimate when no
-    earlier run was timed) and the jobs it must wait for (AFTER)."""
+    earlier run was timed), the jobs it must wait for (AFTER), and whether
+    it runs only when named (MANUAL: a measurement that judges nothing)."""
 
-    def __init__(self, name, kind, run, timeout, after=()):
-        self.name, self.kind, self.run, self.timeout, self.after = \
-            name, kind, run, timeout, list(after)
+    def __init__(self, name, kind, run, timeout, after=(), manual=False):
+        self.name, self.kind, self.run, self.timeout, self.after, self.manual = \
+            name, kind, run, timeout, list(after), manual
 
 
 def all_tests(twice):
@@ -365,7 +367,8 @@ def all_tests(twice):
     for t in list_tests():
         if t["kind"] == "test":
             out.append(Test(t["name"], "kernel", lambda t=t: run_kernel_test(t, twice),
-                            timeout_of(t["host"]) * len(mems_of(t)) * (2 if twice else 1)))
+                            timeout_of(t["host"]) * len(mems_of(t)) * (2 if twice else 1),
+                            manual="manual" in t["host"]))
     build = Job("host/build", lambda: run_command(
         "host/build", ["make", "--no-print-directory", "-f", "tests/host/host.mk"], 600), 30)
     if twice:
@@ -392,10 +395,12 @@ def split_patterns(args):
 
 def select(tests, patterns):
     """The tests whose names match any of PATTERNS (all if there are
-    none), and the patterns that match no test."""
+    none, but a manual test only when a pattern is its very name), and the
+    patterns that match no test."""
     if not patterns:
-        return tests, []
-    chosen = [t for t in tests if any(fnmatch.fnmatchcase(t.name, p) for p in patterns)]
+        return [t for t in tests if not t.manual], []
+    chosen = [t for t in tests if (t.name in patterns if t.manual else
+                                   any(fnmatch.fnmatchcase(t.name, p) for p in patterns))]
     unmatched = [p for p in patterns if not fnmatch.filter([t.name for t in tests], p)]
     return chosen, unmatched
 

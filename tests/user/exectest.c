@@ -1,10 +1,10 @@
 /* tests/user/exectest.c - exec replaces the image: its frames go back, the arguments arrive.
  *
- * exectest           touches 4 MiB of heap (1024 frames), then execs
+ * exectest           touches 1 MiB of heap (256 frames), then execs
  *                    "exectest check FREE" with FREE the free frames it
  *                    saw before touching them
  * exectest check N   the new image: few pages resident, and at least
- *                    N - 16 frames free (the old image's 1024 are back);
+ *                    N - 16 frames free (the old image's 256 are back);
  *                    exits 40 plus its argument count (3)
  * A failed exec (no such program) returns -E_NOENT and the caller runs on. */
 #include "tests/user/ulib.h"
@@ -25,9 +25,9 @@ int main(int argc, char **argv)
         return 40 + argc;
     }
     uint32_t free0 = st.frames_free;
-    uint8_t *heap = sbrk(4u << 20);
+    uint8_t *heap = sbrk(1u << 20);
     CHECK(!is_err(heap), "sbrk failed");
-    for (uint32_t i = 0; i < (4u << 20); i += 4096) heap[i] = 1;
+    for (uint32_t i = 0; i < (1u << 20); i += 4096) heap[i] = 1;
     vmstat(&st);
     printf("exectest: %u pages resident, %u frames free; exec\n", st.resident, st.frames_free);
     char *noargs[] = { 0 };
