@@ -190,7 +190,11 @@ static void run_table(void)
     msg("TLB model: %u entries, %s", entries, ways && ways < entries ? "set-associative"
         : "fully associative");
     msg("size threads  instructions  ticks  faults  tlb_lookups  misses  miss_rate");
-    for (int s = 0; s < 6; s++) {
+    /* The test stops at 100 (its 200 is 2 billion instructions, and
+     * adds nothing a test can check that 100 does not); the benchmark
+     * runs the seed's whole table. */
+    int nsizes = bench_mode ? 6 : 5;
+    for (int s = 0; s < nsizes; s++) {
         one_run(sizes[s], 1, &tlb);
         one_run(sizes[s], NTHREADS, &tlb);
     }
@@ -204,7 +208,7 @@ static void run_table(void)
 static void test_matrix(void) { bench_mode = 0; run_table(); }
 static void bench_matrix(void) { bench_mode = 1; run_table(); }
 
-TEST("matrix", test_matrix, "matrix multiply 10..200, 1 and 15 threads, closed form, TLB model",
+TEST("matrix", test_matrix, "matrix multiply 10..100, 1 and 15 threads, closed form, TLB model",
      "mem=128 timeout=300");
 BENCH("bench_matrix", bench_matrix, "the matrix table under -icount: instructions, TLB misses",
       "mem=128 timeout=600");

@@ -47,7 +47,7 @@ static void walk_all(uint16_t *maps)
 
 static void test_memview(void)
 {
-    static const char *const argv[] = { "memdemo", "300" };
+    static const char *const argv[] = { "memdemo", "80" };
     struct proc *p = proc_spawn("memdemo", 2, argv);
     CHECK(p, "no memdemo");
     struct memview_counts c;
