@@ -316,7 +316,7 @@ static void fork_child(void *arg)
     enter_user(&tf);
 }
 
-int proc_fork(struct trapframe *tf)
+int proc_fork(struct trapframe *tf, int eager)
 {
     struct proc *p = proc_current();
     struct proc *c = proc_alloc(p->name);
@@ -326,7 +326,7 @@ int proc_fork(struct trapframe *tf)
         kfree(ctf);
         return -E_NOMEM;
     }
-    int err = uvm_fork(c->vm, c->as, p->vm);
+    int err = uvm_fork(c->vm, c->as, p->vm, eager);
     if (err) {
         discard(c);
         kfree(ctf);

@@ -94,7 +94,7 @@ int proc_count(void);
 struct proc *proc_current(void);
 
 /* The system calls that change processes (kernel/syscall.c). */
-int proc_fork(struct trapframe *tf);
+int proc_fork(struct trapframe *tf, int eager);
 int proc_exec(struct trapframe *tf, uint32_t upath, uint32_t uargv);
 int proc_wait(uint32_t ustatus);
 void proc_exit(int status) __attribute__((noreturn));

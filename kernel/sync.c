@@ -18,18 +18,31 @@
 uint32_t lockorder_violations;
 int (*lockorder_hook)(const char *taken, const char *held);
 
+const char *held_lock_name(const struct held_lock *h)
+{
+    return h->kind == LOCK_IS_MUTEX ? ((struct mutex *)h->lock)->name
+                                    : ((struct spinlock *)h->lock)->name;
+}
+
 #ifndef VMLAB_NO_LOCKCHECK
+static int held_level(const struct held_lock *h)
+{
+    return h->kind == LOCK_IS_MUTEX ? ((struct mutex *)h->lock)->level
+                                    : ((struct spinlock *)h->lock)->level;
+}
+
 void lock_check_order(const char *name, int level)
 {
     struct thread *t = thread_current();
     for (int i = 0; i < t->nheld; i++) {
-        if (t->held[i].level >= level) {
+        const struct held_lock *h = &t->held[i];
+        if (held_level(h) >= level) {
             lockorder_violations++;
             kprintf("lock order violation: thread '%s' takes '%s' (level %d) while holding "
-                    "'%s' (level %d)\n", t->name, name, level, t->held[i].name, t->held[i].level);
+                    "'%s' (level %d)\n", t->name, name, level, held_lock_name(h), held_level(h));
             backtrace((uint32_t)__builtin_return_address(0) - 1, read_ebp());
-            if (!lockorder_hook || !lockorder_hook(name, t->held[i].name))
-                panic("lock order: '%s' after '%s'", name, t->held[i].name);
+            if (!lockorder_hook || !lockorder_hook(name, held_lock_name(h)))
+                panic("lock order: '%s' after '%s'", name, held_lock_name(h));
             break;
         }
     }
@@ -61,7 +74,7 @@ void thread_release_held(void)
     while (t->nheld) {
         struct held_lock *h = &t->held[t->nheld - 1];
         kprintf("thread %d '%s' dies holding %s '%s': released\n", t->tid, t->name,
-                h->kind == LOCK_IS_MUTEX ? "mutex" : "spinlock", h->name);
+                h->kind == LOCK_IS_MUTEX ? "mutex" : "spinlock", held_lock_name(h));
         if (h->kind == LOCK_IS_MUTEX) {
             struct mutex *m = h->lock;
             m->depth = 1;                       /* a recursive hold goes at once */

@@ -92,7 +92,7 @@ static inline void lock_note_acquire(void *lock, const char *name, int level, in
     if (!t) return;
     lock_check_order(name, level);
     if (t->nheld == THREAD_MAX_HELD) lock_too_many(t);
-    t->held[t->nheld++] = (struct held_lock){ lock, name, level, kind };
+    t->held[t->nheld++] = (struct held_lock){ lock, kind };
 }
 
 /* Record that the running thread no longer holds LOCK. */
@@ -179,6 +179,9 @@ extern int (*lockorder_hook)(const char *taken, const char *held);
 /* Release every lock the running thread holds, saying so: it is being
  * killed (a stack overflow) and will never release them itself. */
 void thread_release_held(void);
+
+/* The name of the lock H holds (for messages). */
+const char *held_lock_name(const struct held_lock *h);
 
 #ifdef __cplusplus
 }

@@ -61,7 +61,11 @@ static int sys_sleep(struct trapframe *tf)
     return 0;
 }
 
-static int sys_fork(struct trapframe *tf) { return proc_fork(tf); }
+static int sys_fork(struct trapframe *tf)
+{
+    if (tf->ebx > FORK_EAGER) return -E_INVAL;
+    return proc_fork(tf, tf->ebx == FORK_EAGER);
+}
 static int sys_exec(struct trapframe *tf) { return proc_exec(tf, tf->ebx, tf->ecx); }
 static int sys_wait(struct trapframe *tf) { return proc_wait(tf->ebx); }
 

@@ -14,7 +14,9 @@
  *    3  getpid()                             the caller's pid
  *    4  yield()                              0
  *    5  sleep(ticks)                         0, after TICKS timer ticks (100 a second)
- *    6  fork()                               the child's pid; 0 in the child
+ *    6  fork(how)                            the child's pid; 0 in the child.  HOW is
+ *                                            0, or FORK_EAGER: copy every page now
+ *                                            (to measure what copy-on-write saves)
  *    7  exec(path, argv)                     does not return; or an error
  *    8  wait(&status)                        a child's pid, its exit status in STATUS
  *    9  sbrk(incr)                           the old break
@@ -46,6 +48,8 @@
 #define SYS_vmstat  13
 #define SYS_memview 14
 #define SYS_NCALLS  15
+
+#define FORK_EAGER  1
 
 /* mmap's PROT and FLAGS. */
 #define PROT_READ   1

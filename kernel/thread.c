@@ -225,7 +225,7 @@ void thread_exit(int code)
     if (thread_running == &main_thread) panic("thread_exit: the main thread cannot exit");
     if (thread_running->nheld)
         panic("thread_exit: thread %s exits holding lock %s", thread_running->name,
-              thread_running->held[thread_running->nheld - 1].name);
+              held_lock_name(&thread_running->held[thread_running->nheld - 1]));
     thread_running->exit_code = code;
     thread_running->state = T_DEAD;
     thread_wake_all(&thread_running->joiners);

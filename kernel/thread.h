@@ -39,8 +39,6 @@ struct waitq {
 /* A lock a thread holds, for the lock-order checker (kernel/sync.c). */
 struct held_lock {
     void *lock;                     /* a struct spinlock or struct mutex */
-    const char *name;
-    int level;
     int kind;                       /* LOCK_IS_SPIN or LOCK_IS_MUTEX (kernel/sync.h) */
 };
 

@@ -12,6 +12,7 @@
 #include "mm/pager.h"
 #include "mm/uaccess.h"
 #include "mm/kmalloc.h"
+#include "mm/physmem.h"
 #include "kernel/elf.h"
 #include "kernel/panic.h"
 #include "lib/errno.h"
@@ -124,8 +125,23 @@ int uvm_exec(struct uvm *vm, const uint8_t *image, uint32_t size, int argc,
 
 struct fork_copy {
     struct aspace *child;
+    int eager;                  /* copy every private page now (to compare) */
     int err;
 };
+
+/* Eager fork's way with a private page E at VA: a copy of it for the
+ * child, now.  Returns the child's PTE, or 0 if no frame was left. */
+static pte_t copy_now(struct fork_copy *fc, uint32_t va, pte_t e)
+{
+    uint32_t g = get_frames(&process_pool, 1);
+    if (!g) return 0;
+    void *dst = kmap(g);
+    memcpy(dst, (const void *)va, PAGE_SIZE);
+    kunmap(dst);
+    frame_add_map(g, fc->child, va);            /* its first mapping: cannot fail */
+    frame_set_use(g, FRAME_USE_USER);
+    return g << 12 | PTE_FLAGS(e);
+}
 
 /* Share the page at VA of the current space with the child, whose region
  * has attributes ATTR: a writable private page becomes copy-on-write in
@@ -140,7 +156,13 @@ static void share_page(struct fork_copy *fc, uint32_t va, uint32_t attr)
         fc->err = -E_NOMEM;
         return;
     }
-    if (e & PTE_P) {
+    if ((e & PTE_P) && fc->eager && !(attr & RGN_SHARED)) {
+        if (!(e = copy_now(fc, va, e))) {
+            fc->err = -E_NOMEM;
+            return;
+        }
+        vmstat_counts.frames_data++;
+    } else if (e & PTE_P) {
         if ((e & PTE_W) && !(attr & RGN_SHARED)) e = (e & ~PTE_W) | PTE_COW;
         if (frame_add_map(pte_frame(e), fc->child, va) != 0) {
             fc->err = -E_NOMEM;
@@ -164,7 +186,7 @@ static void copy_region(void *arg, uint32_t start, uint32_t npages, uint32_t att
         share_page(fc, va, attr);
 }
 
-int uvm_fork(struct uvm *child, struct aspace *child_as, struct uvm *parent)
+int uvm_fork(struct uvm *child, struct aspace *child_as, struct uvm *parent, int eager)
 {
     struct vmpool *from[] = { &parent->image, &parent->mmap, &parent->stack };
     struct vmpool *to[] = { &child->image, &child->mmap, &child->stack };
@@ -177,7 +199,7 @@ int uvm_fork(struct uvm *child, struct aspace *child_as, struct uvm *parent)
     }
     *child = *parent;
     for (int i = 0; i < 3; i++) vmpool_clone(to[i], from[i], child_as, nodes[i]);
-    struct fork_copy fc = { child_as, 0 };
+    struct fork_copy fc = { child_as, eager, 0 };
     mutex_lock(&vm_lock);
     child_as->stack_low = current_as->stack_low;
     for (int i = 0; i < 3 && !fc.err; i++) vmpool_each_region(from[i], copy_region, &fc);

@@ -57,9 +57,11 @@ void uvm_destroy(struct uvm *vm);
 /* Make CHILD, in space CHILD_AS (not current), a copy of the current
  * process's VM: the same regions, and every page shared, writable
  * private ones copy-on-write in both (mm/pte.h), shared ones as they
- * are, swapped ones naming the same slot.  Returns 0 or -E_NOMEM (then
- * CHILD holds nothing). */
-int uvm_fork(struct uvm *child, struct aspace *child_as, struct uvm *parent);
+ * are, swapped ones naming the same slot.  With EAGER, every resident
+ * private page is copied at once instead, as a fork without
+ * copy-on-write would (the benchmark compares the two).  Returns 0 or
+ * -E_NOMEM (then the caller tears the child down). */
+int uvm_fork(struct uvm *child, struct aspace *child_as, struct uvm *parent, int eager);
 
 /* Move the program break by INCR bytes (negative shrinks it, and gives
  * the frames of whole pages above it back).  Sets *OLD to the break

@@ -294,6 +294,7 @@ uint32_t vmpool_alloc_attr(struct vmpool *p, uint32_t size, uint32_t attr)
 
 uint32_t vmpool_attr(struct vmpool *p, uint32_t va)
 {
+    if (!p->knodes) return 0;                   /* a kernel pool's regions have none */
     return region_attr_of(&p->map, PGNUM(va));
 }
 

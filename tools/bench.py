@@ -30,7 +30,8 @@ BENCH_RE = re.compile(r'^BENCH key=(\S+) mem=(\d+) value=(\d+) what="(.*)"$')
 # Tables a benchmark prints, shown whole after the figures: (benchmark,
 # the start of the table's header).  The table runs from its header to
 # the benchmark's first line that is not a row of numbers.
-TABLES = [("bench_matrix", "size threads  instructions")]
+TABLES = [("bench_matrix", "size threads  instructions"),
+          ("bench_user", "access:   pattern")]
 
 
 # Benchmark targets: functions of the results {(key, MiB): value} -> (met, detail).
@@ -70,6 +71,9 @@ TARGETS = [
     lambda r: _limit(r, "vm.fault_handler", 0, 300),
     lambda r: _pair(r, "vm.region_10000", "vm.region_10", 2.0),
     lambda r: _permille(r, "matrix.overhead_permille", 1020),
+    lambda r: _pair(r, "user.fork_cow", "user.fork_eager", 0.1),
+    lambda r: _limit(r, "user.cow_first_write", 0, 1600),
+    lambda r: _limit(r, "user.getpid", 0, 200),
 ]
 
 

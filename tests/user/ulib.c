@@ -28,6 +28,7 @@ int getpid(void) { return syscall4(SYS_getpid, 0, 0, 0, 0); }
 int yield(void) { return syscall4(SYS_yield, 0, 0, 0, 0); }
 int sleep(uint32_t ticks) { return syscall4(SYS_sleep, ticks, 0, 0, 0); }
 int fork(void) { return syscall4(SYS_fork, 0, 0, 0, 0); }
+int fork_eager(void) { return syscall4(SYS_fork, FORK_EAGER, 0, 0, 0); }
 int exec(const char *path, char *const argv[])
 {
     return syscall4(SYS_exec, (uint32_t)path, (uint32_t)argv, 0, 0);

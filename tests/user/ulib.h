@@ -20,6 +20,7 @@ int getpid(void);
 int yield(void);
 int sleep(uint32_t ticks);
 int fork(void);
+int fork_eager(void);                    /* copies every page now: to compare */
 int exec(const char *path, char *const argv[]);
 int wait(int *status);
 void *sbrk(int32_t incr);               /* (void *)-E_xxx on failure */

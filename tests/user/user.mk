@@ -33,10 +33,20 @@ $(UB)/%.o: lib/%.c
 	@echo "  CC   $<  (user)"
 	$(Q)$(CC) $(UCFLAGS) -c -o $@ $<
 
-$(UB)/%.elf: $(UB)/%.o $(ULIBOBJS) tests/user/user.ld
+$(UB)/%.o: mm/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC   $<  (user)"
+	$(Q)$(CC) $(UCFLAGS) -c -o $@ $<
+
+# Programs that use more of the kernel's pure code than lib/ (the TLB
+# model runs in user mode as well).
+UEXTRA_access := $(UB)/tlb_model.o
+
+.SECONDEXPANSION:
+$(UB)/%.elf: $(UB)/%.o $(ULIBOBJS) tests/user/user.ld $$(UEXTRA_%)
 	@echo "  LD   $@"
 	$(Q)$(CC) -m32 -nostdlib -static -no-pie -T tests/user/user.ld -Wl,--build-id=none \
-	    -Wl,-z,noexecstack -o $@ $< $(ULIBOBJS) $(LIBGCC)
+	    -Wl,-z,noexecstack -o $@ $< $(UEXTRA_$*) $(ULIBOBJS) $(LIBGCC)
 
 # What goes into the kernel image is each program without its debugging
 # sections (gdb reads them from $(UB)/NAME.elf): a few KiB each, where
@@ -63,4 +73,4 @@ $(UB)/programs.o: $(UB)/programs.asm
 -include $(UPROGS:%=$(UB)/%.d) $(UB)/ulib.d
 
 # Keep the objects: make would otherwise delete them as intermediates.
-.SECONDARY: $(ULIBOBJS) $(UPROGS:%=$(UB)/%.o) $(UELFS)
+.SECONDARY: $(ULIBOBJS) $(UPROGS:%=$(UB)/%.o) $(UELFS) $(UB)/tlb_model.o
