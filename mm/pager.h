@@ -28,9 +28,11 @@ struct pager {
     uint32_t nresident;
     struct policy policy;
     struct pte_bits bits;                   /* how the policy sees A and D */
-    uint32_t page[POLICY_MAX_FRAMES];       /* VA in each resident slot, 0 if empty */
-    uint32_t swap[POLICY_MAX_FRAMES];       /* its current swap copy, or SWAP_NONE */
-    uint32_t empty[POLICY_MAX_FRAMES / 32]; /* bit s: slot s is empty */
+    void *mem;                              /* kmalloc'd at attach: the arrays below and
+                                               the policy's; 0 when detached */
+    uint32_t *page;                         /* [nframes] VA in each resident slot, 0 if empty */
+    uint32_t *swap;                         /* [nframes] its current swap copy, or SWAP_NONE */
+    uint32_t *empty;                        /* [(nframes+31)/32] bit s: slot s is empty */
     /* Counters for the experiment rows. */
     uint32_t faults;                        /* every fault: demand-zero and swap-in */
     uint32_t disk_reads;                    /* pages read back from swap */
@@ -42,9 +44,20 @@ struct pager {
 
 /* Make POOL pageable with policy NAME (mm/replace/policy.h) and at most
  * NFRAMES resident pages (1..POLICY_MAX_FRAMES).  SEED seeds `random`.
- * Returns 0, or -E_INVAL naming the bad policy or frame count. */
+ * PG must be zeroed (static) or detached, or attached to a pool that no
+ * longer has resident pages: its old memory is freed first.  The
+ * per-slot arrays and the policy's come from kmalloc, sized by NFRAMES,
+ * all backed now (the fault path must not fault on them).  Returns 0,
+ * -E_INVAL naming the bad policy or frame count, -E_NOMEM if the heap
+ * has no room for the arrays, or pager_detach's -E_BUSY. */
 int pager_attach(struct vmpool *pool, struct pager *pg, const char *policy,
                  uint32_t nframes, uint32_t seed);
+
+/* Make PG's pool unpageable again and free PG's memory; call it before
+ * the pool is destroyed (a pool without a pager, or PG detached already,
+ * is fine).  Returns 0, or -E_BUSY (with a message, nothing changed) if
+ * the pool still has resident pages: release its regions first. */
+int pager_detach(struct pager *pg);
 
 /* A frame for a new page, into *FRAME.  PG is the pager the page will
  * belong to (0 for a page that cannot be paged out): if it is at its

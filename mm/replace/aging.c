@@ -31,8 +31,15 @@
  *     pressure starts.
  *
  * A new page starts at age 0 with its A bit set by the access that
- * faulted it in, so until the next sample it ranks as just used. */
+ * faulted it in, so until the next sample it ranks as just used.
+ */
 #include "mm/replace/policy.h"
+
+static void aging_carve(struct policy *p, uint32_t nframes, struct carve *c)
+{
+    p->u.aging.age = carve(c, nframes, 1);
+    p->u.aging.loaded = carve(c, nframes, 4);
+}
 
 static void aging_init(struct policy *p, uint32_t nframes, uint32_t seed)
 {
@@ -106,6 +113,7 @@ static void aging_evicted(struct policy *p, uint32_t slot, uint32_t vpn)
 
 const struct policy_ops policy_aging = {
     .name = "aging",
+    .carve = aging_carve,
     .init = aging_init,
     .fault_in = aging_fault_in,
     .victim = aging_victim,

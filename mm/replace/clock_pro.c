@@ -71,7 +71,8 @@
  * so it is not passed again for nothing.  Looking a faulting page up
  * among the ghosts scans the 2*nframes+1 entries, fine at our sizes (a
  * hash table would make it O(1)).  Entries are array elements linked by
- * index, so nothing is allocated. */
+ * index, in memory the caller gives policy_init(), so nothing is
+ * allocated. */
 #include "mm/replace/policy.h"
 
 #define NIL 0xFFFFu     /* no entry, no slot */
@@ -317,6 +318,20 @@ static void settle(struct policy *p)
         referenced(p, c->slot_entry[s], 1);
 }
 
+/* 2 * nframes + 1 entries: nframes resident pages, nframes ghosts, and
+ * one for the page coming in before hand_test drops a ghost. */
+static void pro_carve(struct policy *p, uint32_t nframes, struct carve *m)
+{
+    struct clock_pro *c = &p->u.pro;
+    uint32_t n = 2 * nframes + 1;
+    c->vpn = carve(m, n, 4);
+    c->slot = carve(m, n, 2);
+    c->fwd = carve(m, n, 2);
+    c->back = carve(m, n, 2);
+    c->state = carve(m, n, 1);
+    c->slot_entry = carve(m, nframes, 2);
+}
+
 static void pro_init(struct policy *p, uint32_t nframes, uint32_t seed)
 {
     struct clock_pro *c = &p->u.pro;
@@ -429,6 +444,7 @@ static void pro_evicted(struct policy *p, uint32_t slot, uint32_t vpn)
 
 const struct policy_ops policy_clock_pro = {
     .name = "clock_pro",
+    .carve = pro_carve,
     .init = pro_init,
     .fault_in = pro_fault_in,
     .victim = pro_victim,

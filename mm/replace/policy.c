@@ -41,19 +41,47 @@ const char *policy_name(int i)
     return i >= 0 && i < NPOLICIES ? policies[i]->name : 0;
 }
 
-/* Set P up as an instance of OPS over NFRAMES slots, all empty, reading
- * A and D bits through BITS.  SEED only matters to random.  NFRAMES
- * outside 1..POLICY_MAX_FRAMES is a bug in the caller: panics. */
-void policy_init(struct policy *p, const struct policy_ops *ops,
-                 const struct pte_bits *bits, uint32_t nframes, uint32_t seed)
+/* Lay P's arrays for NFRAMES slots out from BASE (0: only measure);
+ * returns the bytes they take.  The slot array first, then the policy's. */
+static uint32_t layout(struct policy *p, const struct policy_ops *ops, uint32_t nframes,
+                       void *base)
+{
+    struct carve c = { (uintptr_t)base, 0 };
+    p->vpn = carve(&c, nframes, 4);
+    if (ops->carve)
+        ops->carve(p, nframes, &c);
+    return c.used;
+}
+
+static void check_nframes(const char *who, uint32_t nframes)
 {
     if (nframes == 0 || nframes > POLICY_MAX_FRAMES)
-        panic("policy_init: %u frames, the range is 1..%u", nframes, POLICY_MAX_FRAMES);
+        panic("%s: %u frames, the range is 1..%u", who, nframes, POLICY_MAX_FRAMES);
+}
+
+uint32_t policy_bytes(const struct policy_ops *ops, uint32_t nframes)
+{
+    struct policy scratch;
+    check_nframes("policy_bytes", nframes);
+    return layout(&scratch, ops, nframes, 0);
+}
+
+/* Set P up as an instance of OPS over NFRAMES slots, all empty, reading
+ * A and D bits through BITS, with its arrays in MEM (zeroed here).  SEED
+ * only matters to random.  NFRAMES outside 1..POLICY_MAX_FRAMES, or MEM
+ * not 4-byte aligned, is a bug in the caller: panics. */
+void policy_init(struct policy *p, const struct policy_ops *ops,
+                 const struct pte_bits *bits, uint32_t nframes, uint32_t seed, void *mem)
+{
+    check_nframes("policy_init", nframes);
+    if (!mem || ((uintptr_t)mem & 3))
+        panic("policy_init: memory at %p is not 4-byte aligned", mem);
     p->ops = ops;
     p->bits = bits;
     p->nframes = nframes;
-    for (uint32_t s = 0; s < POLICY_MAX_FRAMES; s++)
-        p->vpn[s] = POLICY_NO_PAGE;
     memset(&p->u, 0, sizeof p->u);
+    memset(mem, 0, layout(p, ops, nframes, mem));
+    for (uint32_t s = 0; s < nframes; s++)
+        p->vpn[s] = POLICY_NO_PAGE;
     ops->init(p, nframes, seed);
 }

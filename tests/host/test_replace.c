@@ -12,6 +12,8 @@
  *
  * What is checked, and why it would fail:
  *   - the registry finds every policy it lists, by its name;
+ *   - struct policy is small and each policy's arrays grow with its
+ *     frames, not with POLICY_MAX_FRAMES;
  *   - Belady's anomaly: FIFO faults 9 times with 3 frames and 10 times
  *     with 4 on 1 2 3 4 1 2 5 1 2 3 4 5, while LRU and OPT do not;
  *   - fault counts and victims traced by hand for clock, second_chance,
@@ -42,8 +44,10 @@
 #include "mm/refstring.h"
 #include "mm/replace/sim.h"
 
-#define MAXPAGES 4096
-#define MAXREFS  40000
+#include <stdlib.h>
+
+#define MAXPAGES 4096           /* for brute force and OPT/LRU; the model takes any */
+#define MAXREFS  60000
 
 /* ---- CLOCK-Pro's circle, checked from outside ---- */
 
@@ -95,7 +99,7 @@ static void check_pro(const struct policy *p, uint32_t resident, uint32_t extra)
 
 static struct policy pol;
 static struct sim S;
-static uint8_t sim_mem[(POLICY_MAX_FRAMES + MAXPAGES) * 4 + MAXPAGES];
+static void *sim_mem;           /* the model's and the policy's memory, exactly sized */
 
 /* After every step of the model: nothing wrong so far, and (for
  * CLOCK-Pro) its circle consistent. */
@@ -110,8 +114,11 @@ static void after_step(struct sim *s, uint32_t extra)
 static void sim_start(const struct policy_ops *ops, uint32_t nframes, uint32_t npages,
                       uint32_t seed)
 {
-    EXPECT(npages <= MAXPAGES, "npages %u", npages);
-    EXPECT(sim_work_bytes(npages, nframes) <= sizeof sim_mem, "work memory");
+    /* Exactly what the model and the policy asked for, so that ASan
+     * catches an array carved too short. */
+    free(sim_mem);
+    sim_mem = malloc(sim_work_bytes(ops, npages, nframes));
+    EXPECT(sim_mem, "no memory for %u pages, %u frames", npages, nframes);
     sim_init(&S, ops, &pol, nframes, npages, seed, sim_mem);
     S.after = after_step;
 }
@@ -336,6 +343,24 @@ static void test_registry(void)
     EXPECT(policy_name(-1) == 0 && policy_find("lru") == 0 && policy_find("") == 0,
            "unknown names must not be found");
     printf("(registry) %d policies, each found by its name\n", i);
+}
+
+/* Each policy's state is struct policy (small: the pager embeds it)
+ * plus policy_bytes() of arrays that grow linearly with the frames: no
+ * policy may keep an array sized for POLICY_MAX_FRAMES. */
+static void test_memory(void)
+{
+    EXPECT(sizeof(struct policy) <= 256, "struct policy is %zu bytes", sizeof(struct policy));
+    uint32_t most = 0;
+    for (int i = 0; policy_name(i); i++) {
+        const struct policy_ops *ops = policy_find(policy_name(i));
+        uint32_t small = policy_bytes(ops, 10), big = policy_bytes(ops, POLICY_MAX_FRAMES);
+        EXPECT(small <= 100 * 10 && big <= 100 * POLICY_MAX_FRAMES, "%s: %u bytes for 10 "
+               "frames, %u for %u", ops->name, small, big, POLICY_MAX_FRAMES);
+        if (big > most) most = big;
+    }
+    printf("(memory) struct policy %zu bytes; at most %u bytes of arrays for %u frames\n",
+           sizeof(struct policy), most, POLICY_MAX_FRAMES);
 }
 
 /* Belady (1969): FIFO does worse with more memory on this string.  LRU
@@ -580,12 +605,13 @@ static void test_random(void)
  * simulate() checks every victim slot and every A/D query. */
 static void test_ranges(void)
 {
-    static const uint32_t sizes[] = { 1, 2, 3, 7, 64, 1000, POLICY_MAX_FRAMES };
+    static const uint32_t sizes[] = { 1, 2, 3, 7, 64, 1000, 4096, POLICY_MAX_FRAMES };
     int runs = 0;
     for (unsigned z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
-        uint32_t k = sizes[z], npages = k < 64 ? 4 * k + 3 : 2 * k + 500;
+        uint32_t k = sizes[z], npages = k < 64 ? 4 * k + 3 : k + k / 2 + 500;
         uint32_t n = k < 64 ? make_hotcold(refs, 3000, npages, 1 + npages / 4, 70, 30)
-                            : make_uniform(refs, 12000, npages, 30);
+                            : make_uniform(refs, 2 * npages > 12000 ? 2 * npages : 12000,
+                                           npages, 30);
         for (int i = 0; policy_name(i); i++) {
             struct ref_result r;
             simulate(policy_find(policy_name(i)), refs, n, k, npages, z, 5, &r, 0);
@@ -593,6 +619,7 @@ static void test_ranges(void)
             runs++;
         }
     }
+    EXPECT(2 * (POLICY_MAX_FRAMES + POLICY_MAX_FRAMES / 2 + 500) <= MAXREFS, "refs[] too short");
     printf("(ranges) %d runs from 1 to %u frames, every victim in range\n", runs,
            POLICY_MAX_FRAMES);
 }
@@ -680,6 +707,7 @@ static void print_table(void)
 int main(void)
 {
     test_registry();
+    test_memory();
     test_belady();
     test_hand_traces();
     test_brute();
