@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include "mm/replace/carve.h"
 #include "mm/replace/ilist.h"
+#include "mm/replace/ghost.h"
 
 #define POLICY_MAX_FRAMES 16384     /* largest resident set a policy tracks */
 #define POLICY_NO_PAGE    0xFFFFFFFFu  /* in vpn[]: the slot holds no page */
@@ -110,6 +111,7 @@ struct policy {
             uint16_t *back;                             /* towards older */
             uint8_t  *state;                            /* unused, hot, cold, test, ghost */
             uint16_t *slot_entry;                       /* clock entry of each slot */
+            struct ghosts ghosts;                       /* the GHOST entries by page */
             uint16_t head;                              /* newest entry */
             uint16_t free;                              /* list of unused entries */
             uint16_t hand_hot, hand_cold, hand_test;

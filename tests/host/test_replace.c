@@ -33,8 +33,8 @@
  *     a page that is not resident, at 1 to 1024 frames, with timer ticks,
  *     also when pages are freed, memory is not full at victim() time, or
  *     an eviction fails, as mm/pager.c may do;
- *   - CLOCK-Pro's circle stays consistent (counts, links, hands) after
- *     every fault.
+ *   - CLOCK-Pro's circle stays consistent (counts, links, hands, the hash
+ *     table of its ghosts) after every fault.
  * It prints a table of the costs of every policy on four workloads. */
 #include <stdint.h>
 #include <string.h>
@@ -70,9 +70,12 @@ static void check_pro(const struct policy *p, uint32_t resident, uint32_t extra)
             n[c->state[e]]++;
             if (c->state[e] == PRO_GHOST) {
                 EXPECT(c->slot[e] == 0xFFFF, "ghost %u has slot %u", e, c->slot[e]);
+                EXPECT(ghosts_find(&c->ghosts, c->vpn[e]) == e, "ghost %u not in the hash", e);
             } else {
                 EXPECT(c->slot[e] < p->nframes && c->slot_entry[c->slot[e]] == e &&
                        p->vpn[c->slot[e]] == c->vpn[e], "entry %u and its slot disagree", e);
+                EXPECT(ghosts_find(&c->ghosts, c->vpn[e]) == GHOST_NIL,
+                       "resident page %u also has a ghost", c->vpn[e]);
             }
             e = c->fwd[e];
             EXPECT(++len <= 2 * p->nframes + 1, "circle longer than its capacity");
