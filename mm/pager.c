@@ -72,7 +72,7 @@ static uint32_t layout(struct pager *pg, const struct policy_ops *ops, uint32_t 
     struct carve c = { (uintptr_t)base, 0 };
     pg->page = carve(&c, nframes, 4);
     pg->swap = carve(&c, nframes, 4);
-    pg->empty = carve(&c, (nframes + 31) / 32, 4);
+    slotset_carve(&pg->empty, nframes, &c);
     *polmem = carve(&c, policy_bytes(ops, nframes), 1);
     return c.used;
 }
@@ -131,7 +131,7 @@ int pager_attach(struct vmpool *pool, struct pager *pg, const char *name,
     pg->bits = (struct pte_bits){ pg, bits_accessed, bits_dirty };
     for (uint32_t s = 0; s < nframes; s++) {
         pg->swap[s] = SWAP_NONE;
-        pg->empty[s / 32] |= 1u << (s % 32);
+        slotset_add(&pg->empty, s);
     }
     pg->faults = pg->disk_reads = pg->disk_writes = pg->evictions = pg->clean_drops = 0;
     pg->last_error = 0;
@@ -142,7 +142,7 @@ int pager_attach(struct vmpool *pool, struct pager *pg, const char *name,
     return 0;
 }
 
-#define NO_SLOT 0xFFFFFFFFu
+#define NO_SLOT SLOTSET_NONE
 
 /* The resident slot holding PAGE, or NO_SLOT. */
 static uint32_t slot_find(const struct pager *pg, uint32_t page)
@@ -157,9 +157,7 @@ static uint32_t slot_find(const struct pager *pg, uint32_t page)
  * report's figures must not change with how slots are found.) */
 static uint32_t slot_empty(const struct pager *pg)
 {
-    for (uint32_t w = 0; w < (pg->nframes + 31) / 32; w++)
-        if (pg->empty[w]) return w * 32 + __builtin_ctz(pg->empty[w]);
-    return NO_SLOT;
+    return slotset_next(&pg->empty, 0);
 }
 
 /* Slot S's page has gone (evicted or released): tell the policy and
@@ -169,7 +167,7 @@ static void slot_clear(struct pager *pg, uint32_t s)
     if (pg->policy.ops->evicted) pg->policy.ops->evicted(&pg->policy, s, pg->page[s] >> PAGE_SHIFT);
     pg->page[s] = 0;
     pg->swap[s] = SWAP_NONE;
-    pg->empty[s / 32] |= 1u << (s % 32);
+    slotset_add(&pg->empty, s);
     pg->nresident--;
 }
 
@@ -248,7 +246,7 @@ static uint32_t load(struct pager *pg, uint32_t page)
 {
     uint32_t s = slot_empty(pg);
     if (s == NO_SLOT) panic("pager: no free resident slot for %p", (void *)page);
-    pg->empty[s / 32] &= ~(1u << (s % 32));
+    slotset_remove(&pg->empty, s);
     pg->page[s] = page;
     pg->nresident++;
     pg->faults++;

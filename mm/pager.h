@@ -32,7 +32,7 @@ struct pager {
                                                the policy's; 0 when detached */
     uint32_t *page;                         /* [nframes] VA in each resident slot, 0 if empty */
     uint32_t *swap;                         /* [nframes] its current swap copy, or SWAP_NONE */
-    uint32_t *empty;                        /* [(nframes+31)/32] bit s: slot s is empty */
+    struct slotset empty;                   /* the empty slots */
     /* Counters for the experiment rows. */
     uint32_t faults;                        /* every fault: demand-zero and swap-in */
     uint32_t disk_reads;                    /* pages read back from swap */

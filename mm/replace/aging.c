@@ -32,7 +32,17 @@
  *
  * A new page starts at age 0 with its A bit set by the access that
  * faulted it in, so until the next sample it ranks as just used.
- */
+ *
+ * Cost.  Choosing a victim compares every resident page: O(nframes) per
+ * fault.  (A sample touches every page too, but once per nframes/8
+ * victims, so that part is constant per fault.)  This is the textbook
+ * algorithm and is kept as such: the victim is the minimum of a key
+ * whose top bit the hardware sets behind the policy's back.  It could be
+ * made cheaper, since a 1 read from A stays 1 until the next sample
+ * (policy.h): keep the pages in lists by age, in load order, and read A
+ * only from the front of the lowest lists until a 0 turns up.  Real
+ * kernels that age pages do the sampling in the background and keep the
+ * fault path short instead. */
 #include "mm/replace/policy.h"
 
 static void aging_carve(struct policy *p, uint32_t nframes, struct carve *c)

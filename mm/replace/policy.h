@@ -20,6 +20,12 @@
  * few hundred KiB, and struct policy stays small enough to sit in a
  * static struct pager.
  *
+ * What a policy may assume of A and D.  From fault_in() of a slot to its
+ * evicted(), the page's A bit goes from 1 to 0 only when the policy
+ * clears it (accessed() with CLEAR), and its D bit never goes back to 0.
+ * So a 1 the policy has read stays true until it clears it itself: a
+ * policy may remember what it has read instead of reading it again.
+ *
  * About the first Accessed bit: the access that faulted a page in sets A
  * when the instruction restarts, after fault_in() returns.  A policy that
  * wants a new page to start unreferenced must remember that the first A
@@ -31,6 +37,7 @@
 
 #include <stdint.h>
 #include "mm/replace/carve.h"
+#include "mm/replace/slotset.h"
 #include "mm/replace/ilist.h"
 #include "mm/replace/ghost.h"
 
@@ -93,7 +100,14 @@ struct policy {
             struct ilinks links;
             struct ilist line;
         } queue;
-        struct { uint32_t hand; } clock;                /* clock, enhanced_clock */
+        struct {                                        /* clock, enhanced_clock */
+            uint32_t hand;
+            /* enhanced_clock only: what it has read of each slot's A and
+             * D bits (see enhanced_clock.c), and the slots that may hold
+             * a page that is neither used nor dirty. */
+            uint8_t *seen;
+            struct slotset maybe_clean;
+        } clock;
         struct {
             uint8_t  *age;                              /* 8-bit reference history */
             uint32_t *loaded;                           /* load number, breaks ties */

@@ -22,7 +22,7 @@ DEPS_test_region     := mm/region.c lib/errno.c
 DEPS_test_slab       := mm/slab.c lib/errno.c
 DEPS_test_replace    := $(wildcard mm/replace/*.c) mm/refstring.c lib/errno.c
 DEPS_test_tlb        := mm/tlb_model.c lib/errno.c
-DEPS_test_replace_parts := mm/replace/ghost.c lib/errno.c
+DEPS_test_replace_parts := mm/replace/slotset.c mm/replace/ghost.c lib/errno.c
 
 all: $(HOST_TESTS)
 

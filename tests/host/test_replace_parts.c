@@ -5,6 +5,11 @@
  * simplest thing that could work, under ASan/UBSan, with memory sized
  * exactly as the structure's carve asked (so an array carved too short
  * is an ASan error):
+ *   - slotset (slotset.h): add/remove against an array of flags;
+ *     slotset_next and slotset_next_round against a linear scan, at
+ *     sizes from 1 to 16,384 slots, including the word and summary
+ *     boundaries.  Would fail on a lost summary bit or an off-by-one at
+ *     a word edge.
  *   - ghosts (ghost.h): add/remove/find against a linear scan of the
  *     entries, with page numbers that are consecutive (the common case),
  *     random, and colliding in the hash.  Would fail on a chain broken
@@ -15,6 +20,7 @@
 #include <string.h>
 #include "tests/host/shim.h"
 #include "tests/util.h"
+#include "mm/replace/slotset.h"
 #include "mm/replace/ghost.h"
 
 static uint32_t rng = 777;
@@ -40,6 +46,49 @@ static void test_carve(void)
     EXPECT(a == m && (uint8_t *)b == m + 4 && d.used == c.used, "layout differs from measure");
     free(m);
     printf("(carve) measuring and laying out agree; arrays 4-byte aligned\n");
+}
+
+static void test_slotset(void)
+{
+    static const uint32_t sizes[] = { 1, 2, 31, 32, 33, 63, 64, 65, 1023, 1024, 1025, 5000,
+                                      16384 };
+    int checks = 0;
+    for (unsigned z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
+        uint32_t n = sizes[z];
+        struct slotset s;
+        struct carve c = { 0, 0 };
+        slotset_carve(&s, n, &c);
+        void *mem = exact(c.used);
+        struct carve d = { (uintptr_t)mem, 0 };
+        slotset_carve(&s, n, &d);
+        uint8_t *in = calloc(n, 1);
+        /* Sparse and dense phases: few members, then many, then few. */
+        for (int round = 0; round < 3000; round++) {
+            uint32_t dens = round < 1000 ? 2 : round < 2000 ? 60 : 5;
+            uint32_t i = rand_next(&rng) % n;
+            if (rand_next(&rng) % 100 < dens) {
+                slotset_add(&s, i);
+                in[i] = 1;
+            } else {
+                slotset_remove(&s, i);
+                in[i] = 0;
+            }
+            uint32_t from = rand_next(&rng) % (n + 1), want = SLOTSET_NONE;
+            for (uint32_t k = from; k < n && want == SLOTSET_NONE; k++)
+                if (in[k]) want = k;
+            EXPECT(slotset_next(&s, from) == want, "n=%u next(%u)=%u, want %u", n, from,
+                   slotset_next(&s, from), want);
+            if (from < n) {
+                for (uint32_t k = 0; k < from && want == SLOTSET_NONE; k++)
+                    if (in[k]) want = k;
+                EXPECT(slotset_next_round(&s, from) == want, "n=%u round(%u)", n, from);
+            }
+            checks++;
+        }
+        free(in);
+        free(mem);
+    }
+    printf("(slotset) %d searches from 1 to 16384 slots agree with a scan\n", checks);
 }
 
 /* The ghost of VPN among entries 0..N-1 by a scan, as clock_pro.c did. */
@@ -98,6 +147,7 @@ static void test_ghosts(void)
 int main(void)
 {
     test_carve();
+    test_slotset();
     test_ghosts();
     printf("test_replace_parts: PASS\n");
     return 0;
