@@ -23,6 +23,7 @@ DEPS_test_slab       := mm/slab.c lib/errno.c
 DEPS_test_replace    := $(wildcard mm/replace/*.c) mm/refstring.c lib/errno.c
 DEPS_test_tlb        := mm/tlb_model.c lib/errno.c
 DEPS_test_replace_parts := mm/replace/slotset.c mm/replace/ghost.c lib/errno.c
+DEPS_test_tracefile  := mm/tracefile.c mm/renumber.c lib/errno.c
 
 all: $(HOST_TESTS)
 
