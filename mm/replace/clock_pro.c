@@ -314,11 +314,7 @@ static void organize(struct policy *p)
  * (see "The first Accessed bit" above). */
 static void settle(struct policy *p)
 {
-    struct clock_pro *c = &p->u.pro;
-    uint32_t s = c->pending;
-    c->pending = NIL;
-    if (s != NIL && c->slot_entry[s] != NIL)
-        referenced(p, c->slot_entry[s], 1);
+    policy_settle(p, &p->u.pro.pending);
 }
 
 /* 2 * nframes + 1 entries: nframes resident pages, nframes ghosts, and

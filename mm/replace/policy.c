@@ -5,14 +5,16 @@
  * policy lives in its own file in this directory and exports one
  * struct policy_ops; this file only names them, in the order the
  * benchmarks print them: from the least informed (random) to the most
- * (CLOCK-Pro, which also remembers pages it has evicted). */
+ * (CLOCK-Pro and CAR, which also remember pages they have evicted).  CAR
+ * comes last because it came last: the benchmarks' tables keep the
+ * older rows where they were. */
 #include <stddef.h>
 #include "mm/replace/policy.h"
 #include "lib/string.h"
 #include "kernel/panic.h"
 
 extern const struct policy_ops policy_random, policy_fifo, policy_second_chance,
-    policy_clock, policy_enhanced_clock, policy_aging, policy_clock_pro;
+    policy_clock, policy_enhanced_clock, policy_aging, policy_clock_pro, policy_car;
 
 static const struct policy_ops *const policies[] = {
     &policy_random,
@@ -22,6 +24,7 @@ static const struct policy_ops *const policies[] = {
     &policy_enhanced_clock,
     &policy_aging,
     &policy_clock_pro,
+    &policy_car,
 };
 
 #define NPOLICIES ((int)(sizeof policies / sizeof policies[0]))
@@ -84,4 +87,12 @@ void policy_init(struct policy *p, const struct policy_ops *ops,
     for (uint32_t s = 0; s < nframes; s++)
         p->vpn[s] = POLICY_NO_PAGE;
     ops->init(p, nframes, seed);
+}
+
+void policy_settle(struct policy *p, uint16_t *pending)
+{
+    uint32_t s = *pending;
+    *pending = POLICY_NO_SLOT;
+    if (s != POLICY_NO_SLOT && p->vpn[s] != POLICY_NO_PAGE)
+        p->bits->accessed(p->bits->ctx, p->vpn[s], 1);
 }

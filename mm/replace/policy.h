@@ -43,6 +43,7 @@
 
 #define POLICY_MAX_FRAMES 16384     /* largest resident set a policy tracks */
 #define POLICY_NO_PAGE    0xFFFFFFFFu  /* in vpn[]: the slot holds no page */
+#define POLICY_NO_SLOT    0xFFFFu      /* in a 16-bit slot number: none */
 
 /* Slots and list entries are numbered in 16 bits (0xFFFF: none); the
  * most entries a policy keeps is 2 * nframes + 2. */
@@ -134,6 +135,21 @@ struct policy {
             uint32_t cold_target;                       /* adaptive m_c */
             uint32_t cold_min, cold_max;                /* bounds on cold_target */
         } pro;
+        struct car {
+            /* CAR: two clocks of resident pages (T1 seen once, T2 seen
+             * again) and two LRU lists of evicted ones (B1, B2), over one
+             * table of 2*nframes entries (see car.c). */
+            uint32_t *vpn;                              /* each entry's page */
+            uint16_t *slot;                             /* its slot; POLICY_NO_SLOT: a ghost */
+            uint8_t  *list;                             /* which list it is on */
+            struct ilinks links;                        /* the lists, through the entries */
+            uint16_t *slot_entry;                       /* entry of each slot */
+            struct ghosts ghosts;                       /* the B1 and B2 entries by page */
+            struct ilist l[4];                          /* T1, T2 (head: the hand), B1, B2 */
+            uint16_t free;                              /* unused entries, through links.next */
+            uint16_t pending;                           /* slot faulted in last */
+            uint32_t target;                            /* CAR's p: the size T1 aims at */
+        } car;
     } u;
 };
 
@@ -145,6 +161,12 @@ const char *policy_name(int i);
 /* Bytes of memory policy OPS needs for NFRAMES slots
  * (1..POLICY_MAX_FRAMES; anything else panics). */
 uint32_t policy_bytes(const struct policy_ops *ops, uint32_t nframes);
+
+/* Clear the Accessed bit that the access which faulted in the page of
+ * slot *PENDING set, if the slot still holds it, and forget the slot
+ * (*PENDING <- POLICY_NO_SLOT).  For policies that want new pages to
+ * start unused (see "About the first Accessed bit" above). */
+void policy_settle(struct policy *p, uint16_t *pending);
 
 /* Set P up as policy OPS over NFRAMES slots, reading A/D through BITS,
  * keeping its arrays in MEM: policy_bytes(OPS, NFRAMES) bytes, 4-byte
