@@ -15,10 +15,10 @@
  * it compiles for the host too.  It allocates nothing.  struct policy
  * holds a policy's scalars (a hand, a head, counters); its per-slot
  * arrays live in memory the caller provides, policy_bytes(OPS, NFRAMES)
- * bytes of it, which policy_init() zeroes and carves up.  So a pager
- * for 10 frames costs a few hundred bytes and one for 16,384 frames a
- * few hundred KiB, and struct policy stays small enough to sit in a
- * static struct pager.
+ * bytes of it, which policy_init() zeroes and carves up (carve.h).  So
+ * a pager for 10 frames costs a few hundred bytes and one for 16,384
+ * frames at most about 640 KiB, and struct policy stays small enough to
+ * sit in a static struct pager.
  *
  * What a policy may assume of A and D.  From fault_in() of a slot to its
  * evicted(), the page's A bit goes from 1 to 0 only when the policy
@@ -29,9 +29,9 @@
  * About the first Accessed bit: the access that faulted a page in sets A
  * when the instruction restarts, after fault_in() returns.  A policy that
  * wants a new page to start unreferenced must remember that the first A
- * it sees on that page is the fault's own (flag the slot in fault_in,
- * and when it first inspects it, clear A and ignore it); otherwise it
- * behaves exactly like CLOCK. */
+ * it sees on that page is the fault's own: policy_settle() clears it at
+ * the next call into the policy (clock_pro, car).  Otherwise a policy
+ * sees every new page as used once already, as CLOCK does. */
 #ifndef MM_REPLACE_POLICY_H
 #define MM_REPLACE_POLICY_H
 
@@ -45,9 +45,9 @@
 #define POLICY_NO_PAGE    0xFFFFFFFFu  /* in vpn[]: the slot holds no page */
 #define POLICY_NO_SLOT    0xFFFFu      /* in a 16-bit slot number: none */
 
-/* Slots and list entries are numbered in 16 bits (0xFFFF: none); the
- * most entries a policy keeps is 2 * nframes + 2. */
-_Static_assert(2 * POLICY_MAX_FRAMES + 2 < 0xFFFF, "16-bit entry numbers");
+/* Slots and table entries are numbered in 16 bits (0xFFFF: none); the
+ * most entries a policy keeps is clock_pro's 2 * nframes + 1. */
+_Static_assert(2 * POLICY_MAX_FRAMES + 1 < 0xFFFF, "16-bit entry numbers");
 
 /* Access to the A and D bits of resident pages, supplied by the pager. */
 struct pte_bits {
