@@ -188,6 +188,9 @@ static void car_fault_in(struct policy *p, uint32_t slot, uint32_t vpn)
     } else {
         trim(c, p->nframes);
         e = c->free;
+        if (e == NIL)
+            panic("car_fault_in: directory full after trim (T1 %u T2 %u B1 %u B2 %u)",
+                  c->l[T1].len, c->l[T2].len, c->l[B1].len, c->l[B2].len);
         c->free = c->links.next[e];
         c->vpn[e] = vpn;
         c->list[e] = FREE;
