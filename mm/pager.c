@@ -15,16 +15,23 @@
  * then release the frame and invalidate the TLB entry (pte_set_absent).
  *
  * Policies see the hardware A and D bits through struct pte_bits; here
- * they read and clear the real PTEs through the recursive window. */
+ * they read and clear the real PTEs through the recursive window.
+ *
+ * Memory.  page[], swap[], the set of empty slots and the policy's own
+ * arrays are one kmalloc block per pager, laid out by layout() below and
+ * sized by the pager's NFRAMES (up to 16,384): a small pool costs a few
+ * hundred bytes, and the kernel image holds none of it. */
 #include "mm/pager.h"
 #include "mm/swap.h"
 #include "mm/paging.h"
 #include "mm/physmem.h"
+#include "mm/kmalloc.h"
 #include "kernel/panic.h"
 #include "kernel/pit.h"
 #include "kernel/sync.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 
 static int bits_accessed(void *ctx, uint32_t vpn, int clear)
 {
@@ -56,6 +63,36 @@ static void pager_tick(void)
         if (p->pager && p->pager->policy.ops->tick) p->pager->policy.ops->tick(&p->pager->policy);
 }
 
+/* Point PG's arrays for NFRAMES slots under policy OPS into memory at
+ * BASE (0: only measure); returns the bytes they take, and in *POLMEM
+ * where the policy's part starts. */
+static uint32_t layout(struct pager *pg, const struct policy_ops *ops, uint32_t nframes,
+                       void *base, void **polmem)
+{
+    struct carve c = { (uintptr_t)base, 0 };
+    pg->page = carve(&c, nframes, 4);
+    pg->swap = carve(&c, nframes, 4);
+    slotset_carve(&pg->empty, nframes, &c);
+    *polmem = carve(&c, policy_bytes(ops, nframes), 1);
+    return c.used;
+}
+
+int pager_detach(struct pager *pg)
+{
+    if (!pg->mem) return 0;
+    if (pg->nresident) {
+        kprintf("pager_detach(%s): %u pages are still resident\n", pg->pool->name,
+                pg->nresident);
+        return -E_BUSY;
+    }
+    mutex_lock(&vm_lock);
+    if (pg->pool->pager == pg) pg->pool->pager = 0;
+    mutex_unlock(&vm_lock);
+    kfree(pg->mem);
+    pg->mem = 0;
+    return 0;
+}
+
 int pager_attach(struct vmpool *pool, struct pager *pg, const char *name,
                  uint32_t nframes, uint32_t seed)
 {
@@ -75,23 +112,37 @@ int pager_attach(struct vmpool *pool, struct pager *pg, const char *name,
         kprintf("pager: nframes=%u must be 1..%u\n", nframes, POLICY_MAX_FRAMES);
         return -E_INVAL;
     }
+    int err = pager_detach(pg);
+    if (err) return err;
+    void *polmem;
+    uint32_t bytes = layout(pg, ops, nframes, 0, &polmem);
+    if (!(pg->mem = kmalloc(bytes))) {
+        kprintf("pager: no heap for %u frames' arrays (%u bytes)\n", nframes, bytes);
+        return -E_NOMEM;
+    }
+    /* Everything is written here, outside the VM lock, so that every heap
+     * page of the block is backed before the fault path (which holds the
+     * lock) reads it; no pool points at PG yet, so no tick runs into it. */
+    memset(pg->mem, 0, bytes);
+    layout(pg, ops, nframes, pg->mem, &polmem);
     pg->pool = pool;
     pg->nframes = nframes;
     pg->nresident = 0;
     pg->bits = (struct pte_bits){ pg, bits_accessed, bits_dirty };
-    for (uint32_t s = 0; s < POLICY_MAX_FRAMES; s++) pg->page[s] = 0, pg->swap[s] = SWAP_NONE;
-    for (uint32_t w = 0; w < POLICY_MAX_FRAMES / 32; w++) pg->empty[w] = 0;
-    for (uint32_t s = 0; s < nframes; s++) pg->empty[s / 32] |= 1u << (s % 32);
+    for (uint32_t s = 0; s < nframes; s++) {
+        pg->swap[s] = SWAP_NONE;
+        slotset_add(&pg->empty, s);
+    }
     pg->faults = pg->disk_reads = pg->disk_writes = pg->evictions = pg->clean_drops = 0;
     pg->last_error = 0;
+    policy_init(&pg->policy, ops, &pg->bits, nframes, seed, polmem);
     mutex_lock(&vm_lock);
-    policy_init(&pg->policy, ops, &pg->bits, nframes, seed);
     pool->pager = pg;
     mutex_unlock(&vm_lock);
     return 0;
 }
 
-#define NO_SLOT 0xFFFFFFFFu
+#define NO_SLOT SLOTSET_NONE
 
 /* The resident slot holding PAGE, or NO_SLOT. */
 static uint32_t slot_find(const struct pager *pg, uint32_t page)
@@ -106,9 +157,7 @@ static uint32_t slot_find(const struct pager *pg, uint32_t page)
  * report's figures must not change with how slots are found.) */
 static uint32_t slot_empty(const struct pager *pg)
 {
-    for (uint32_t w = 0; w < POLICY_MAX_FRAMES / 32; w++)
-        if (pg->empty[w]) return w * 32 + __builtin_ctz(pg->empty[w]);
-    return NO_SLOT;
+    return slotset_next(&pg->empty, 0);
 }
 
 /* Slot S's page has gone (evicted or released): tell the policy and
@@ -118,7 +167,7 @@ static void slot_clear(struct pager *pg, uint32_t s)
     if (pg->policy.ops->evicted) pg->policy.ops->evicted(&pg->policy, s, pg->page[s] >> PAGE_SHIFT);
     pg->page[s] = 0;
     pg->swap[s] = SWAP_NONE;
-    pg->empty[s / 32] |= 1u << (s % 32);
+    slotset_add(&pg->empty, s);
     pg->nresident--;
 }
 
@@ -192,15 +241,22 @@ int pager_frame(struct pager *pg, uint32_t *frame)
     return f ? 0 : -E_NOMEM;
 }
 
-void pager_loaded(struct pager *pg, uint32_t page)
+/* pager_loaded, returning the slot PAGE went into. */
+static uint32_t load(struct pager *pg, uint32_t page)
 {
     uint32_t s = slot_empty(pg);
     if (s == NO_SLOT) panic("pager: no free resident slot for %p", (void *)page);
-    pg->empty[s / 32] &= ~(1u << (s % 32));
+    slotset_remove(&pg->empty, s);
     pg->page[s] = page;
     pg->nresident++;
     pg->faults++;
     pg->policy.ops->fault_in(&pg->policy, s, page >> PAGE_SHIFT);
+    return s;
+}
+
+void pager_loaded(struct pager *pg, uint32_t page)
+{
+    load(pg, page);
 }
 
 int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e)
@@ -229,8 +285,7 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e)
     map_page(page, f, pool->pte_flags);         /* A = D = 0: clean, copy in SLOT */
     vmstat_counts.fault_swapin++;
     pg->disk_reads++;
-    pager_loaded(pg, page);
-    pg->swap[slot_find(pg, page)] = slot;
+    pg->swap[load(pg, page)] = slot;
     return 0;
 }
 

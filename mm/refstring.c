@@ -25,13 +25,25 @@
 #define RESIDENT  1u
 #define DIRTY     2u        /* written since it was last loaded */
 #define COPY      4u        /* swap holds a copy of the page */
-#define MAX_REFS  (1u << 28)
 
 /* The WORK area carved into its arrays (see above). */
 struct work {
     uint32_t *next_use, *key, *pos, *heap;
     uint8_t *flags;
 };
+
+_Static_assert(REFSTRING_MAX_FRAMES == 1048576 && REFSTRING_MAX_PAGES == 1048576 &&
+               REFSTRING_MAX_REFS == 268435456, "refstring_check's messages name the limits");
+
+const char *refstring_check(uint32_t n, uint32_t npages, uint32_t nframes)
+{
+    if (nframes == 0) return "no frames";
+    if (nframes > REFSTRING_MAX_FRAMES) return "more than 1048576 frames";
+    if (npages == 0) return "no pages";
+    if (npages > REFSTRING_MAX_PAGES) return "more than 1048576 distinct pages";
+    if (n > REFSTRING_MAX_REFS) return "more than 268435456 references";
+    return 0;
+}
 
 uint32_t refstring_work_bytes(uint32_t n, uint32_t npages, uint32_t nframes)
 {
@@ -42,8 +54,9 @@ uint32_t refstring_work_bytes(uint32_t n, uint32_t npages, uint32_t nframes)
 static struct work setup(const char *who, uint32_t n, uint32_t nframes,
                          uint32_t npages, void *work, struct ref_result *out)
 {
-    if (nframes == 0 || nframes > 1024 || npages == 0 || npages > 65536 || n > MAX_REFS)
-        panic("%s: n=%u nframes=%u npages=%u out of range", who, n, nframes, npages);
+    const char *why = refstring_check(n, npages, nframes);
+    if (why)
+        panic("%s: n=%u nframes=%u npages=%u: %s", who, n, nframes, npages, why);
     if ((uintptr_t)work & 3)
         panic("%s: work area %p is not 4-byte aligned", who, work);
     struct work w;

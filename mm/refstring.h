@@ -25,8 +25,13 @@
  *   - Pages still resident at the end are not written.
  *
  * WORK is scratch memory of at least refstring_work_bytes(N, NPAGES,
- * NFRAMES) bytes, 4-byte aligned, for either function.  Limits: NFRAMES
- * 1..1024, NPAGES 1..65536; anything else panics. */
+ * NFRAMES) bytes, 4-byte aligned, for either function.
+ *
+ * Limits: NFRAMES 1..REFSTRING_MAX_FRAMES, NPAGES 1..REFSTRING_MAX_PAGES
+ * and N up to REFSTRING_MAX_REFS (so that the work area stays below
+ * 4 GiB: about 1.1 GiB at the most).  Calling either function outside
+ * them is a bug in the caller and panics; a caller with input from
+ * outside (a trace file) asks refstring_check() first and reports. */
 #ifndef MM_REFSTRING_H
 #define MM_REFSTRING_H
 
@@ -36,11 +41,20 @@
 #define REF_WRITE(r) ((r) & 1)
 #define REF(vpn, w)  ((uint32_t)(vpn) << 1 | ((w) ? 1u : 0u))
 
+#define REFSTRING_MAX_FRAMES (1u << 20)    /* 1,048,576 frames */
+#define REFSTRING_MAX_PAGES  (1u << 20)    /* 1,048,576 distinct pages */
+#define REFSTRING_MAX_REFS   (1u << 28)    /* 268,435,456 references */
+
 struct ref_result {
     uint32_t faults;        /* page faults, demand-zero ones included */
     uint32_t disk_reads;    /* faults served from swap */
     uint32_t disk_writes;   /* dirty pages written at eviction */
 };
+
+/* 0 if N references to NPAGES pages with NFRAMES frames are within the
+ * limits above, else which limit they break, as a phrase ("more than
+ * 1048576 distinct pages"). */
+const char *refstring_check(uint32_t n, uint32_t npages, uint32_t nframes);
 
 /* Bytes of WORK that opt_simulate and lru_simulate need for a string of
  * N references to NPAGES pages with NFRAMES frames. */

@@ -110,7 +110,7 @@ int experiment_run(const struct workload *w, const char *policy, uint32_t npages
     r->disk_writes = xpg.disk_writes;
     r->ok = rc == 0;
 
-    if (vmpool_release(&xp, va) != 0 || vmpool_destroy(&xp) != 0)
+    if (vmpool_release(&xp, va) != 0 || pager_detach(&xpg) != 0 || vmpool_destroy(&xp) != 0)
         panic("experiment: could not take the workload pool down");
     if (free_frames() != free0 || swap_stats.used != slots0) {
         kprintf("experiment: %s/%s leaked: %d frames, %d swap slots\n", w->name, policy,

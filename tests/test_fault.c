@@ -95,6 +95,7 @@ static void test_fresh_page_zero(void)
     }
     CHECK(pgr.clean_drops > 0, "no page was dropped clean");
     CHECK(vmpool_release(&pb, ro) == 0 && vmpool_release(&pb, rw) == 0, "release");
+    CHECK(pager_detach(&pgr) == 0, "detach");
     CHECK(vmpool_destroy(&pa) == 0 && vmpool_destroy(&pb) == 0, "destroy");
     CHECK(free_frames() == free0 && swap_stats.used == slots0, "frames or slots leaked");
 }
@@ -192,7 +193,8 @@ static void test_read_only_no_writes(void)
     CHECK(pgr.evictions > 0, "no memory pressure: nothing was evicted");
     CHECK(pgr.disk_writes == 0, "%u pages written to swap, but none was ever written to",
           pgr.disk_writes);
-    CHECK(vmpool_release(&pa, va) == 0 && vmpool_destroy(&pa) == 0, "teardown");
+    CHECK(vmpool_release(&pa, va) == 0 && pager_detach(&pgr) == 0 && vmpool_destroy(&pa) == 0,
+          "teardown");
     CHECK(free_frames() == free0 && swap_stats.used == slots0, "frames or slots leaked");
 }
 
@@ -221,7 +223,7 @@ static void test_tlb_model_invalidate(void)
     CHECK(!tlb_contains(&tlb, b >> PAGE_SHIFT), "the model still holds the evicted page %p",
           (void *)b);
     msg("the model dropped both the freed and the evicted page");
-    CHECK(vmpool_release(&pb, b) == 0, "release");
+    CHECK(vmpool_release(&pb, b) == 0 && pager_detach(&pgr) == 0, "release");
     CHECK(vmpool_destroy(&pa) == 0 && vmpool_destroy(&pb) == 0, "destroy");
     kfree(mem);
     CHECK(free_frames() == free0 && swap_stats.used == slots0, "frames or slots leaked");

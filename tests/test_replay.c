@@ -43,8 +43,7 @@ static void test_policy_kernel_equals_host(void)
 {
     uint32_t n = make_string();
     uint32_t *shadow = kmalloc(NPAGES * 4);
-    void *work = kmalloc(sim_work_bytes(NPAGES, 48));
-    CHECK(shadow && work, "memory");
+    CHECK(shadow, "memory");
     memset(shadow, 0, NPAGES * 4);
     replay_set(refs, n, shadow);
     static const uint32_t sizes[] = { 12, 48 };
@@ -58,8 +57,11 @@ static void test_policy_kernel_equals_host(void)
             int err = experiment_run(&wl_replay, ops->name, NPAGES, sizes[z], 1, 0, 0, 0, &r);
             CHECK(err == 0 && r.ok, "%s at %u frames: the replay failed (%d)", ops->name,
                   sizes[z], err);
+            void *work = kmalloc(sim_work_bytes(ops, NPAGES, sizes[z]));
+            CHECK(work, "memory for the model");
             const char *bad = policy_simulate(ops, &model_policy, refs, n, sizes[z], NPAGES, 1,
                                               0, work, &m);
+            kfree(work);
             CHECK(!bad, "%s: the model says the policy %s", ops->name, bad);
             msg("%-15s %2u frames: kernel %u/%u/%u, model %u/%u/%u (faults/reads/writes)",
                 ops->name, sizes[z], r.faults, r.disk_reads, r.disk_writes, m.faults,
@@ -70,7 +72,6 @@ static void test_policy_kernel_equals_host(void)
             compared++;
         }
     }
-    kfree(work);
     kfree(shadow);
     msg("%d runs: the kernel counted exactly what the model pager counts", compared);
 }

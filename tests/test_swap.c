@@ -53,7 +53,8 @@ static uint32_t setup(const char *policy, uint32_t nframes, uint32_t npages)
 
 static void teardown(uint32_t va, uint32_t free0, uint32_t slots0)
 {
-    CHECK(vmpool_release(&sp, va) == 0 && vmpool_destroy(&sp) == 0, "teardown");
+    CHECK(vmpool_release(&sp, va) == 0 && pager_detach(&spg) == 0 && vmpool_destroy(&sp) == 0,
+          "teardown");
     CHECK(free_frames() == free0, "frames leaked: %u free, %u before", free_frames(), free0);
     CHECK(swap_stats.used == slots0, "swap slots leaked: %u used, %u before", swap_stats.used, slots0);
 }

@@ -132,6 +132,7 @@ static void test_thread_vm_stress(void)
     CHECK(corrupt == 0, "%u corrupted bytes or failed operations", corrupt);
     CHECK(done_ops == WORKERS * OPS, "%u operations done", done_ops);
     CHECK(ppg.evictions > 0, "the resident limit never forced an eviction");
+    CHECK(pager_detach(&ppg) == 0, "detach");
     CHECK(vmpool_destroy(&plain) == 0 && vmpool_destroy(&paged) == 0, "destroy");
     CHECK(swap_stats.used == slots0, "swap slots leaked: %u used, %u before", swap_stats.used,
           slots0);

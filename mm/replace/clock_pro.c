@@ -68,10 +68,10 @@
  *
  * Costs.  Every hand step is constant work; like CLOCK's hand, a search
  * may pass many entries, but each used page it passes loses its A bit,
- * so it is not passed again for nothing.  Looking a faulting page up
- * among the ghosts scans the 2*nframes+1 entries, fine at our sizes (a
- * hash table would make it O(1)).  Entries are array elements linked by
- * index, so nothing is allocated. */
+ * so it is not passed again for nothing.  A faulting page is looked up
+ * among the ghosts in a hash table (ghost.h), in constant expected time.
+ * Entries are array elements linked by index, in memory the caller
+ * gives policy_init(), so nothing is allocated. */
 #include "mm/replace/policy.h"
 
 #define NIL 0xFFFFu     /* no entry, no slot */
@@ -91,11 +91,15 @@ static void count(struct clock_pro *c, uint8_t st, int d)
     if (in_test(st))          c->ntest += d;
 }
 
+/* Every change of state comes here, so that the counters and the hash
+ * table of ghosts follow it. */
 static void set_state(struct clock_pro *c, uint32_t e, uint8_t st)
 {
+    if (c->state[e] == GHOST) ghosts_remove(&c->ghosts, e);
     count(c, c->state[e], -1);
     c->state[e] = st;
     count(c, st, +1);
+    if (st == GHOST) ghosts_add(&c->ghosts, e);
 }
 
 /* Take entry E off the circle.  A hand on E moves on to the next newer
@@ -310,11 +314,22 @@ static void organize(struct policy *p)
  * (see "The first Accessed bit" above). */
 static void settle(struct policy *p)
 {
+    policy_settle(p, &p->u.pro.pending);
+}
+
+/* 2 * nframes + 1 entries: nframes resident pages, nframes ghosts, and
+ * one for the page coming in before hand_test drops a ghost. */
+static void pro_carve(struct policy *p, uint32_t nframes, struct carve *m)
+{
     struct clock_pro *c = &p->u.pro;
-    uint32_t s = c->pending;
-    c->pending = NIL;
-    if (s != NIL && c->slot_entry[s] != NIL)
-        referenced(p, c->slot_entry[s], 1);
+    uint32_t n = 2 * nframes + 1;
+    c->vpn = carve(m, n, 4);
+    c->slot = carve(m, n, 2);
+    c->fwd = carve(m, n, 2);
+    c->back = carve(m, n, 2);
+    c->state = carve(m, n, 1);
+    c->slot_entry = carve(m, nframes, 2);
+    ghosts_carve(&c->ghosts, n, nframes + 1, m);
 }
 
 static void pro_init(struct policy *p, uint32_t nframes, uint32_t seed)
@@ -322,6 +337,7 @@ static void pro_init(struct policy *p, uint32_t nframes, uint32_t seed)
     struct clock_pro *c = &p->u.pro;
     (void)seed;
     uint32_t n = 2 * nframes + 1;
+    ghosts_init(&c->ghosts, c->vpn);
     for (uint32_t e = 0; e < n; e++) {
         c->state[e] = UNUSED;
         c->slot[e] = NIL;
@@ -350,15 +366,6 @@ static uint32_t alloc_entry(struct policy *p)
     return e;
 }
 
-/* The ghost entry of page VPN, or NIL. */
-static uint32_t find_ghost(struct clock_pro *c, uint32_t nframes, uint32_t vpn)
-{
-    for (uint32_t e = 0; e < 2 * nframes + 1; e++)
-        if (c->state[e] == GHOST && c->vpn[e] == vpn)
-            return e;
-    return NIL;
-}
-
 /* VPN has come into SLOT.  A page with a ghost entry has come back
  * during its test period: it becomes hot (if hand_hot can make room).
  * Any other page starts cold, in a test period. */
@@ -370,7 +377,7 @@ static void pro_fault_in(struct policy *p, uint32_t slot, uint32_t vpn)
         drop_entry(c, c->slot_entry[slot]);
     p->vpn[slot] = vpn;
 
-    uint32_t e = find_ghost(c, p->nframes, vpn);
+    uint32_t e = ghosts_find(&c->ghosts, vpn);
     if (e != NIL) {
         if (promote_ok(p, e)) {
             push_head(c, e, HOT);
@@ -429,6 +436,7 @@ static void pro_evicted(struct policy *p, uint32_t slot, uint32_t vpn)
 
 const struct policy_ops policy_clock_pro = {
     .name = "clock_pro",
+    .carve = pro_carve,
     .init = pro_init,
     .fault_in = pro_fault_in,
     .victim = pro_victim,

@@ -8,38 +8,21 @@
  * LRU and OPT cannot do that, because the pages they keep in k frames are
  * always among those they would keep in k+1 (they are "stack algorithms").
  *
- * The order is a doubly linked list threaded through the slot numbers,
- * so that loading, evicting and choosing all take constant time, and the
- * order stays right whichever slots the pager fills first. */
+ * The order is a doubly linked list threaded through the slot numbers
+ * (ilist.h), so that loading, evicting and choosing all take constant
+ * time, and the order stays right whichever slots the pager fills first. */
 #include "mm/replace/fifo.h"
 
-#define NIL 0xFFFFu     /* end of the list */
-
-/* Put SLOT at the tail (the newest end) of the load order. */
-static void queue_append(struct policy *p, uint32_t slot)
+void fifo_carve(struct policy *p, uint32_t nframes, struct carve *c)
 {
-    uint16_t s = (uint16_t)slot, t = p->u.queue.tail;
-    p->u.queue.prev[s] = t;
-    p->u.queue.next[s] = NIL;
-    if (t == NIL)
-        p->u.queue.head = s;
-    else
-        p->u.queue.next[t] = s;
-    p->u.queue.tail = s;
-}
-
-/* Take SLOT out of the load order, wherever it is. */
-static void queue_remove(struct policy *p, uint32_t slot)
-{
-    uint16_t n = p->u.queue.next[slot], v = p->u.queue.prev[slot];
-    if (v == NIL) p->u.queue.head = n; else p->u.queue.next[v] = n;
-    if (n == NIL) p->u.queue.tail = v; else p->u.queue.prev[n] = v;
+    p->u.queue.links.next = carve(c, nframes, 2);
+    p->u.queue.links.prev = carve(c, nframes, 2);
 }
 
 void fifo_init(struct policy *p, uint32_t nframes, uint32_t seed)
 {
     (void)nframes, (void)seed;
-    p->u.queue.head = p->u.queue.tail = NIL;
+    ilist_init(&p->u.queue.line);
 }
 
 /* The new page goes to the back of the line.  A slot still holding a page
@@ -47,37 +30,38 @@ void fifo_init(struct policy *p, uint32_t nframes, uint32_t seed)
 void fifo_fault_in(struct policy *p, uint32_t slot, uint32_t vpn)
 {
     if (p->vpn[slot] != POLICY_NO_PAGE)
-        queue_remove(p, slot);
+        ilist_remove(&p->u.queue.line, &p->u.queue.links, slot);
     p->vpn[slot] = vpn;
-    queue_append(p, slot);
+    ilist_append(&p->u.queue.line, &p->u.queue.links, slot);
 }
 
 /* The slot at the head of the line: its page was loaded first. */
 static uint32_t fifo_victim(struct policy *p)
 {
-    return p->u.queue.head;
+    return p->u.queue.line.head;
 }
 
 uint32_t fifo_oldest(const struct policy *p)
 {
-    return p->u.queue.head;
+    return p->u.queue.line.head;
 }
 
 void fifo_requeue(struct policy *p, uint32_t slot)
 {
-    queue_remove(p, slot);
-    queue_append(p, slot);
+    ilist_remove(&p->u.queue.line, &p->u.queue.links, slot);
+    ilist_append(&p->u.queue.line, &p->u.queue.links, slot);
 }
 
 void fifo_evicted(struct policy *p, uint32_t slot, uint32_t vpn)
 {
     (void)vpn;
-    queue_remove(p, slot);
+    ilist_remove(&p->u.queue.line, &p->u.queue.links, slot);
     p->vpn[slot] = POLICY_NO_PAGE;
 }
 
 const struct policy_ops policy_fifo = {
     .name = "fifo",
+    .carve = fifo_carve,
     .init = fifo_init,
     .fault_in = fifo_fault_in,
     .victim = fifo_victim,

@@ -8,6 +8,7 @@
 
 #include "mm/replace/policy.h"
 
+void fifo_carve(struct policy *p, uint32_t nframes, struct carve *c);
 void fifo_init(struct policy *p, uint32_t nframes, uint32_t seed);
 /* SLOT's new page VPN joins the back of the line. */
 void fifo_fault_in(struct policy *p, uint32_t slot, uint32_t vpn);

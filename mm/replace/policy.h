@@ -11,23 +11,43 @@
  * tests implement on a model (tests/host/test_replace.c), so the same
  * policy code runs in both.
  *
- * Every policy lives in its own file under mm/replace/, keeps all its
- * state in struct policy (no allocation), and is pure code: it compiles
- * for the host too.
+ * Every policy lives in its own file under mm/replace/ and is pure code:
+ * it compiles for the host too.  It allocates nothing.  struct policy
+ * holds a policy's scalars (a hand, a head, counters); its per-slot
+ * arrays live in memory the caller provides, policy_bytes(OPS, NFRAMES)
+ * bytes of it, which policy_init() zeroes and carves up (carve.h).  So
+ * a pager for 10 frames costs a few hundred bytes and one for 16,384
+ * frames at most about 640 KiB, and struct policy stays small enough to
+ * sit in a static struct pager.
+ *
+ * What a policy may assume of A and D.  From fault_in() of a slot to its
+ * evicted(), the page's A bit goes from 1 to 0 only when the policy
+ * clears it (accessed() with CLEAR), and its D bit never goes back to 0.
+ * So a 1 the policy has read stays true until it clears it itself: a
+ * policy may remember what it has read instead of reading it again.
  *
  * About the first Accessed bit: the access that faulted a page in sets A
  * when the instruction restarts, after fault_in() returns.  A policy that
  * wants a new page to start unreferenced must remember that the first A
- * it sees on that page is the fault's own (flag the slot in fault_in,
- * and when it first inspects it, clear A and ignore it); otherwise it
- * behaves exactly like CLOCK. */
+ * it sees on that page is the fault's own: policy_settle() clears it at
+ * the next call into the policy (clock_pro, car).  Otherwise a policy
+ * sees every new page as used once already, as CLOCK does. */
 #ifndef MM_REPLACE_POLICY_H
 #define MM_REPLACE_POLICY_H
 
 #include <stdint.h>
+#include "mm/replace/carve.h"
+#include "mm/replace/slotset.h"
+#include "mm/replace/ilist.h"
+#include "mm/replace/ghost.h"
 
-#define POLICY_MAX_FRAMES 1024      /* largest resident set a policy tracks */
+#define POLICY_MAX_FRAMES 16384     /* largest resident set a policy tracks */
 #define POLICY_NO_PAGE    0xFFFFFFFFu  /* in vpn[]: the slot holds no page */
+#define POLICY_NO_SLOT    0xFFFFu      /* in a 16-bit slot number: none */
+
+/* Slots and table entries are numbered in 16 bits (0xFFFF: none); the
+ * most entries a policy keeps is clock_pro's 2 * nframes + 1. */
+_Static_assert(2 * POLICY_MAX_FRAMES + 1 < 0xFFFF, "16-bit entry numbers");
 
 /* Access to the A and D bits of resident pages, supplied by the pager. */
 struct pte_bits {
@@ -42,7 +62,12 @@ struct policy;
 
 struct policy_ops {
     const char *name;       /* as on the command line: policy=NAME */
-    /* Set up for NFRAMES slots (1..POLICY_MAX_FRAMES); SEED for random. */
+    /* Point P's arrays for NFRAMES slots into C (optional: 0 if the
+     * policy's scalars in struct policy are all it keeps).  Called once
+     * with C measuring (policy_bytes) and once with the real memory. */
+    void (*carve)(struct policy *p, uint32_t nframes, struct carve *c);
+    /* Set up for NFRAMES slots (1..POLICY_MAX_FRAMES), all empty; SEED
+     * for random.  The arrays are carved and zeroed already. */
     void (*init)(struct policy *p, uint32_t nframes, uint32_t seed);
     /* Page VPN has just been loaded into SLOT (empty, or just vacated). */
     void (*fault_in)(struct policy *p, uint32_t slot, uint32_t vpn);
@@ -60,25 +85,33 @@ struct policy_ops {
     void (*tick)(struct policy *p);
 };
 
-/* One policy instance.  The union holds each policy's private state;
- * only the policy's own file looks inside it. */
+/* One policy instance.  The union holds each policy's private state:
+ * scalars, and pointers into the memory given to policy_init(); only the
+ * policy's own file looks inside it. */
 struct policy {
     const struct policy_ops *ops;
     const struct pte_bits *bits;
     uint32_t nframes;
-    uint32_t vpn[POLICY_MAX_FRAMES];    /* page in each slot, POLICY_NO_PAGE if none */
+    uint32_t *vpn;                      /* page in each slot, POLICY_NO_PAGE if none */
     union {
         struct { uint32_t state; } random;              /* xorshift32, never 0 */
         struct {                                        /* fifo, second_chance */
             /* Slots in load order, a doubly linked list through the slot
              * numbers: head is the oldest, tail the newest. */
-            uint16_t next[POLICY_MAX_FRAMES], prev[POLICY_MAX_FRAMES];
-            uint16_t head, tail;                        /* 0xFFFF if empty */
+            struct ilinks links;
+            struct ilist line;
         } queue;
-        struct { uint32_t hand; } clock;                /* clock, enhanced_clock */
+        struct {                                        /* clock, enhanced_clock */
+            uint32_t hand;
+            /* enhanced_clock only: what it has read of each slot's A and
+             * D bits (see enhanced_clock.c), and the slots that may hold
+             * a page that is neither used nor dirty. */
+            uint8_t *seen;
+            struct slotset maybe_clean;
+        } clock;
         struct {
-            uint8_t  age[POLICY_MAX_FRAMES];            /* 8-bit reference history */
-            uint32_t loaded[POLICY_MAX_FRAMES];         /* load number, breaks ties */
+            uint8_t  *age;                              /* 8-bit reference history */
+            uint32_t *loaded;                           /* load number, breaks ties */
             uint32_t loads;                             /* pages loaded so far */
             uint32_t victims, period;                   /* sample every PERIOD victims */
             uint32_t busy;                              /* a victim since the last tick */
@@ -87,12 +120,13 @@ struct policy {
             /* CLOCK-Pro: resident hot/cold pages plus non-resident "test"
              * (ghost) entries, all on one circular list of at most
              * 2*nframes+1 entries (see clock_pro.c). */
-            uint32_t vpn[2 * POLICY_MAX_FRAMES + 1];
-            uint16_t slot[2 * POLICY_MAX_FRAMES + 1];   /* 0xFFFF if ghost */
-            uint16_t fwd[2 * POLICY_MAX_FRAMES + 1];    /* towards newer (hand direction) */
-            uint16_t back[2 * POLICY_MAX_FRAMES + 1];   /* towards older */
-            uint8_t  state[2 * POLICY_MAX_FRAMES + 1];  /* unused, hot, cold, test, ghost */
-            uint16_t slot_entry[POLICY_MAX_FRAMES];     /* clock entry of each slot */
+            uint32_t *vpn;
+            uint16_t *slot;                             /* 0xFFFF if ghost */
+            uint16_t *fwd;                              /* towards newer (hand direction) */
+            uint16_t *back;                             /* towards older */
+            uint8_t  *state;                            /* unused, hot, cold, test, ghost */
+            uint16_t *slot_entry;                       /* clock entry of each slot */
+            struct ghosts ghosts;                       /* the GHOST entries by page */
             uint16_t head;                              /* newest entry */
             uint16_t free;                              /* list of unused entries */
             uint16_t hand_hot, hand_cold, hand_test;
@@ -101,6 +135,21 @@ struct policy {
             uint32_t cold_target;                       /* adaptive m_c */
             uint32_t cold_min, cold_max;                /* bounds on cold_target */
         } pro;
+        struct car {
+            /* CAR: two clocks of resident pages (T1 seen once, T2 seen
+             * again) and two LRU lists of evicted ones (B1, B2), over one
+             * table of 2*nframes entries (see car.c). */
+            uint32_t *vpn;                              /* each entry's page */
+            uint16_t *slot;                             /* its slot; POLICY_NO_SLOT: a ghost */
+            uint8_t  *list;                             /* which list it is on */
+            struct ilinks links;                        /* the lists, through the entries */
+            uint16_t *slot_entry;                       /* entry of each slot */
+            struct ghosts ghosts;                       /* the B1 and B2 entries by page */
+            struct ilist l[4];                          /* T1, T2 (head: the hand), B1, B2 */
+            uint16_t free;                              /* unused entries, through links.next */
+            uint16_t pending;                           /* slot faulted in last */
+            uint32_t target;                            /* CAR's p: the size T1 aims at */
+        } car;
     } u;
 };
 
@@ -109,8 +158,20 @@ struct policy {
 const struct policy_ops *policy_find(const char *name);
 const char *policy_name(int i);
 
-/* Set P up as policy OPS over NFRAMES slots, reading A/D through BITS. */
+/* Bytes of memory policy OPS needs for NFRAMES slots
+ * (1..POLICY_MAX_FRAMES; anything else panics). */
+uint32_t policy_bytes(const struct policy_ops *ops, uint32_t nframes);
+
+/* Clear the Accessed bit that the access which faulted in the page of
+ * slot *PENDING set, if the slot still holds it, and forget the slot
+ * (*PENDING <- POLICY_NO_SLOT).  For policies that want new pages to
+ * start unused (see "About the first Accessed bit" above). */
+void policy_settle(struct policy *p, uint16_t *pending);
+
+/* Set P up as policy OPS over NFRAMES slots, reading A/D through BITS,
+ * keeping its arrays in MEM: policy_bytes(OPS, NFRAMES) bytes, 4-byte
+ * aligned, which P uses until it is set up again or MEM is freed. */
 void policy_init(struct policy *p, const struct policy_ops *ops,
-                 const struct pte_bits *bits, uint32_t nframes, uint32_t seed);
+                 const struct pte_bits *bits, uint32_t nframes, uint32_t seed, void *mem);
 
 #endif

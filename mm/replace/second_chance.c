@@ -32,6 +32,7 @@ static uint32_t sc_victim(struct policy *p)
 
 const struct policy_ops policy_second_chance = {
     .name = "second_chance",
+    .carve = fifo_carve,
     .init = fifo_init,
     .fault_in = fifo_fault_in,
     .victim = sc_victim,

@@ -37,9 +37,16 @@ static int model_dirty(void *ctx, uint32_t vpn)
     return (s->flags[vpn] & SIM_D) != 0;
 }
 
-uint32_t sim_work_bytes(uint32_t npages, uint32_t nframes)
+/* WORK holds, in order: slot_page[nframes], where[npages], flags[npages]
+ * (rounded up to 4 bytes), then the policy's memory. */
+static uint32_t model_bytes(uint32_t npages, uint32_t nframes)
 {
     return (nframes + npages) * 4 + (npages + 3) / 4 * 4;
+}
+
+uint32_t sim_work_bytes(const struct policy_ops *ops, uint32_t npages, uint32_t nframes)
+{
+    return model_bytes(npages, nframes) + policy_bytes(ops, nframes);
 }
 
 void sim_init(struct sim *s, const struct policy_ops *ops, struct policy *pol,
@@ -62,7 +69,8 @@ void sim_init(struct sim *s, const struct policy_ops *ops, struct policy *pol,
     s->err = 0;
     s->err_page = 0;
     s->after = 0;
-    policy_init(pol, ops, &s->bits, nframes, seed);
+    policy_init(pol, ops, &s->bits, nframes, seed,
+                (uint8_t *)work + model_bytes(npages, nframes));
 }
 
 uint32_t sim_victim(struct sim *s)

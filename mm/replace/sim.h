@@ -19,7 +19,8 @@
  * the lowest empty slot with A = D = 0, calls fault_in(), and then the
  * access itself sets A (and D).  It counts faults, disk reads and disk
  * writes by the rules of mm/refstring.h.  Pure code: it compiles for the
- * host too, and allocates nothing (the caller gives it WORK memory). */
+ * host too, and allocates nothing (the caller gives it WORK memory, which
+ * holds the policy's arrays too). */
 #ifndef MM_REPLACE_SIM_H
 #define MM_REPLACE_SIM_H
 
@@ -53,11 +54,13 @@ struct sim {
 #define SIM_PRESENT 4u
 #define SIM_COPY    8u          /* swap holds a current copy */
 
-/* Bytes of WORK a model of NPAGES pages and NFRAMES frames needs. */
-uint32_t sim_work_bytes(uint32_t npages, uint32_t nframes);
+/* Bytes of WORK a model of policy OPS over NPAGES pages and NFRAMES
+ * frames needs. */
+uint32_t sim_work_bytes(const struct policy_ops *ops, uint32_t npages, uint32_t nframes);
 
 /* Start S: policy OPS in POL over NFRAMES empty slots (1..POLICY_MAX_FRAMES)
- * and pages 0..NPAGES-1, with SEED for random, in WORK. */
+ * and pages 0..NPAGES-1, with SEED for random, in WORK: sim_work_bytes()
+ * bytes, 4-byte aligned. */
 void sim_init(struct sim *s, const struct policy_ops *ops, struct policy *pol,
               uint32_t nframes, uint32_t npages, uint32_t seed, void *work);
 
@@ -79,8 +82,8 @@ void sim_remove(struct sim *s, uint32_t slot, int evict);
 void sim_tick(struct sim *s);
 
 /* Run policy OPS with NFRAMES frames over the N references REFS (pages
- * below NPAGES), in WORK and POL, calling tick() before every TICK-th
- * reference (0: never).  Stores the counts in *OUT.  Returns 0, or the
+ * below NPAGES), in WORK (sim_work_bytes()) and POL, calling tick()
+ * before every TICK-th reference (0: never).  Stores the counts in *OUT.  Returns 0, or the
  * model's complaint about the policy (see struct sim's ERR). */
 const char *policy_simulate(const struct policy_ops *ops, struct policy *pol,
                             const uint32_t *refs, uint32_t n, uint32_t nframes,

@@ -6,7 +6,8 @@
 # with the mm/ files it names in HOST_DEPS_X below and with
 # tests/host/shim.c (kprintf and panic for the host), under
 # AddressSanitizer and UBSan.  tools/runtests.py builds this file and
-# runs every build/host/test_* it produces.
+# runs every build/host/test_* it produces.  It also builds the trace
+# replay tool, build/host/replay.
 
 HB      := build/host
 HCC     ?= gcc
@@ -22,8 +23,21 @@ DEPS_test_region     := mm/region.c lib/errno.c
 DEPS_test_slab       := mm/slab.c lib/errno.c
 DEPS_test_replace    := $(wildcard mm/replace/*.c) mm/refstring.c lib/errno.c
 DEPS_test_tlb        := mm/tlb_model.c lib/errno.c
+DEPS_test_replace_parts := mm/replace/slotset.c mm/replace/ghost.c lib/errno.c
+DEPS_test_tracefile  := mm/tracefile.c mm/renumber.c lib/errno.c
 
-all: $(HOST_TESTS)
+# The replay tool (tests/host/replay.c): not a test, a measuring tool,
+# so it is optimized and runs without the sanitizers (the code it runs
+# is tested under them above).
+REPLAY_CFLAGS := -std=gnu11 -g -O2 -Wall -Wextra -Werror -I. -DVMLAB_HOST
+REPLAY_DEPS   := $(wildcard mm/replace/*.c) mm/refstring.c mm/tracefile.c mm/renumber.c \
+                 tests/workloads/replay.c lib/errno.c
+
+all: $(HOST_TESTS) $(HB)/replay
+
+$(HB)/replay: tests/host/replay.c tests/host/shim.c lib/printf.c $(REPLAY_DEPS) $(wildcard mm/*.h mm/replace/*.h lib/*.h tests/host/*.h tests/workloads/*.h)
+	@mkdir -p $(HB)
+	$(HCC) $(REPLAY_CFLAGS) -o $@ $< tests/host/shim.c lib/printf.c $(REPLAY_DEPS)
 
 .SECONDEXPANSION:
 $(HB)/%: tests/host/%.c tests/host/shim.c lib/printf.c $$(DEPS_%) $$(wildcard mm/*.h mm/replace/*.h lib/*.h tests/host/*.h)

@@ -12,6 +12,8 @@
  *
  * What is checked, and why it would fail:
  *   - the registry finds every policy it lists, by its name;
+ *   - struct policy is small and each policy's arrays grow with its
+ *     frames, not with POLICY_MAX_FRAMES;
  *   - Belady's anomaly: FIFO faults 9 times with 3 frames and 10 times
  *     with 4 on 1 2 3 4 1 2 5 1 2 3 4 5, while LRU and OPT do not;
  *   - fault counts and victims traced by hand for clock, second_chance,
@@ -31,8 +33,10 @@
  *     a page that is not resident, at 1 to 1024 frames, with timer ticks,
  *     also when pages are freed, memory is not full at victim() time, or
  *     an eviction fails, as mm/pager.c may do;
- *   - CLOCK-Pro's circle stays consistent (counts, links, hands) after
- *     every fault.
+ *   - CLOCK-Pro's circle stays consistent (counts, links, hands, the hash
+ *     table of its ghosts) after every fault, and so do CAR's four lists;
+ *   - CAR evicts exactly the pages that the paper's Figure 2, run on
+ *     plain arrays, evicts, and resists scans that flush CLOCK.
  * It prints a table of the costs of every policy on four workloads. */
 #include <stdint.h>
 #include <string.h>
@@ -42,10 +46,28 @@
 #include "mm/refstring.h"
 #include "mm/replace/sim.h"
 
-#define MAXPAGES 4096
-#define MAXREFS  40000
+#include <stdlib.h>
+
+#define MAXPAGES 4096           /* for brute force and OPT/LRU; the model takes any */
+#define MAXREFS  60000
 
 /* ---- CLOCK-Pro's circle, checked from outside ---- */
+
+/* Entry E of a policy's table (page VPN[E], slot SLOT[E]) against P's
+ * slots and the hash table G: a GHOST has no slot and is in G; a
+ * resident entry's slot points back at it, and its page has no ghost. */
+static void check_entry(const struct policy *p, const struct ghosts *g, const uint32_t *vpn,
+                        const uint16_t *slot, const uint16_t *slot_entry, uint32_t e, int ghost)
+{
+    if (ghost) {
+        EXPECT(slot[e] == POLICY_NO_SLOT, "ghost %u has slot %u", e, slot[e]);
+        EXPECT(ghosts_find(g, vpn[e]) == e, "ghost %u not in the hash", e);
+    } else {
+        EXPECT(slot[e] < p->nframes && slot_entry[slot[e]] == e && p->vpn[slot[e]] == vpn[e],
+               "entry %u and its slot disagree", e);
+        EXPECT(ghosts_find(g, vpn[e]) == GHOST_NIL, "resident page %u also has a ghost", vpn[e]);
+    }
+}
 
 /* clock_pro.c's entry states, repeated here for this white-box check. */
 enum { PRO_UNUSED, PRO_HOT, PRO_COLD, PRO_TEST, PRO_GHOST };
@@ -64,12 +86,8 @@ static void check_pro(const struct policy *p, uint32_t resident, uint32_t extra)
             EXPECT(c->state[e] != PRO_UNUSED, "unused entry %u on the circle", e);
             EXPECT(c->back[c->fwd[e]] == e, "broken links at entry %u", e);
             n[c->state[e]]++;
-            if (c->state[e] == PRO_GHOST) {
-                EXPECT(c->slot[e] == 0xFFFF, "ghost %u has slot %u", e, c->slot[e]);
-            } else {
-                EXPECT(c->slot[e] < p->nframes && c->slot_entry[c->slot[e]] == e &&
-                       p->vpn[c->slot[e]] == c->vpn[e], "entry %u and its slot disagree", e);
-            }
+            check_entry(p, &c->ghosts, c->vpn, c->slot, c->slot_entry, e,
+                        c->state[e] == PRO_GHOST);
             e = c->fwd[e];
             EXPECT(++len <= 2 * p->nframes + 1, "circle longer than its capacity");
         } while (e != c->head);
@@ -91,11 +109,42 @@ static void check_pro(const struct policy *p, uint32_t resident, uint32_t extra)
            c->state[c->hand_test] == PRO_GHOST, "hand_test off a test entry");
 }
 
+/* ---- CAR's lists, checked from outside ---- */
+
+/* car.c's lists, repeated here for this white-box check. */
+enum { CAR_T1, CAR_T2, CAR_B1, CAR_B2 };
+
+/* Walk P's four lists and check their links and lengths, each entry's
+ * slot or ghost, CAR's bounds on the directory, and that RESIDENT pages
+ * are on T1 and T2. */
+static void check_car(const struct policy *p, uint32_t resident)
+{
+    const struct car *c = &p->u.car;
+    uint32_t total = 0;
+    for (uint8_t k = 0; k < 4; k++) {
+        uint32_t len = 0, prev = ILIST_NIL;
+        for (uint32_t e = c->l[k].head; e != ILIST_NIL; e = c->links.next[e]) {
+            EXPECT(c->list[e] == k && c->links.prev[e] == prev, "list %u broken at %u", k, e);
+            EXPECT(++len <= 2 * p->nframes, "list %u longer than the table", k);
+            check_entry(p, &c->ghosts, c->vpn, c->slot, c->slot_entry, e, k >= CAR_B1);
+            prev = e;
+        }
+        EXPECT(len == c->l[k].len && prev == c->l[k].tail, "list %u: %u entries, len %u", k,
+               len, c->l[k].len);
+        total += len;
+    }
+    EXPECT(c->l[CAR_T1].len + c->l[CAR_T2].len == resident, "T1 %u + T2 %u, %u resident",
+           c->l[CAR_T1].len, c->l[CAR_T2].len, resident);
+    EXPECT(c->l[CAR_T1].len + c->l[CAR_B1].len <= p->nframes && total <= 2 * p->nframes &&
+           c->target <= p->nframes, "T1 %u B1 %u total %u target %u, %u frames",
+           c->l[CAR_T1].len, c->l[CAR_B1].len, total, c->target, p->nframes);
+}
+
 /* ---- The pager: the model of mm/replace/sim.c, checked at every step ---- */
 
 static struct policy pol;
 static struct sim S;
-static uint8_t sim_mem[(POLICY_MAX_FRAMES + MAXPAGES) * 4 + MAXPAGES];
+static void *sim_mem;           /* the model's and the policy's memory, exactly sized */
 
 /* After every step of the model: nothing wrong so far, and (for
  * CLOCK-Pro) its circle consistent. */
@@ -104,14 +153,19 @@ static void after_step(struct sim *s, uint32_t extra)
     EXPECT(!s->err, "%s %s (page or slot %u)", s->ops->name, s->err, s->err_page);
     if (strcmp(s->ops->name, "clock_pro") == 0)
         check_pro(s->pol, s->nres, extra);
+    if (strcmp(s->ops->name, "car") == 0)
+        check_car(s->pol, s->nres);
 }
 
 /* Start policy OPS afresh over NFRAMES empty slots and NPAGES pages. */
 static void sim_start(const struct policy_ops *ops, uint32_t nframes, uint32_t npages,
                       uint32_t seed)
 {
-    EXPECT(npages <= MAXPAGES, "npages %u", npages);
-    EXPECT(sim_work_bytes(npages, nframes) <= sizeof sim_mem, "work memory");
+    /* Exactly what the model and the policy asked for, so that ASan
+     * catches an array carved too short. */
+    free(sim_mem);
+    sim_mem = malloc(sim_work_bytes(ops, npages, nframes));
+    EXPECT(sim_mem, "no memory for %u pages, %u frames", npages, nframes);
     sim_init(&S, ops, &pol, nframes, npages, seed, sim_mem);
     S.after = after_step;
 }
@@ -184,6 +238,21 @@ static uint32_t make_loop(uint32_t *refs, uint32_t npages, uint32_t passes, uint
     for (uint32_t p = 0; p < passes; p++)
         for (uint32_t v = 0; v < npages; v++)
             refs[n++] = REF(v, wevery && v % wevery == 0);
+    return n;
+}
+
+/* 40 rounds of: 30 hot pages used three times over, then 40 pages never
+ * seen before (1700 pages in all).  Returns the length, 5200. */
+static uint32_t make_hot_and_scans(uint32_t *refs)
+{
+    uint32_t n = 0;
+    for (uint32_t r = 0; r < 40; r++) {
+        for (uint32_t k = 0; k < 3; k++)
+            for (uint32_t v = 0; v < 30; v++)
+                refs[n++] = REF(v, 0);
+        for (uint32_t v = 0; v < 40; v++)
+            refs[n++] = REF(100 + r * 40 + v, 0);
+    }
     return n;
 }
 
@@ -336,6 +405,24 @@ static void test_registry(void)
     EXPECT(policy_name(-1) == 0 && policy_find("lru") == 0 && policy_find("") == 0,
            "unknown names must not be found");
     printf("(registry) %d policies, each found by its name\n", i);
+}
+
+/* Each policy's state is struct policy (small: the pager embeds it)
+ * plus policy_bytes() of arrays that grow linearly with the frames: no
+ * policy may keep an array sized for POLICY_MAX_FRAMES. */
+static void test_memory(void)
+{
+    EXPECT(sizeof(struct policy) <= 256, "struct policy is %zu bytes", sizeof(struct policy));
+    uint32_t most = 0;
+    for (int i = 0; policy_name(i); i++) {
+        const struct policy_ops *ops = policy_find(policy_name(i));
+        uint32_t small = policy_bytes(ops, 10), big = policy_bytes(ops, POLICY_MAX_FRAMES);
+        EXPECT(small <= 100 * 10 && big <= 100 * POLICY_MAX_FRAMES, "%s: %u bytes for 10 "
+               "frames, %u for %u", ops->name, small, big, POLICY_MAX_FRAMES);
+        if (big > most) most = big;
+    }
+    printf("(memory) struct policy %zu bytes; at most %u bytes of arrays for %u frames\n",
+           sizeof(struct policy), most, POLICY_MAX_FRAMES);
 }
 
 /* Belady (1969): FIFO does worse with more memory on this string.  LRU
@@ -504,14 +591,7 @@ static void test_loop(void)
      * never seen before, again and again.  CLOCK lets each scan push the
      * hot pages out; CLOCK-Pro keeps them hot and lets the scan pass
      * through its cold pages. */
-    m = 0;
-    for (uint32_t r = 0; r < 40; r++) {
-        for (uint32_t k = 0; k < 3; k++)
-            for (uint32_t v = 0; v < 30; v++)
-                refs[m++] = REF(v, 0);
-        for (uint32_t v = 0; v < 40; v++)
-            refs[m++] = REF(100 + r * 40 + v, 0);
-    }
+    m = make_hot_and_scans(refs);
     c = run("clock", refs, m, 50, 1700, 0);
     p = run("clock_pro", refs, m, 50, 1700, 0);
     o = opt(refs, m, 50, 1700);
@@ -560,6 +640,115 @@ static void test_writes(void)
     }
 }
 
+/* CAR as Figure 2 of Bansal and Modha's paper has it, on plain arrays
+ * of page numbers: a hit sets the page's reference bit, a miss with the
+ * cache full runs replace() and then trims the directory, and a page
+ * comes into T1, or from B1 or B2 into T2 adapting p.  One rule is
+ * added, the one car.c has to follow: hits on the page faulted in last,
+ * before the next fault, are not seen (they land on the A bit that the
+ * fault's own access set, which car.c clears at the next fault).  Pages
+ * evicted are stored in VICTIMS; returns the number of faults. */
+/* The four lists of brute_car: page numbers in order, head first. */
+static struct { uint32_t page[4][2 * MAXPAGES], len[4]; } cl;
+
+/* The list holding page X (0..3: T1, T2, B1, B2) and in *AT its index; -1 if none. */
+static int cl_find(uint32_t x, uint32_t *at)
+{
+    for (int k = 0; k < 4; k++)
+        for (uint32_t i = 0; i < cl.len[k]; i++)
+            if (cl.page[k][i] == x) {
+                *at = i;
+                return k;
+            }
+    return -1;
+}
+
+/* Take the page at index I out of list K and return it. */
+static uint32_t cl_take(int k, uint32_t i)
+{
+    uint32_t x = cl.page[k][i];
+    memmove(&cl.page[k][i], &cl.page[k][i + 1], (cl.len[k] - i - 1) * 4);
+    cl.len[k]--;
+    return x;
+}
+
+static void cl_put(int k, uint32_t x) { cl.page[k][cl.len[k]++] = x; }
+
+static uint32_t at_least_1(uint32_t x) { return x > 1 ? x : 1; }
+
+static uint32_t brute_car(const uint32_t *refs, uint32_t n, uint32_t c, uint32_t *victims)
+{
+    static uint8_t refbit[MAXPAGES];
+    uint32_t p = 0, faults = 0, nv = 0, last = 0xFFFFFFFFu;
+    memset(&cl.len, 0, sizeof cl.len);
+    for (uint32_t r = 0; r < n; r++) {
+        uint32_t x = REF_VPN(refs[r]), at;
+        int where = cl_find(x, &at);
+        if (where == 0 || where == 1) {             /* a hit */
+            if (x != last) refbit[x] = 1;
+            continue;
+        }
+        faults++;
+        if (cl.len[0] + cl.len[1] == c) {           /* replace() */
+            for (;;) {
+                int from = cl.len[0] >= at_least_1(p) ? 0 : 1;
+                uint32_t h = cl_take(from, 0);
+                if (!refbit[h]) {
+                    cl_put(from + 2, h);
+                    victims[nv++] = h;
+                    break;
+                }
+                refbit[h] = 0;
+                cl_put(1, h);
+            }
+            if (where < 0 && cl.len[0] + cl.len[2] == c)
+                cl_take(2, 0);
+            else if (where < 0 && cl.len[0] + cl.len[1] + cl.len[2] + cl.len[3] == 2 * c)
+                cl_take(3, 0);
+        }
+        where = cl_find(x, &at);
+        if (where == 2)
+            p = p + at_least_1(cl.len[3] / cl.len[2]) < c ? p + at_least_1(cl.len[3] / cl.len[2])
+                                                           : c;
+        if (where == 3)
+            p = p > at_least_1(cl.len[2] / cl.len[3]) ? p - at_least_1(cl.len[2] / cl.len[3]) : 0;
+        if (where >= 0)
+            cl_take(where, at);
+        cl_put(where < 0 ? 0 : 1, x);
+        refbit[x] = 0;
+        last = x;
+    }
+    return faults;
+}
+
+/* car.c against the paper's algorithm on plain arrays, victim for
+ * victim, on hot/cold, looping and uniform strings; and the point of
+ * CAR: pages used over and over survive scans that flush CLOCK. */
+static void test_car(void)
+{
+    static uint32_t v1[MAXREFS], v2[MAXREFS];
+    int strings = 0;
+    for (int t = 0; t < 300; t++) {
+        uint32_t npages = 5 + rnd() % 200, k = 1 + rnd() % 40, n;
+        switch (t % 3) {
+        case 0:  n = make_hotcold(refs, 3000, npages, 1 + npages / 5, 80, 0); break;
+        case 1:  n = make_loop(refs, npages, 3000 / npages, 0); break;
+        default: n = make_uniform(refs, 3000, npages, 0); break;
+        }
+        struct ref_result a = run("car", refs, n, k, npages, v1);
+        uint32_t b = brute_car(refs, n, k, v2);
+        EXPECT(a.faults == b && (b <= k || memcmp(v1, v2, (b - k) * sizeof v1[0]) == 0),
+               "car %u faults, the paper's %u (k=%u pages=%u string %d)", a.faults, b, k,
+               npages, t);
+        strings++;
+    }
+    uint32_t m = make_hot_and_scans(refs);
+    struct ref_result c = run("clock", refs, m, 50, 1700, 0), a = run("car", refs, m, 50, 1700, 0);
+    EXPECT(a.faults < c.faults * 7 / 10, "scans: car %u, clock %u", a.faults, c.faults);
+    printf("(car) the paper's algorithm, victim for victim, on %d strings; 30 hot pages and "
+           "40-page scans, 50 frames: clock %u, car %u\n", strings, c.faults, a.faults);
+}
+
 /* random: the same seed gives the same victims, another seed others. */
 static void test_random(void)
 {
@@ -580,12 +769,13 @@ static void test_random(void)
  * simulate() checks every victim slot and every A/D query. */
 static void test_ranges(void)
 {
-    static const uint32_t sizes[] = { 1, 2, 3, 7, 64, 1000, POLICY_MAX_FRAMES };
+    static const uint32_t sizes[] = { 1, 2, 3, 7, 64, 1000, 4096, POLICY_MAX_FRAMES };
     int runs = 0;
     for (unsigned z = 0; z < sizeof sizes / sizeof sizes[0]; z++) {
-        uint32_t k = sizes[z], npages = k < 64 ? 4 * k + 3 : 2 * k + 500;
+        uint32_t k = sizes[z], npages = k < 64 ? 4 * k + 3 : k + k / 2 + 500;
         uint32_t n = k < 64 ? make_hotcold(refs, 3000, npages, 1 + npages / 4, 70, 30)
-                            : make_uniform(refs, 12000, npages, 30);
+                            : make_uniform(refs, 2 * npages > 12000 ? 2 * npages : 12000,
+                                           npages, 30);
         for (int i = 0; policy_name(i); i++) {
             struct ref_result r;
             simulate(policy_find(policy_name(i)), refs, n, k, npages, z, 5, &r, 0);
@@ -593,6 +783,7 @@ static void test_ranges(void)
             runs++;
         }
     }
+    EXPECT(2 * (POLICY_MAX_FRAMES + POLICY_MAX_FRAMES / 2 + 500) <= MAXREFS, "refs[] too short");
     printf("(ranges) %d runs from 1 to %u frames, every victim in range\n", runs,
            POLICY_MAX_FRAMES);
 }
@@ -680,6 +871,7 @@ static void print_table(void)
 int main(void)
 {
     test_registry();
+    test_memory();
     test_belady();
     test_hand_traces();
     test_brute();
@@ -687,6 +879,7 @@ int main(void)
     test_opt_bound();
     test_writes();
     test_random();
+    test_car();
     test_ranges();
     test_pager_events();
     print_table();
