@@ -30,7 +30,7 @@ DISK     ?= 16
 ARGS     ?= test=all
 WORKLOAD ?=
 NFRAMES  ?= 25
-POLICY   ?= enhanced_clock
+POLICY   ?= clock_pro
 NPAGES   ?= 100
 T        ?=
 GDBPORT  ?= $(shell echo $$((20000 + $$(id -u) % 10000)))
