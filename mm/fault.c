@@ -31,6 +31,7 @@
 #include "mm/uvm.h"
 #include "lib/string.h"
 #include "mm/frame_pool.h"
+#include "mm/physmem.h"
 #include "kernel/trap.h"
 #include "kernel/thread.h"
 #include "kernel/sync.h"
@@ -106,7 +107,7 @@ static int page_fault(struct trapframe *tf)
     if (tf->err & PF_P) {
         /* A protection violation: legitimate only as a write to a
          * copy-on-write page. */
-        if ((tf->err & PF_W) && (pte_get(va) & PTE_COW)) {
+        if ((tf->err & PF_W) && (*pde_of(va) & PTE_P) && (*pte_of(va) & PTE_COW)) {
             if (tf->eflags & EFLAGS_IF) sti();
             mutex_lock(&vm_lock);
             int r = write_protected(tf, va);
@@ -136,52 +137,60 @@ static uint32_t user_sp(const struct trapframe *tf)
     return t && t->utf ? t->utf->esp : 0;
 }
 
-/* The fault handler proper, with the VM lock held. */
+/* The fault handler proper, with the VM lock held.  The common case, a
+ * first touch of a page of a kernel pool or a process's private memory,
+ * is kept short: one search of the pool's regions (vmpool_lookup), one
+ * frame, one PTE written (map_fresh_page). */
 static int fault_locked(struct trapframe *tf, uint32_t va)
 {
-    struct vmpool *pool = vmpool_of(va);
-    if (!pool || !vmpool_legit(pool, va)) {
+    struct vmpool_where w;
+    int legit;
+    struct vmpool *pool = vmpool_find(va, &legit, &w);
+    if (!legit) {
         vmstat_counts.fault_illegit++;
         return refuse(tf, va, !pool ? "illegitimate (in no VMPool):"
                               : "illegitimate (not in an allocated region):");
     }
     uint32_t page = PG_ROUND_DOWN(va);
-    uint32_t attr = vmpool_attr(pool, page);        /* 0 in the kernel's pools */
-    if ((attr & RGN_STACK) && !uvm_stack_rule(va, user_sp(tf))) {
+    if ((w.attr & RGN_STACK) && !uvm_stack_rule(va, user_sp(tf))) {
         vmstat_counts.fault_illegit++;
         return refuse(tf, va, "illegitimate (below the stack pointer, not a stack push):");
     }
-    pte_t e = pte_get(page);
+    int new_table = !(*pde_of(page) & PTE_P);
+    pte_t e = new_table ? 0 : *pte_of(page);
     if (e & PTE_P) {                            /* another thread mapped it first */
         vmstat_counts.fault_raced++;
         return 1;
     }
     if (e) {                                    /* swapped out: read it back */
-        if (!pool->pager) panic("page fault: %p in unpaged pool %s has entry 0x%x",
-                                (void *)va, pool->name, e);
+        if (!w.pager) panic("page fault: %p in unpaged pool %s has entry 0x%x",
+                            (void *)va, pool->name, e);
         int err = pager_swap_in(pool, page, e);
         return err == 0 ? 1 : refuse_err(tf, va, "swap-in failed", err);
     }
-    if (attr & RGN_SHARED) {                    /* the object's page, shared */
-        int err = uvm_shared_page(pool, page, attr);
+    if (w.attr & RGN_SHARED) {                  /* the object's page, shared */
+        int err = uvm_shared_page(pool, page, w.attr);
         return err == 0 ? 1 : refuse_err(tf, va, "no frame for a shared page", err);
     }
     if (fault_map_hook) fault_map_hook(va);
     /* The frame first: getting it may evict a page, and an eviction may
      * release a page table, which must not be the one we map into. */
-    struct pager *pg = vmpool_pageable(pool, page) ? pool->pager : 0;
-    uint32_t f, flags = vmpool_pte_flags(pool, page);
-    int err = pager_frame(pg, &f);
+    uint32_t f = w.pager ? 0 : get_frames(&process_pool, 1);    /* the usual case, at once */
+    int err = f ? 0 : pager_frame(w.pager, &f);
     if (err) return refuse_err(tf, va, err == -E_IO ? "page-out failed" : "out of memory", err);
-    int new_table = !(*pde_of(page) & PTE_P);
-    if ((err = map_new_page(pool, page, attr, f, flags)) != 0) {      /* no frame for the table */
+    new_table = !(*pde_of(page) & PTE_P);
+    if ((w.pte_flags & PTE_W) && !rgn_obj(w.attr))
+        err = map_fresh_page(page, f, w.pte_flags);
+    else
+        err = map_new_page(pool, page, w.attr, f, w.pte_flags);
+    if (err) {                                  /* no frame for the page table */
         err = pager_make_room(1);
-        if (err || (err = map_new_page(pool, page, attr, f, flags)) != 0) {
+        if (err || (err = map_new_page(pool, page, w.attr, f, w.pte_flags)) != 0) {
             frame_release(f);
             return refuse_err(tf, va, "no frame for a page table", err);
         }
     }
-    if (pg) pager_loaded(pg, page);
+    if (w.pager) pager_loaded(w.pager, page);
     vmstat_counts.fault_zero++;
     vmstat_counts.fault_pt += new_table;
     return 1;
@@ -194,13 +203,9 @@ static int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint3
                         uint32_t flags)
 {
     if ((flags & PTE_W) && !rgn_obj(attr)) return map_fresh_page(page, f, flags);
-    /* Read-only, or image bytes: fill the frame through a kmap window
+    /* Read-only, or image bytes: fill the frame through a window
      * (writing through PAGE would fault on a read-only page). */
-    if (!uvm_make_page(pool, page, attr, f)) {
-        void *p = kmap(f);
-        memset(p, 0, PAGE_SIZE);
-        kunmap(p);
-    }
+    if (!uvm_make_page(pool, page, attr, f)) vm_fill_frame(f, 0);
     return pt_ensure(page) == 0 ? map_page(page, f, flags) : -E_NOMEM;
 }
 
@@ -213,8 +218,7 @@ static int write_protected(struct trapframe *tf, uint32_t va)
     uint32_t page = PG_ROUND_DOWN(va);
     pte_t *pte = pte_of(page), e = *pte;
     if (!(e & PTE_P) || !(e & PTE_COW)) return 1;   /* another thread got here first */
-    struct vmpool *pool = vmpool_of(va);
-    uint32_t flags = vmpool_pte_flags(pool, page), f = pte_frame(e);
+    uint32_t f = pte_frame(e);
     struct frame *fr = frame_of(f);
     if (fr->maps == 1) {
         if (fr->slot != SWAP_NONE) {
@@ -226,17 +230,23 @@ static int write_protected(struct trapframe *tf, uint32_t va)
         vmstat_counts.fault_cow_reuse++;
         return 1;
     }
-    uint32_t g;
-    int err = pager_frame(vmpool_pageable(pool, page) ? pool->pager : 0, &g);
+    /* A copy.  Only a writable private page is ever made copy-on-write,
+     * so the copy's flags are the page's own, writable. */
+    struct vmpool_where w;
+    int legit;
+    struct vmpool *pool = vmpool_find(va, &legit, &w);
+    if (!legit) panic("copy-on-write: %p (pte 0x%x) is in no region of %s", (void *)va, e,
+                      pool ? pool->name : "any pool");
+    uint32_t g = w.pager ? 0 : get_frames(&process_pool, 1);
+    int err = g ? 0 : pager_frame(w.pager, &g);
     if (err) return refuse_err(tf, va, "out of memory for a copy-on-write copy", err);
     if (!(*pte & PTE_P) || pte_frame(*pte) != f) {  /* getting G evicted the page */
         frame_release(g);
         return 1;
     }
-    void *dst = kmap(g);
-    memcpy(dst, (const void *)page, PAGE_SIZE);
-    kunmap(dst);
-    remap_page(page, g, flags);                     /* F keeps its other mappings */
+    vm_fill_frame(g, (const void *)page);
+    remap_page(page, g, (PTE_FLAGS(e) & ~(PTE_COW | PTE_A | PTE_D)) | PTE_W);
+    /* F keeps its other mappings (there was more than one). */
     vmstat_counts.fault_cow_copy++;
     return 1;
 }

@@ -18,16 +18,16 @@
 static struct frame *table = (struct frame *)FRAMETAB_BASE;
 static uint32_t first, nframes;         /* the process pool's frames */
 static int ready;
+uint32_t frame_first, frame_count;      /* the same, for frame_of: set once ready */
 
-static struct rmap *rmap_free_list;     /* unused entries */
+struct rmap *rmap_free_list;            /* unused entries (frame_add_map takes them) */
 static uint32_t rmap_top = RMAP_BASE;   /* the arena is mapped below this */
 
 int frame_table_ready(void) { return ready; }
 
-struct frame *frame_of(uint32_t f)
+void frame_bad(uint32_t f, const char *why)
 {
-    if (f - first >= nframes) panic("frame_of: frame 0x%x is not in the process pool", f);
-    return &table[f - first];
+    panic("frame table: frame 0x%x %s", f, why);
 }
 
 /* Record frame F, mapped at VA of the current space, while booting. */
@@ -64,6 +64,8 @@ void frame_table_init(void)
                                            PGADDR(d, t, 0));
         }
     }
+    frame_first = first;
+    frame_count = nframes;
     ready = 1;
     mutex_unlock(&vm_lock);
 }
@@ -73,20 +75,26 @@ void frame_set_use(uint32_t f, uint8_t use)
     if (ready) frame_of(f)->use = use;
 }
 
-/* A reverse-map entry, or 0 if the arena cannot grow. */
-static struct rmap *rmap_alloc(void)
+/* Grow the arena by a page of entries, onto the free list.  Returns 0,
+ * or -E_NOMEM if the arena is full or no frame is left. */
+static int __attribute__((noinline)) rmap_grow(void)
 {
-    if (!rmap_free_list) {
-        if (rmap_top == RMAP_BASE + RMAP_SIZE || map_zeroed_page(rmap_top, PTE_W) != 0)
-            return 0;
-        struct rmap *r = (struct rmap *)rmap_top;
-        for (uint32_t i = 0; i < PAGE_SIZE / sizeof *r; i++) {
-            r[i].next = rmap_free_list;
-            rmap_free_list = &r[i];
-        }
-        rmap_top += PAGE_SIZE;
-        vmstat_counts.frames_rmap++;
+    if (rmap_top == RMAP_BASE + RMAP_SIZE || map_zeroed_page(rmap_top, PTE_W) != 0)
+        return -E_NOMEM;
+    struct rmap *r = (struct rmap *)rmap_top;
+    for (uint32_t i = 0; i < PAGE_SIZE / sizeof *r; i++) {
+        r[i].next = rmap_free_list;
+        rmap_free_list = &r[i];
     }
+    rmap_top += PAGE_SIZE;
+    vmstat_counts.frames_rmap++;
+    return 0;
+}
+
+/* A reverse-map entry, or 0 if the arena cannot grow. */
+static inline struct rmap *rmap_alloc(void)
+{
+    if (!rmap_free_list && rmap_grow() != 0) return 0;
     struct rmap *r = rmap_free_list;
     rmap_free_list = r->next;
     return r;
@@ -98,7 +106,7 @@ static void rmap_release(struct rmap *r)
     rmap_free_list = r;
 }
 
-int frame_add_map(uint32_t f, struct aspace *as, uint32_t va)
+int frame_add_map_slow(uint32_t f, struct aspace *as, uint32_t va)
 {
     if (!ready) return 0;
     struct frame *fr = frame_of(f);

@@ -71,16 +71,60 @@ struct frame {
  * and kernel pages already mapped. */
 void frame_table_init(void);
 
+/* The process pool's frames [frame_first, frame_first + frame_count);
+ * frame_count is 0 until the table is up.  (Read them through the
+ * functions below.) */
+extern uint32_t frame_first, frame_count;
+void frame_bad(uint32_t f, const char *why) __attribute__((noreturn));
+
 /* The entry of process-pool frame F (panics on a frame outside it). */
-struct frame *frame_of(uint32_t f);
+static inline struct frame *frame_of(uint32_t f)
+{
+    if (f - frame_first >= frame_count) frame_bad(f, "is not in the process pool");
+    return (struct frame *)FRAMETAB_BASE + (f - frame_first);
+}
+
+/* Record that (AS, VA) is the first and only mapping of frame F, just
+ * taken from the pool, which now holds a page of kind USE: frame_add_map
+ * and frame_set_use in one, for the page-fault path.  Panics if F is
+ * mapped already; does nothing before the table is up. */
+static inline void frame_map_fresh(uint32_t f, struct aspace *as, uint32_t va, uint8_t use)
+{
+    if (!frame_count) return;
+    struct frame *fr = frame_of(f);
+    if (fr->maps) frame_bad(f, "is mapped already, but was taken as a fresh frame");
+    fr->maps = 1;
+    fr->use = use;
+    fr->as = as;
+    fr->va = va;
+}
 
 /* Is the frame table up (frame_table_init has run)? */
 int frame_table_ready(void);
 
 /* Record that (AS, VA) now maps frame F.  Returns 0, or -E_NOMEM if no
  * memory is left for a reverse-map entry (only a second mapping needs
- * one). */
-int frame_add_map(uint32_t f, struct aspace *as, uint32_t va);
+ * one).  Inline for fork, which shares thousands of pages in a loop; the
+ * rare cases (the table not up yet, the arena to grow) are
+ * frame_add_map_slow's. */
+extern struct rmap *rmap_free_list;     /* unused reverse-map entries (mm/frame.c) */
+int frame_add_map_slow(uint32_t f, struct aspace *as, uint32_t va);
+static inline int frame_add_map(uint32_t f, struct aspace *as, uint32_t va)
+{
+    struct rmap *r = rmap_free_list;
+    if (!frame_count || !r) return frame_add_map_slow(f, as, va);
+    struct frame *fr = frame_of(f);
+    if (fr->maps == 0) {
+        fr->as = as;
+        fr->va = va;
+    } else {
+        rmap_free_list = r->next;
+        *r = (struct rmap){ as, va, fr->more };
+        fr->more = r;
+    }
+    fr->maps++;
+    return 0;
+}
 
 /* Record that (AS, VA) no longer maps frame F; returns the mappings
  * left.  Panics if (AS, VA) was not one. */

@@ -154,9 +154,7 @@ uint32_t remap_page(uint32_t va, uint32_t new_frame, uint32_t flags)
     if (!(*pte & PTE_P)) panic("remap_page: %p is not mapped", (void *)va);
     uint32_t old = pte_frame(*pte);
     struct aspace *as = va >= KERNEL_BASE ? 0 : current_as;
-    if (frame_add_map(new_frame, as, PG_ROUND_DOWN(va)) != 0)
-        panic("remap_page: frame 0x%x already mapped elsewhere", new_frame);
-    frame_set_use(new_frame, use_at(va));
+    frame_map_fresh(new_frame, as, PG_ROUND_DOWN(va), use_at(va));
     frame_remove_map(old, as, PG_ROUND_DOWN(va));
     *pte = new_frame * PAGE_SIZE | flags | PTE_P;
     tlb_flush_page(va);
@@ -178,7 +176,15 @@ void frame_release(uint32_t f)
 
 int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags)
 {
-    if (pt_ensure(va) != 0 || map_page(va, frame, flags) != 0) return -E_NOMEM;
+    /* map_page's work, for an entry known to be empty and a frame known
+     * to be unmapped: this is the demand-zero fault's path. */
+    if (!(*pde_of(va) & PTE_P) && pt_ensure(va) != 0) return -E_NOMEM;
+    pte_t *pte = pte_of(va);
+    if (*pte) panic("map_fresh_page: %p has entry 0x%x already", (void *)va, *pte);
+    frame_map_fresh(frame, va >= KERNEL_BASE ? 0 : current_as, PG_ROUND_DOWN(va), use_at(va));
+    count_live(va, 1);
+    *pte = frame * PAGE_SIZE | flags | PTE_P;
+    vmstat_counts.frames_data++;
     memset((void *)PG_ROUND_DOWN(va), 0, PAGE_SIZE);
     /* Zeroing wrote to the page; that is not the program's access, so
      * clear A and D, and the TLB entry that caches them. */
@@ -253,6 +259,17 @@ void free_page(uint32_t va)
         frame_release(f);
         vmstat_counts.pages_freed++;
     }
+}
+
+void vm_fill_frame(uint32_t dst, const void *src)
+{
+    ASSERT(mutex_held(&vm_lock));
+    pte_t *pte = pte_of(VMWIN_VA);
+    *pte = dst * PAGE_SIZE | PTE_P | PTE_W;
+    tlb_flush_page(VMWIN_VA);               /* it may still show the last frame */
+    if (src) memcpy((void *)VMWIN_VA, src, PAGE_SIZE);
+    else memset((void *)VMWIN_VA, 0, PAGE_SIZE);
+    *pte = 0;                               /* (the next use flushes the TLB entry) */
 }
 
 void *kmap(uint32_t frame)

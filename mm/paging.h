@@ -77,9 +77,10 @@ int pt_ensure(uint32_t va);
  * mapped elsewhere and no reverse-map entry can be had. */
 int map_page(uint32_t va, uint32_t frame, uint32_t flags);
 
-/* Make the present page at VA map NEW_FRAME with FLAGS instead of the
- * frame it maps now (a copy-on-write copy); returns the old frame,
- * which the caller must give back if it has no other mapping. */
+/* Make the present page at VA map NEW_FRAME, a fresh frame mapped
+ * nowhere, with FLAGS instead of the frame it maps now (a copy-on-write
+ * copy); returns the old frame, which the caller must give back if it
+ * has no other mapping. */
 uint32_t remap_page(uint32_t va, uint32_t new_frame, uint32_t flags);
 
 /* Give back frame F, which nothing maps any more: its frame-table entry
@@ -88,8 +89,10 @@ void frame_release(uint32_t f);
 
 /* Give the page at VA the fresh frame FRAME, zero-filled: create the page
  * table if needed, map, zero the page, and clear A and D again (zeroing
- * is not the program's access: a page only read stays clean).  Returns
- * 0, or -E_NOMEM (nothing changed) if no frame is left for the table. */
+ * is not the program's access: a page only read stays clean).  VA's
+ * entry must be empty (not a swap entry: map_page replaces those) and
+ * FRAME mapped nowhere.  Returns 0, or -E_NOMEM (nothing changed) if no
+ * frame is left for the table. */
 int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags);
 
 /* The same with a frame taken from the process pool.  Returns 0 or
@@ -122,6 +125,12 @@ uint32_t pt_skip_absent(uint32_t va, uint32_t end);
 /* Is VA mapped and present?  Safe to call on any address (used by the
  * panic backtrace). */
 int mapped_readable(uint32_t va);
+
+/* Copy the page at SRC (mapped in the current space) into frame DST,
+ * or with SRC 0, zero DST.  Through VMWIN_VA, a window only the VM
+ * lock's holder uses (which must be the caller): no kmap slot to find,
+ * no lock to take, on the copy-on-write and fork paths. */
+void vm_fill_frame(uint32_t dst, const void *src);
 
 /* A temporary window onto FRAME (one of KMAP_SLOTS); kunmap ends it. */
 void *kmap(uint32_t frame);

@@ -244,18 +244,16 @@ int region_find(const struct region_map *m, uint32_t page, uint32_t *start, uint
     return !N(t).free;
 }
 
-int region_allocated(struct region_map *m, uint32_t page)
+int region_allocated(struct region_map *m, uint32_t page, uint32_t *attr)
 {
     /* The cached node is always a real node: freeing its region sets its
      * free flag, and a recycled node is marked free and empty. */
-    uint32_t h = m->hit;
-    if (h && !N(h).free && page - N(h).start < N(h).npages) return 1;
-    uint32_t best = floor_node(m, page);
-    if (best && !N(best).free && page - N(best).start < N(best).npages) {
-        m->hit = best;
-        return 1;
-    }
-    return 0;
+    if (region_hit(m, page, attr)) return 1;
+    uint32_t h = floor_node(m, page);
+    if (!h || N(h).free || page - N(h).start >= N(h).npages) return 0;
+    m->hit = h;
+    *attr = N(h).attr;
+    return 1;
 }
 
 /* Nodes that can still be had (never used, or recycled). */

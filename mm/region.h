@@ -92,9 +92,22 @@ uint32_t region_attr_of(const struct region_map *m, uint32_t page);
  * is allocated, 0 if it is free, -1 if PAGE is outside the map. */
 int region_find(const struct region_map *m, uint32_t page, uint32_t *start, uint32_t *npages);
 
-/* 1 if PAGE lies in an allocated region, else 0: region_find's answer
- * alone, as cheaply as possible, for the page-fault handler. */
-int region_allocated(struct region_map *m, uint32_t page);
+/* 1 if PAGE lies in an allocated region, and then *ATTR is that
+ * region's attributes; else 0.  region_find's answer alone, as cheaply
+ * as possible, for the page-fault handler: the region found last is
+ * tried first. */
+int region_allocated(struct region_map *m, uint32_t page, uint32_t *attr);
+
+/* region_allocated's first step, inline for the page-fault path: 1 (and
+ * *ATTR) if PAGE lies in the allocated region found last, else 0 (then
+ * ask region_allocated). */
+static inline int region_hit(const struct region_map *m, uint32_t page, uint32_t *attr)
+{
+    const struct rnode *h = &m->node[m->hit];
+    if (!m->hit || h->free || page - h->start >= h->npages) return 0;
+    *attr = h->attr;
+    return 1;
+}
 
 /* Call FN for every region in address order. */
 void region_walk(const struct region_map *m,

@@ -135,55 +135,60 @@ static pte_t copy_now(struct fork_copy *fc, uint32_t va, pte_t e)
 {
     uint32_t g = get_frames(&process_pool, 1);
     if (!g) return 0;
-    void *dst = kmap(g);
-    memcpy(dst, (const void *)va, PAGE_SIZE);
-    kunmap(dst);
-    frame_add_map(g, fc->child, va);            /* its first mapping: cannot fail */
-    frame_set_use(g, FRAME_USE_USER);
+    vm_fill_frame(g, (const void *)va);
+    frame_map_fresh(g, fc->child, va, FRAME_USE_USER);
     return g << 12 | PTE_FLAGS(e);
 }
 
-/* Share the page at VA of the current space with the child, whose region
- * has attributes ATTR: a writable private page becomes copy-on-write in
- * both; a shared, or read-only, page is simply mapped by both; a swapped
- * page gives its slot one more reference. */
-static void share_page(struct fork_copy *fc, uint32_t va, uint32_t attr)
-{
-    pte_t *pte = pte_of(va), e = *pte;
-    if (!e) return;
-    pte_t *cpte = aspace_pte(fc->child, va, 1);
-    if (!cpte) {
-        fc->err = -E_NOMEM;
-        return;
-    }
-    if ((e & PTE_P) && fc->eager && !(attr & RGN_SHARED)) {
-        if (!(e = copy_now(fc, va, e))) {
-            fc->err = -E_NOMEM;
-            return;
-        }
-        vmstat_counts.frames_data++;
-    } else if (e & PTE_P) {
-        if ((e & PTE_W) && !(attr & RGN_SHARED)) e = (e & ~PTE_W) | PTE_COW;
-        if (frame_add_map(pte_frame(e), fc->child, va) != 0) {
-            fc->err = -E_NOMEM;
-            return;
-        }
-        *pte = e;                               /* the parent's too: flushed at the end */
-        vmstat_counts.frames_data++;
-    } else {
-        swap_dup(pte_slot(e));
-    }
-    *cpte = e & ~(PTE_A | PTE_D);
-    fc->child->pt_live[PDX(va)]++;
-}
-
+/* Share every page of the region [START, START + NPAGES pages), whose
+ * attributes are ATTR, with the child, a page table at a time: the
+ * child's table is found once for each (through the ALT window) and the
+ * two are walked side by side.  A writable private page becomes
+ * copy-on-write in both (or, eager, is copied); a shared or read-only
+ * page is simply mapped by both; a swapped page gives its slot one more
+ * reference. */
 static void copy_region(void *arg, uint32_t start, uint32_t npages, uint32_t attr)
 {
     struct fork_copy *fc = arg;
+    if (fc->err) return;                        /* an earlier region failed */
     uint32_t end = start + npages * PAGE_SIZE;
-    for (uint32_t va = pt_skip_absent(start, end); va < end && !fc->err;
-         va = pt_skip_absent(va + PAGE_SIZE, end))
-        share_page(fc, va, attr);
+    int private = !(attr & RGN_SHARED), copy = fc->eager && private;
+    struct aspace *child = fc->child;
+    for (uint32_t va = pt_skip_absent(start, end); va < end; va = pt_skip_absent(va, end)) {
+        uint32_t span_end = (va & ~(PT_SPAN - 1)) + PT_SPAN, pdx = PDX(va), live = 0, data = 0;
+        if (span_end > end || span_end == 0) span_end = end;
+        pte_t *pte = pte_of(va), *ctable = 0;
+        for (; va < span_end; va += PAGE_SIZE, pte++) {
+            pte_t e = *pte;
+            if (!e) continue;
+            if (!ctable) {
+                pte_t *c = aspace_pte(child, va, 1);
+                if (!c) goto nomem;
+                ctable = c - PTX(va);
+            }
+            if (!(e & PTE_P)) {
+                swap_dup(pte_slot(e));
+            } else if (copy) {
+                if (!(e = copy_now(fc, va, e))) goto nomem;
+                data++;
+            } else {
+                pte_t pe = (e & PTE_W) && private ? (e & ~PTE_W) | PTE_COW : e;
+                if (frame_add_map(pte_frame(e), child, va) != 0) goto nomem;
+                *pte = e = pe;                  /* the parent's TLB is flushed at the end */
+                data++;
+            }
+            ctable[PTX(va)] = e & ~(PTE_A | PTE_D);
+            live++;
+        }
+        child->pt_live[pdx] += live;
+        vmstat_counts.frames_data += data;
+        continue;
+    nomem:
+        child->pt_live[pdx] += live;
+        vmstat_counts.frames_data += data;
+        fc->err = -E_NOMEM;
+        return;
+    }
 }
 
 int uvm_fork(struct uvm *child, struct aspace *child_as, struct uvm *parent, int eager)

@@ -43,14 +43,25 @@ static struct aspace *space_of(struct aspace *as, uint32_t addr)
     return addr >= KERNEL_BASE ? 0 : as;
 }
 
-struct vmpool *vmpool_of(uint32_t addr)
+static struct vmpool *pool_search(struct aspace *as, uint32_t addr)
+{
+    for (struct vmpool *p = pools; p; p = p->next)
+        if (p->as == as && addr - p->base < p->size) return last_pool = p;
+    return 0;
+}
+
+/* vmpool_of, with the last answer tried inline. */
+static inline struct vmpool *pool_of(uint32_t addr)
 {
     struct aspace *as = space_of(current_as, addr);
     struct vmpool *p = last_pool;
     if (p && p->as == as && addr - p->base < p->size) return p;
-    for (p = pools; p; p = p->next)
-        if (p->as == as && addr - p->base < p->size) return last_pool = p;
-    return 0;
+    return pool_search(as, addr);
+}
+
+struct vmpool *vmpool_of(uint32_t addr)
+{
+    return pool_of(addr);
 }
 
 int vmpool_init(struct vmpool *p, const char *name, uint32_t base, uint32_t size,
@@ -218,9 +229,35 @@ static int release_locked(struct vmpool *p, uint32_t start)
 
 int vmpool_legit(struct vmpool *p, uint32_t addr)
 {
+    struct vmpool_where w;
+    return vmpool_lookup(p, addr, &w);
+}
+
+static inline int lookup(struct vmpool *p, uint32_t addr, struct vmpool_where *w)
+{
     if (addr - p->base >= p->size) return 0;
-    if (addr < p->meta_end) return 1;
-    return region_allocated(&p->map, PGNUM(addr));
+    if (addr < p->meta_end) {                   /* the region map's own pages */
+        *w = (struct vmpool_where){ 0, p->pte_flags, 0 };
+        return 1;
+    }
+    uint32_t pg = PGNUM(addr);
+    if (!region_hit(&p->map, pg, &w->attr) && !region_allocated(&p->map, pg, &w->attr))
+        return 0;
+    w->pager = p->pager;
+    w->pte_flags = p->knodes ? PTE_U | (w->attr & RGN_W ? PTE_W : 0) : p->pte_flags;
+    return 1;
+}
+
+int vmpool_lookup(struct vmpool *p, uint32_t addr, struct vmpool_where *w)
+{
+    return lookup(p, addr, w);
+}
+
+struct vmpool *vmpool_find(uint32_t addr, int *legit, struct vmpool_where *w)
+{
+    struct vmpool *p = pool_of(addr);
+    *legit = p && lookup(p, addr, w);
+    return p;
 }
 
 int vmpool_pageable(const struct vmpool *p, uint32_t addr)
@@ -300,8 +337,8 @@ uint32_t vmpool_attr(struct vmpool *p, uint32_t va)
 
 uint32_t vmpool_pte_flags(struct vmpool *p, uint32_t va)
 {
-    if (!p->knodes) return p->pte_flags;
-    return PTE_U | (vmpool_attr(p, va) & RGN_W ? PTE_W : 0);
+    struct vmpool_where w;
+    return vmpool_lookup(p, va, &w) ? w.pte_flags : p->pte_flags;
 }
 
 int vmpool_resize(struct vmpool *p, uint32_t start, uint32_t size)

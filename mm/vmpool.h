@@ -123,6 +123,22 @@ void vmpool_clone(struct vmpool *dst, const struct vmpool *src, struct aspace *a
 /* Is ADDR inside an allocated region of POOL (or its bookkeeping)? */
 int vmpool_legit(struct vmpool *pool, uint32_t addr);
 
+/* What the page-fault handler needs to know about an address, found in
+ * one search of the pool's regions (vmpool_lookup). */
+struct vmpool_where {
+    uint32_t attr;              /* its region's attributes (0 in a kernel pool) */
+    uint32_t pte_flags;         /* the flags its page is mapped with (vmpool_pte_flags) */
+    struct pager *pager;        /* the pager that may page it out, or 0 (vmpool_pageable) */
+};
+
+/* vmpool_legit, and if ADDR is legitimate, fill *W.  Returns 1 or 0. */
+int vmpool_lookup(struct vmpool *pool, uint32_t addr, struct vmpool_where *w);
+
+/* vmpool_of and vmpool_lookup in one, for the page-fault handler: the
+ * pool holding ADDR, or 0; and *LEGIT, 1 if ADDR is legitimate there
+ * (then *W is filled). */
+struct vmpool *vmpool_find(uint32_t addr, int *legit, struct vmpool_where *w);
+
 /* May the page at ADDR (legitimate in POOL) be paged out?  Every page
  * but the pool's own region table, if the pool has a pager. */
 int vmpool_pageable(const struct vmpool *pool, uint32_t addr);

@@ -36,7 +36,7 @@ static uint32_t pown[P2];           /* model: 0 free, else the owning region's s
 static uint32_t pattr[P2];          /* model: the owning region's attributes */
 
 /* Check every page of the map against the model. */
-static void check_model(const struct region_map *m, int op)
+static void check_model(struct region_map *m, int op)
 {
     EXPECT(!region_check(m), "op %d: %s", op, region_check(m));
     for (uint32_t i = 0; i < P2; i++) {
@@ -48,6 +48,12 @@ static void check_model(const struct region_map *m, int op)
                            FIRST + i, st, pown[i]);
         EXPECT(region_attr_of(m, FIRST + i) == (pown[i] ? pattr[i] : 0), "op %d: attr of %u",
                op, FIRST + i);
+        /* The fault path's lookup (through its cached last hit) agrees. */
+        uint32_t a = 0xdead;
+        int al = region_allocated(m, FIRST + i, &a);
+        EXPECT(al == (pown[i] != 0) && (!al || a == pattr[i]),
+               "op %d: region_allocated(%u) = %d attr 0x%x, model %d attr 0x%x", op, FIRST + i,
+               al, a, pown[i] != 0, pattr[i]);
     }
 }
 
