@@ -165,7 +165,7 @@ static int fault_locked(struct trapframe *tf, uint32_t va)
     if (e) {                                    /* swapped out: read it back */
         if (!w.pager) panic("page fault: %p in unpaged pool %s has entry 0x%x",
                             (void *)va, pool->name, e);
-        int err = pager_swap_in(pool, page, e);
+        int err = pager_swap_in(pool, page, e, w.pte_flags);
         return err == 0 ? 1 : refuse_err(tf, va, "swap-in failed", err);
     }
     if (w.attr & RGN_SHARED) {                  /* the object's page, shared */
@@ -190,7 +190,7 @@ static int fault_locked(struct trapframe *tf, uint32_t va)
             return refuse_err(tf, va, "no frame for a page table", err);
         }
     }
-    if (w.pager) pager_loaded(w.pager, page);
+    if (w.pager) pager_loaded(w.pager, page, f);
     vmstat_counts.fault_zero++;
     vmstat_counts.fault_pt += new_table;
     return 1;
@@ -247,6 +247,7 @@ static int write_protected(struct trapframe *tf, uint32_t va)
     vm_fill_frame(g, (const void *)page);
     remap_page(page, g, (PTE_FLAGS(e) & ~(PTE_COW | PTE_A | PTE_D)) | PTE_W);
     /* F keeps its other mappings (there was more than one). */
+    if (w.pager) pager_loaded(w.pager, page, g);
     vmstat_counts.fault_cow_copy++;
     return 1;
 }

@@ -49,7 +49,10 @@ void frame_table_init(void)
     for (uint32_t off = 0; off < bytes; off += PAGE_SIZE)
         if (map_zeroed_page(FRAMETAB_BASE + off, PTE_W) != 0)
             panic("frame_table_init: no frame for the frame table (%u bytes)", bytes);
-    for (uint32_t i = 0; i < nframes; i++) table[i].slot = SWAP_NONE;
+    for (uint32_t i = 0; i < nframes; i++) {
+        table[i].slot = SWAP_NONE;
+        table[i].wslot = FRAME_NO_WSLOT;
+    }
     /* What is mapped already: the directory, the page tables, and the
      * kernel-half pages (this table's own). */
     note_boot_frame(PTE_ADDR(*pde_of(PD_WINDOW)) / PAGE_SIZE, FRAME_USE_PT, 0);

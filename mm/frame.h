@@ -18,14 +18,19 @@
  *              no allocation)
  *      more    further mappings: a chain of struct rmap
  *      slot    the swap slot holding a current copy of the page, if any
- *      obj     the shared object (mm/vmobj.h) it is a page of, if any
+ *              (one reference to the slot is the frame's)
+ *      objpage the entry of a shared object's page array (mm/vmobj.h)
+ *              that names this frame, if it is an object's page
+ *      pager   the pager that holds it resident (mm/pager.h), if any,
+ *      wslot   and its slot there
+ *      flags   FRAME_DIRTY: some mapping's D bit was set when that
+ *              mapping went (the page differs from any swap copy)
  *
  * The table lives in the kernel half at FRAMETAB_BASE (mm/memlayout.h),
  * 32 bytes a frame (24 MiB for 3 GiB of RAM), mapped at boot.  Every
  * change to it happens under the VM lock: map_page and the unmapping
  * functions of mm/paging.c keep MAPS and the reverse map, so no caller
- * can forget to.  The paging daemon's lists will thread through NEXT
- * and PREV. */
+ * can forget to. */
 #ifndef MM_FRAME_H
 #define MM_FRAME_H
 
@@ -37,7 +42,7 @@ extern "C" {
 #endif
 
 struct aspace;
-struct vmobj;
+struct pager;
 
 /* What a frame in use holds. */
 #define FRAME_USE_NONE   0      /* free, or in flight (taken, not yet mapped) */
@@ -61,11 +66,13 @@ struct frame {
     struct aspace *as;          /* first mapping: space ... */
     uint32_t va;                /* ... and page address (valid while maps > 0) */
     struct rmap *more;          /* the other mappings, 0 if none */
-    struct vmobj *obj;          /* the shared object it belongs to, or 0 */
-    uint32_t next, prev;        /* list links, for the paging daemon */
+    uint32_t *objpage;          /* the shared object's entry for it, or 0 */
+    struct pager *pager;        /* the pager it is resident in, or 0 */
+    uint32_t wslot;             /* slot in the pager holding it resident, or FRAME_NO_WSLOT */
 };
 
 #define FRAME_DIRTY 0x01        /* a mapping's D bit was seen set (it may be gone now) */
+#define FRAME_NO_WSLOT 0xFFFFFFFFu
 
 /* Map and fill the table (after paging_init): record the page tables
  * and kernel pages already mapped. */

@@ -76,7 +76,7 @@ static enum kind frame_kind(uint32_t f, int *pid)
     case FRAME_USE_KERNEL: return K_KERNEL;
     case FRAME_USE_POOL: return K_POOL;
     case FRAME_USE_USER:
-        if (fr->obj) return K_SHARED;
+        if (fr->objpage) return K_SHARED;
         if (fr->maps > 1) return K_COW;
         *pid = fr->maps ? pid_of(fr->as) : 0;
         return K_USER;

@@ -1,31 +1,31 @@
 /* mm/pager.c - resident sets, victims, page-out and page-in.
  *
- * Each pageable pool has a resident set of NFRAMES slots.  Slot s holds
- * the virtual address of a resident page (page[s]) and, if that page has
- * an up-to-date copy in swap, the slot number of the copy (swap[s]).
- * Keeping the copy lets a clean page be evicted without a write: its PTE
- * simply becomes the swap entry again.
- *
- * Evicting the page in slot s:
- *   dirty (PTE_D set)           write it to swap (its old slot if it has
- *                               one), PTE <- swap entry
- *   clean, with a swap copy     no write, PTE <- swap entry
- *   clean, never written        no write, PTE <- 0: it was all zeros, and
- *                               the next touch is a demand-zero fault
- * then release the frame and invalidate the TLB entry (pte_set_absent).
+ * Each pager has NFRAMES resident slots.  Slot s holds one resident page,
+ * known to the policy by KEY[s]: its virtual page number (a pool's own
+ * pager) or its frame number (a pager by frame); the frame table entry
+ * of the page's frame names the pager and the slot back (PAGER, WSLOT),
+ * so a page leaving is found at once.  What swap holds for the page is
+ * the frame's SLOT: a clean page with a copy is evicted without a write.
+ * mm/pager.h draws where an evicted page goes.
  *
  * Policies see the hardware A and D bits through struct pte_bits; here
- * they read and clear the real PTEs through the recursive window.
+ * they read and clear the real PTEs, in the pool's space for a pool's
+ * own pager (through the ALT window when it is not current), in every
+ * space that maps the frame for a pager by frame.  A cleared A bit is
+ * flushed from the TLB only in the current space: switching spaces
+ * reloads CR3, which drops every other space's (non-global) entries.
  *
- * Memory.  page[], swap[], the set of empty slots and the policy's own
- * arrays are one kmalloc block per pager, laid out by layout() below and
- * sized by the pager's NFRAMES (up to 16,384): a small pool costs a few
- * hundred bytes, and the kernel image holds none of it. */
+ * Memory.  KEY[], the set of empty slots and the policy's own arrays are
+ * one kmalloc block per pager, laid out by layout() below and sized by
+ * NFRAMES (up to 16,384): a small pool costs a few hundred bytes, and
+ * the kernel image holds none of it. */
 #include "mm/pager.h"
 #include "mm/swap.h"
 #include "mm/paging.h"
 #include "mm/physmem.h"
 #include "mm/kmalloc.h"
+#include "mm/frame.h"
+#include "mm/aspace.h"
 #include "kernel/panic.h"
 #include "kernel/pit.h"
 #include "kernel/sync.h"
@@ -33,34 +33,91 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-static int bits_accessed(void *ctx, uint32_t vpn, int clear)
+static struct pager *pagers;            /* every attached pager */
+
+#define NO_SLOT SLOTSET_NONE
+
+/* The PTE of page VA in space AS (0: the kernel half): through the
+ * recursive window if AS is current, else the ALT window.  The page
+ * table must exist: the page is resident. */
+static pte_t *pte_in(struct aspace *as, uint32_t va)
 {
-    (void)ctx;
-    uint32_t va = vpn << PAGE_SHIFT;
-    pte_t *pte = pte_of(va);
-    int a = (*pte & PTE_A) != 0;
-    if (a && clear) {
-        *pte &= ~PTE_A;
-        tlb_flush_page(va);         /* else the TLB keeps its cached A */
+    pte_t *p = aspace_pte(as ? as : current_as, va, 0);
+    if (!p) panic("pager: no page table for %p in space %p", (void *)va, (void *)as);
+    return p;
+}
+
+/* The space a pool's own pager's pages live in. */
+static struct aspace *pool_space(const struct pager *pg)
+{
+    return pg->pool->as ? pg->pool->as : current_as;
+}
+
+/* The frame of the page the policy knows as KEY. */
+static uint32_t key_frame(struct pager *pg, uint32_t key)
+{
+    if (pg->by_frame) return key;
+    pte_t e = *pte_in(pool_space(pg), key << PAGE_SHIFT);
+    if (!(e & PTE_P))
+        panic("pager %s: resident page %p is not present (pte 0x%x)", pg->name,
+              (void *)(key << PAGE_SHIFT), e);
+    return pte_frame(e);
+}
+
+/* Read (and with CLEAR, clear) BIT of the PTE of mapping (AS, VA). */
+static int pte_bit(struct aspace *as, uint32_t va, pte_t bit, int clear)
+{
+    pte_t *pte = pte_in(as, va);
+    int set = (*pte & bit) != 0;
+    if (set && clear) {
+        *pte &= ~bit;
+        if (!as || as == current_as || va >= KERNEL_BASE) tlb_flush_page(va);
     }
-    return a;
+    return set;
 }
 
-static int bits_dirty(void *ctx, uint32_t vpn)
+struct bit_walk {
+    pte_t bit;
+    int clear, any;
+};
+
+static void bit_of_mapping(void *arg, struct aspace *as, uint32_t va)
 {
-    (void)ctx;
-    return (*pte_of(vpn << PAGE_SHIFT) & PTE_D) != 0;
+    struct bit_walk *w = arg;
+    w->any |= pte_bit(as, va, w->bit, w->clear);
 }
 
-/* The PIT hook: give every pageable pool's policy its tick (aging shifts
- * its counters there).  A tick that arrives while the VM lock is held is
+/* BIT of the page the policy knows as KEY: of its one PTE, or (by
+ * frame) the OR over every PTE that maps the frame. */
+static int key_bit(struct pager *pg, uint32_t key, pte_t bit, int clear)
+{
+    if (!pg->by_frame) return pte_bit(pool_space(pg), key << PAGE_SHIFT, bit, clear);
+    struct bit_walk w = { bit, clear, 0 };
+    frame_for_each_map(key, bit_of_mapping, &w);
+    return w.any;
+}
+
+static int bits_accessed(void *ctx, uint32_t key, int clear)
+{
+    return key_bit(ctx, key, PTE_A, clear);
+}
+
+static int bits_dirty(void *ctx, uint32_t key)
+{
+    struct pager *pg = ctx;
+    if (pg->by_frame && (frame_of(key)->flags & FRAME_DIRTY)) return 1;
+    return key_bit(pg, key, PTE_D, 0);
+}
+
+/* The PIT hook: give every pager's policy its tick (aging shifts its
+ * counters there).  A tick that arrives while the VM lock is held is
  * skipped, so a policy is never ticked in the middle of victim() or
  * fault_in(); on one CPU, with the lock free, nobody is inside them. */
 static void pager_tick(void)
 {
     if (mutex_busy(&vm_lock)) return;
-    for (struct vmpool *p = vmpools(); p; p = p->next)
-        if (p->pager && p->pager->policy.ops->tick) p->pager->policy.ops->tick(&p->pager->policy);
+    for (struct pager *pg = pagers; pg; pg = pg->next)
+        if (pg->policy.ops->tick) pg->policy.ops->tick(&pg->policy);
 }
 
 /* Point PG's arrays for NFRAMES slots under policy OPS into memory at
@@ -70,8 +127,7 @@ static uint32_t layout(struct pager *pg, const struct policy_ops *ops, uint32_t 
                        void *base, void **polmem)
 {
     struct carve c = { (uintptr_t)base, 0 };
-    pg->page = carve(&c, nframes, 4);
-    pg->swap = carve(&c, nframes, 4);
+    pg->key = carve(&c, nframes, 4);
     slotset_carve(&pg->empty, nframes, &c);
     *polmem = carve(&c, policy_bytes(ops, nframes), 1);
     return c.used;
@@ -81,29 +137,34 @@ int pager_detach(struct pager *pg)
 {
     if (!pg->mem) return 0;
     if (pg->nresident) {
-        kprintf("pager_detach(%s): %u pages are still resident\n", pg->pool->name,
-                pg->nresident);
+        kprintf("pager_detach(%s): %u pages are still resident\n", pg->name, pg->nresident);
         return -E_BUSY;
     }
     mutex_lock(&vm_lock);
-    if (pg->pool->pager == pg) pg->pool->pager = 0;
+    if (pg->pool && pg->pool->pager == pg) pg->pool->pager = 0;
+    for (struct pager **pp = &pagers; *pp; pp = &(*pp)->next)
+        if (*pp == pg) {
+            *pp = pg->next;
+            break;
+        }
     mutex_unlock(&vm_lock);
     kfree(pg->mem);
     pg->mem = 0;
     return 0;
 }
 
-int pager_attach(struct vmpool *pool, struct pager *pg, const char *name,
-                 uint32_t nframes, uint32_t seed)
+/* pager_attach and pager_attach_frames: everything but who is served. */
+static int setup(struct pager *pg, const char *name, const char *policy, uint32_t nframes,
+                 uint32_t seed)
 {
     static int hooked;
     if (!hooked) {
         pit_add_hook(pager_tick);
         hooked = 1;
     }
-    const struct policy_ops *ops = policy_find(name);
+    const struct policy_ops *ops = policy_find(policy);
     if (!ops) {
-        kprintf("pager: unknown policy '%s'; policies are:", name);
+        kprintf("pager: unknown policy '%s'; policies are:", policy);
         for (int i = 0; policy_name(i); i++) kprintf(" %s", policy_name(i));
         kprintf("\n");
         return -E_INVAL;
@@ -116,40 +177,57 @@ int pager_attach(struct vmpool *pool, struct pager *pg, const char *name,
     if (err) return err;
     void *polmem;
     uint32_t bytes = layout(pg, ops, nframes, 0, &polmem);
-    if (!(pg->mem = kmalloc(bytes))) {
+    void *mem = kmalloc(bytes);
+    if (!mem) {
         kprintf("pager: no heap for %u frames' arrays (%u bytes)\n", nframes, bytes);
         return -E_NOMEM;
     }
     /* Everything is written here, outside the VM lock, so that every heap
      * page of the block is backed before the fault path (which holds the
      * lock) reads it; no pool points at PG yet, so no tick runs into it. */
-    memset(pg->mem, 0, bytes);
-    layout(pg, ops, nframes, pg->mem, &polmem);
-    pg->pool = pool;
-    pg->nframes = nframes;
-    pg->nresident = 0;
+    memset(pg, 0, sizeof *pg);
+    memset(mem, 0, bytes);
+    pg->mem = mem;
+    layout(pg, ops, nframes, mem, &polmem);
+    pg->name = name;
+    pg->nframes = pg->limit = nframes;
     pg->bits = (struct pte_bits){ pg, bits_accessed, bits_dirty };
-    for (uint32_t s = 0; s < nframes; s++) {
-        pg->swap[s] = SWAP_NONE;
-        slotset_add(&pg->empty, s);
-    }
-    pg->faults = pg->disk_reads = pg->disk_writes = pg->evictions = pg->clean_drops = 0;
-    pg->last_error = 0;
+    for (uint32_t s = 0; s < nframes; s++) slotset_add(&pg->empty, s);
     policy_init(&pg->policy, ops, &pg->bits, nframes, seed, polmem);
+    return 0;
+}
+
+int pager_attach(struct vmpool *pool, struct pager *pg, const char *policy,
+                 uint32_t nframes, uint32_t seed)
+{
+    int err = setup(pg, pool->name, policy, nframes, seed);
+    if (err) return err;
+    pg->pool = pool;
     mutex_lock(&vm_lock);
+    pg->next = pagers;
+    pagers = pg;
     pool->pager = pg;
     mutex_unlock(&vm_lock);
     return 0;
 }
 
-#define NO_SLOT SLOTSET_NONE
-
-/* The resident slot holding PAGE, or NO_SLOT. */
-static uint32_t slot_find(const struct pager *pg, uint32_t page)
+int pager_attach_frames(struct pager *pg, const char *name, const char *policy,
+                        uint32_t nframes, uint32_t seed)
 {
-    for (uint32_t s = 0; s < pg->nframes; s++)
-        if (pg->page[s] == page) return s;
-    return NO_SLOT;
+    int err = setup(pg, name, policy, nframes, seed);
+    if (err) return err;
+    pg->by_frame = 1;
+    mutex_lock(&vm_lock);
+    pg->next = pagers;
+    pagers = pg;
+    mutex_unlock(&vm_lock);
+    return 0;
+}
+
+void pager_serve(struct pager *pg, struct vmpool *pool)
+{
+    if (!pg->by_frame) panic("pager_serve: %s is a pool's own pager", pg->name);
+    pool->pager = pg;
 }
 
 /* The lowest empty resident slot, or NO_SLOT.  (Lowest: the policies'
@@ -160,46 +238,62 @@ static uint32_t slot_empty(const struct pager *pg)
     return slotset_next(&pg->empty, 0);
 }
 
-/* Slot S's page has gone (evicted or released): tell the policy and
- * empty the slot. */
-static void slot_clear(struct pager *pg, uint32_t s)
+/* Slot S's page, in frame F, has gone (evicted or released): tell the
+ * policy and empty the slot. */
+static void slot_clear(struct pager *pg, uint32_t s, uint32_t f)
 {
-    if (pg->policy.ops->evicted) pg->policy.ops->evicted(&pg->policy, s, pg->page[s] >> PAGE_SHIFT);
-    pg->page[s] = 0;
-    pg->swap[s] = SWAP_NONE;
+    if (pg->policy.ops->evicted) pg->policy.ops->evicted(&pg->policy, s, pg->key[s]);
+    pg->key[s] = 0;
     slotset_add(&pg->empty, s);
     pg->nresident--;
+    struct frame *fr = frame_of(f);
+    fr->pager = 0;
+    fr->wslot = FRAME_NO_WSLOT;
 }
 
 /* Evict the page in resident slot S.  Returns 0, or the swap error (the
- * page then stays resident and nothing changes). */
+ * page then stays resident and nothing changes but its swap copy, which
+ * a failed write may have cost). */
 static int evict(struct pager *pg, uint32_t s)
 {
     ASSERT(mutex_held(&vm_lock));
-    uint32_t va = pg->page[s];
-    pte_t e = *pte_of(va);
-    if (!(e & PTE_P)) panic("pager: resident slot %u holds %p, which is not present", s, (void *)va);
-    uint32_t frame = PTE_ADDR(e) / PAGE_SIZE;
+    uint32_t f = key_frame(pg, pg->key[s]);
+    struct frame *fr = frame_of(f);
+    if (fr->pager != pg || fr->wslot != s)
+        panic("pager %s: slot %u holds frame 0x%x, whose entry says slot %u", pg->name, s, f,
+              fr->wslot);
+    if (!fr->maps && !fr->objpage)
+        panic("pager %s: resident frame 0x%x has no mapping and no object", pg->name, f);
     pte_t after;
-
-    if (e & PTE_D) {
-        int err = swap_write(&pg->swap[s], frame);
+    if (bits_dirty(pg, pg->key[s])) {
+        uint32_t slot = fr->slot;
+        int err = swap_write(&slot, f);
+        fr->slot = slot;                        /* what the write left: the copy, or none */
         if (err) {
             pg->last_error = err;
             return err;
         }
         pg->disk_writes++;
-        after = swap_pte(pg->swap[s]);
-    } else if (pg->swap[s] != SWAP_NONE) {
-        after = swap_pte(pg->swap[s]);
-        pg->clean_drops++;
+        after = swap_pte(slot);
     } else {
-        after = 0;                              /* all zeros: demand-zero next time */
+        after = fr->slot != SWAP_NONE ? swap_pte(fr->slot) : 0;    /* 0: made again */
         pg->clean_drops++;
     }
-    pte_set_absent(va, after);
-    release_frames(frame);
-    slot_clear(pg, s);
+    pg->evict_shared += fr->maps > 1;
+    pg->evict_object += fr->objpage != 0;
+    /* The frame's reference to the slot passes to the object's entry, or
+     * to the PTEs: one each. */
+    if (fr->objpage) {
+        *fr->objpage = after;
+        while (fr->maps) pte_set_absent_in(fr->as, fr->va, 0);
+    } else {
+        for (uint32_t i = 1; after && i < fr->maps; i++) swap_dup(pte_slot(after));
+        while (fr->maps) pte_set_absent_in(fr->as, fr->va, after);
+    }
+    fr->slot = SWAP_NONE;
+    fr->objpage = 0;
+    slot_clear(pg, s, f);
+    frame_release(f);
     pg->evictions++;
     return 0;
 }
@@ -209,23 +303,37 @@ static int evict_one(struct pager *pg)
 {
     if (pg->nresident == 0) return -E_NOMEM;
     uint32_t s = pg->policy.ops->victim(&pg->policy);
-    if (s >= pg->nframes || !pg->page[s])
+    if (s >= pg->nframes || !pg->key[s])
         panic("pager: policy %s chose slot %u, which holds no page", pg->policy.ops->name, s);
     return evict(pg, s);
+}
+
+int pager_set_limit(struct pager *pg, uint32_t limit)
+{
+    if (limit == 0 || limit > pg->nframes) {
+        kprintf("pager %s: limit %u must be 1..%u\n", pg->name, limit, pg->nframes);
+        return -E_INVAL;
+    }
+    mutex_lock(&vm_lock);
+    int err = 0;
+    while (!err && pg->nresident > limit) err = evict_one(pg);
+    if (!err) pg->limit = limit;
+    mutex_unlock(&vm_lock);
+    return err;
 }
 
 int pager_make_room(uint32_t n)
 {
     int err = -E_NOMEM;                 /* unless an eviction says why it failed */
     while (process_pool.nfree < n) {
-        struct vmpool *p;
-        for (p = vmpools(); p; p = p->next) {
-            if (!p->pager || !p->pager->nresident) continue;
-            int e = evict_one(p->pager);
+        struct pager *pg;
+        for (pg = pagers; pg; pg = pg->next) {
+            if (!pg->nresident) continue;
+            int e = evict_one(pg);
             if (e == 0) break;
             err = e;
         }
-        if (!p) return err;
+        if (!pg) return err;
     }
     return 0;
 }
@@ -233,7 +341,7 @@ int pager_make_room(uint32_t n)
 int pager_frame(struct pager *pg, uint32_t *frame)
 {
     int err;
-    if (pg && pg->nresident >= pg->nframes && (err = evict_one(pg)) != 0) return err;
+    if (pg && pg->nresident >= pg->limit && (err = evict_one(pg)) != 0) return err;
     uint32_t f = get_frames(&process_pool, 1);
     if (!f && (err = pager_make_room(1)) != 0) return err;
     if (!f) f = get_frames(&process_pool, 1);
@@ -241,25 +349,24 @@ int pager_frame(struct pager *pg, uint32_t *frame)
     return f ? 0 : -E_NOMEM;
 }
 
-/* pager_loaded, returning the slot PAGE went into. */
-static uint32_t load(struct pager *pg, uint32_t page)
+void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame)
 {
     uint32_t s = slot_empty(pg);
-    if (s == NO_SLOT) panic("pager: no free resident slot for %p", (void *)page);
+    if (s == NO_SLOT) panic("pager %s: no free resident slot for %p", pg->name, (void *)page);
+    struct frame *fr = frame_of(frame);
+    if (fr->pager) panic("pager %s: frame 0x%x is resident in %s already", pg->name, frame,
+                         fr->pager->name);
+    uint32_t key = pg->by_frame ? frame : page >> PAGE_SHIFT;
     slotset_remove(&pg->empty, s);
-    pg->page[s] = page;
+    pg->key[s] = key;
     pg->nresident++;
     pg->faults++;
-    pg->policy.ops->fault_in(&pg->policy, s, page >> PAGE_SHIFT);
-    return s;
+    fr->pager = pg;
+    fr->wslot = s;
+    pg->policy.ops->fault_in(&pg->policy, s, key);
 }
 
-void pager_loaded(struct pager *pg, uint32_t page)
-{
-    load(pg, page);
-}
-
-int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e)
+int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags)
 {
     struct pager *pg = pool->pager;
     ASSERT(mutex_held(&vm_lock));
@@ -273,31 +380,48 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e)
                 : errname(err), err == -E_IO ? ": " : "", err == -E_IO ? swap_last_error() : "");
         return pg->last_error = err;
     }
+    /* Getting the frame may have evicted pages, but never PAGE's entry:
+     * it is not resident.  Its table is safe too: a swap entry counts as
+     * live, so the table is not released. */
     uint32_t slot = pte_slot(e);
     err = swap_read(slot, f);
     if (err) {
-        release_frames(f);
+        frame_release(f);
         kprintf("pager: %p stays swapped out: %s\n", (void *)page, swap_last_error());
         return pg->last_error = err;
     }
-    /* The swap entry is replaced in place: map_page keeps the table's
-     * count of live entries, so the table cannot be released under us. */
-    map_page(page, f, pool->pte_flags);         /* A = D = 0: clean, copy in SLOT */
+    map_page(page, f, flags);                   /* replaces the entry; A = D = 0: clean */
+    frame_of(f)->slot = slot;                   /* the PTE's reference is the frame's now */
     vmstat_counts.fault_swapin++;
     pg->disk_reads++;
-    pg->swap[load(pg, page)] = slot;
+    pager_loaded(pg, page, f);
     return 0;
+}
+
+void pager_free_frame(uint32_t f)
+{
+    struct frame *fr = frame_of(f);
+    if (fr->pager) slot_clear(fr->pager, fr->wslot, f);
+    if (fr->slot != SWAP_NONE) swap_free(fr->slot);
+    fr->slot = SWAP_NONE;
+    fr->objpage = 0;
+    frame_release(f);
 }
 
 void pager_release_page(struct pager *pg, uint32_t page)
 {
+    (void)pg;
     pte_t e = pte_get(page);
     if (e & PTE_P) {
-        uint32_t s = slot_find(pg, page);
-        if (s == NO_SLOT) panic("pager: resident %p is in no slot", (void *)page);
-        if (pg->swap[s] != SWAP_NONE) swap_free(pg->swap[s]);
-        slot_clear(pg, s);
-        free_page(page);
+        uint32_t f = pte_frame(e);
+        struct frame *fr = frame_of(f);
+        pte_set_absent(page, 0);
+        /* Still mapped elsewhere (copy-on-write), or a shared object's
+         * page: it stays, resident where it is. */
+        if (fr->maps == 0 && !fr->objpage) {
+            pager_free_frame(f);
+            vmstat_counts.pages_freed++;
+        }
     } else if (pte_is_swap(e)) {
         swap_free(pte_slot(e));
         pte_set_absent(page, 0);
@@ -309,7 +433,7 @@ void pager_release_page(struct pager *pg, uint32_t page)
 void pager_print(const struct pager *pg)
 {
     kprintf("pager %s: policy %s, %u/%u resident; %u faults, %u disk reads, %u disk writes, "
-            "%u evictions (%u clean)\n", pg->pool->name, pg->policy.ops->name, pg->nresident,
-            pg->nframes, pg->faults, pg->disk_reads, pg->disk_writes, pg->evictions,
+            "%u evictions (%u clean)\n", pg->name, pg->policy.ops->name, pg->nresident,
+            pg->limit, pg->faults, pg->disk_reads, pg->disk_writes, pg->evictions,
             pg->clean_drops);
 }

@@ -1,12 +1,41 @@
 /* mm/pager.h - demand paging with replacement: resident sets and eviction.
  *
- * A VMPool may have a pager attached.  Its pages are then pageable: the
- * pool may hold at most NFRAMES of them resident, and when it is at that
- * limit, or the process frame pool is empty, the pager asks the pool's
+ * A pager holds a resident set of at most LIMIT pages.  When it is at
+ * that limit, or the process frame pool is empty, it asks its
  * replacement policy (mm/replace/) for a victim, writes it to swap if it
- * is dirty (mm/swap.c) and reuses its frame.  A later touch of the victim
+ * is dirty (mm/swap.c) and frees its frame.  A later touch of the victim
  * faults, and the pager reads it back.  Pools without a pager (the kernel
- * heap) are never paged out. */
+ * heap) are never paged out.
+ *
+ * Two kinds of pager:
+ *   a pool's own   (pager_attach) one VMPool's pages, in one space; the
+ *                  policy knows each page by its virtual page number.
+ *                  The tests and the replacement experiments use these.
+ *   by frame       (pager_attach_frames) the pages of every process:
+ *                  one resident set over all their frames (global
+ *                  replacement), the policy knowing each page by its
+ *                  frame number.  A frame may be mapped in several
+ *                  spaces (copy-on-write after fork, shared memory);
+ *                  the frame table's reverse map (mm/frame.h) finds
+ *                  every mapping, so evicting the frame rewrites every
+ *                  PTE that names it, in whatever space, and its A and
+ *                  D bits are the OR over all of them.
+ *
+ * Where an evicted page goes:
+ *
+ *   dirty (a D bit, or FRAME_DIRTY)     written to swap: its old slot if
+ *                                       no one else needs it, else a new
+ *                                       one (swap_write)
+ *   clean, with a swap copy             no write
+ *   clean, never written                no write: its content can be made
+ *                                       again (zeros, or the program image)
+ *
+ *   a private page (one mapping or several): every PTE that mapped it
+ *       becomes the swap entry (each holding a reference to the slot),
+ *       or 0 if it was never written;
+ *   a shared object's page (mm/vmobj.h): the object's entry becomes the
+ *       swap entry, and every PTE 0: the next touch in any space finds
+ *       the page through the object, so all spaces share it again. */
 #ifndef MM_PAGER_H
 #define MM_PAGER_H
 
@@ -33,67 +62,98 @@
 #define PAGER_DEFAULT_POLICY "clock_pro"
 
 struct pager {
-    struct vmpool *pool;
-    uint32_t nframes;                       /* resident limit */
+    const char *name;                       /* for messages: its pool's, or its own */
+    struct vmpool *pool;                    /* a pool's own pager: the pool; else 0 */
+    int by_frame;                           /* keyed by frame (pager_attach_frames) */
+    uint32_t nframes;                       /* slots: the largest LIMIT can be */
+    uint32_t limit;                         /* resident limit now (pager_set_limit) */
     uint32_t nresident;
     struct policy policy;
     struct pte_bits bits;                   /* how the policy sees A and D */
     void *mem;                              /* kmalloc'd at attach: the arrays below and
                                                the policy's; 0 when detached */
-    uint32_t *page;                         /* [nframes] VA in each resident slot, 0 if empty */
-    uint32_t *swap;                         /* [nframes] its current swap copy, or SWAP_NONE */
+    uint32_t *key;                          /* [nframes] each resident slot's page as the
+                                               policy knows it (page number or frame
+                                               number), 0 if empty */
     struct slotset empty;                   /* the empty slots */
+    struct pager *next;                     /* every attached pager */
     /* Counters for the experiment rows. */
-    uint32_t faults;                        /* every fault: demand-zero and swap-in */
+    uint32_t faults;                        /* every page made resident */
     uint32_t disk_reads;                    /* pages read back from swap */
     uint32_t disk_writes;                   /* pages written to swap */
     uint32_t evictions;
     uint32_t clean_drops;                   /* evictions that needed no write */
+    uint32_t evict_shared;                  /* evictions of frames mapped more than once */
+    uint32_t evict_object;                  /* evictions of shared objects' pages */
     int last_error;                         /* last swap-in or page-out error */
 };
 
-/* Make POOL pageable with policy NAME (mm/replace/policy.h) and at most
- * NFRAMES resident pages (1..POLICY_MAX_FRAMES).  SEED seeds `random`.
- * PG must be zeroed (static) or detached, or attached to a pool that no
- * longer has resident pages: its old memory is freed first.  The
- * per-slot arrays and the policy's come from kmalloc, sized by NFRAMES,
- * all backed now (the fault path must not fault on them).  Returns 0,
- * -E_INVAL naming the bad policy or frame count, -E_NOMEM if the heap
- * has no room for the arrays, or pager_detach's -E_BUSY. */
+/* Make POOL pageable with its own pager PG: policy NAME
+ * (mm/replace/policy.h), at most NFRAMES resident pages
+ * (1..POLICY_MAX_FRAMES).  SEED seeds `random`.  PG must be zeroed
+ * (static) or detached, or attached to a pool that no longer has
+ * resident pages: its old memory is freed first.  The per-slot arrays
+ * and the policy's come from kmalloc, sized by NFRAMES, all backed now
+ * (the fault path must not fault on them).  Returns 0, -E_INVAL naming
+ * the bad policy or frame count, -E_NOMEM if the heap has no room for
+ * the arrays, or pager_detach's -E_BUSY. */
 int pager_attach(struct vmpool *pool, struct pager *pg, const char *policy,
                  uint32_t nframes, uint32_t seed);
+
+/* Set up PG as a pager by frame called NAME, with room for NFRAMES
+ * resident frames, serving the pools pager_serve gives it.  Otherwise as
+ * pager_attach. */
+int pager_attach_frames(struct pager *pg, const char *name, const char *policy,
+                        uint32_t nframes, uint32_t seed);
+
+/* Let PG, a pager by frame, hold the pages of POOL too. */
+void pager_serve(struct pager *pg, struct vmpool *pool);
+
+/* Make PG's resident limit LIMIT (1..its NFRAMES), evicting pages now
+ * if it holds more.  Returns 0, -E_INVAL (with a message naming LIMIT),
+ * or the error of an eviction that failed (then the limit is not
+ * changed). */
+int pager_set_limit(struct pager *pg, uint32_t limit);
 
 /* Make PG's pool unpageable again and free PG's memory; call it before
  * the pool is destroyed (a pool without a pager, or PG detached already,
  * is fine).  Returns 0, or -E_BUSY (with a message, nothing changed) if
- * the pool still has resident pages: release its regions first. */
+ * PG still has resident pages: release its regions first. */
 int pager_detach(struct pager *pg);
 
 /* A frame for a new page, into *FRAME.  PG is the pager the page will
  * belong to (0 for a page that cannot be paged out): if it is at its
  * resident limit, one of its pages is evicted first.  If the process
- * pool is empty, a page of some pageable pool is evicted for it.
- * Returns 0, or -E_NOMEM if no page could be evicted, -E_SWAPFULL if the
- * victims were dirty and swap is full, -E_IO if their page-out failed
+ * pool is empty, a page of some pager is evicted for it.  Returns 0, or
+ * -E_NOMEM if no page could be evicted, -E_SWAPFULL if the victims were
+ * dirty and swap is full, -E_IO if their page-out failed
  * (PG->last_error too; swap_last_error() names the slot). */
 int pager_frame(struct pager *pg, uint32_t *frame);
 
-/* PAGE was just mapped to a frame: make it resident in PG. */
-void pager_loaded(struct pager *pg, uint32_t page);
+/* PAGE (in the current space) was just mapped to FRAME, a frame from
+ * pager_frame: make it resident in PG. */
+void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame);
 
-/* Handle a fault on PAGE whose PTE is swap entry E: read the page back.
- * Returns 0, or an error (the PTE is unchanged, no frame is kept). */
-int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e);
+/* Handle a fault on PAGE of POOL whose PTE is swap entry E: read the
+ * page back and map it with FLAGS.  Returns 0, or an error (the PTE is
+ * unchanged, no frame is kept). */
+int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags);
 
 /* Make sure the process pool has at least N free frames, evicting pages
- * of pageable pools if needed.  Returns 0, -E_NOMEM if no pool has a page
- * to evict, or the error of the last eviction that failed (-E_SWAPFULL,
+ * of pagers if needed.  Returns 0, -E_NOMEM if no pager has a page to
+ * evict, or the error of the last eviction that failed (-E_SWAPFULL,
  * -E_IO). */
 int pager_make_room(uint32_t n);
 
-/* Release PAGE of PG's pool (resident, swapped or never touched), as
- * free_page does for unpaged pools: its frame and its swap slot. */
+/* Release PAGE of PG's pool in the current space (resident, swapped or
+ * never touched), as free_page does for unpaged pools: this mapping,
+ * and its frame and swap slot unless they are still needed elsewhere. */
 void pager_release_page(struct pager *pg, uint32_t page);
+
+/* Give back frame F, which nothing maps and no page needs any more:
+ * out of the pager that holds it (if any), its swap copy dropped, back
+ * to the process pool. */
+void pager_free_frame(uint32_t f);
 
 /* Print PG's policy, resident set and counters on one line. */
 void pager_print(const struct pager *pg);

@@ -148,6 +148,18 @@ int map_page(uint32_t va, uint32_t frame, uint32_t flags)
     return 0;
 }
 
+/* The present entry OLD of (AS, VA) is gone: take the mapping out of
+ * the frame table.  A write seen through it (D) must outlive it, in the
+ * frame's FRAME_DIRTY: the frame may stay (other mappings, a shared
+ * object), and be evicted later, when this D is no longer in any PTE. */
+static void unmapped(pte_t old, struct aspace *as, uint32_t va)
+{
+    uint32_t f = PTE_ADDR(old) / PAGE_SIZE;
+    if ((old & PTE_D) && frame_table_ready() && f - frame_first < frame_count)
+        frame_of(f)->flags |= FRAME_DIRTY;
+    frame_remove_map(f, as, PG_ROUND_DOWN(va));
+}
+
 uint32_t remap_page(uint32_t va, uint32_t new_frame, uint32_t flags)
 {
     pte_t *pte = pte_of(va);
@@ -155,7 +167,7 @@ uint32_t remap_page(uint32_t va, uint32_t new_frame, uint32_t flags)
     uint32_t old = pte_frame(*pte);
     struct aspace *as = va >= KERNEL_BASE ? 0 : current_as;
     frame_map_fresh(new_frame, as, PG_ROUND_DOWN(va), use_at(va));
-    frame_remove_map(old, as, PG_ROUND_DOWN(va));
+    unmapped(*pte, as, va);
     *pte = new_frame * PAGE_SIZE | flags | PTE_P;
     tlb_flush_page(va);
     return old;
@@ -166,9 +178,12 @@ void frame_release(uint32_t f)
     if (frame_table_ready()) {
         struct frame *fr = frame_of(f);
         if (fr->maps) panic("frame_release: frame 0x%x is still mapped %u times", f, fr->maps);
+        if (fr->pager) panic("frame_release: frame 0x%x is still resident in a pager (slot %u): "
+                             "pager_free_frame gives such frames back", f, fr->wslot);
         fr->use = FRAME_USE_NONE;
         fr->flags = 0;
-        fr->obj = 0;
+        fr->objpage = 0;
+        fr->wslot = FRAME_NO_WSLOT;
         fr->slot = SWAP_NONE;
     }
     if (release_frames(f) != 0) panic("frame_release: frame 0x%x was not allocated", f);
@@ -206,19 +221,31 @@ int map_zeroed_page(uint32_t va, uint32_t flags)
 
 void pte_set_absent(uint32_t va, pte_t v)
 {
-    pte_t *pte = pte_of(va);
+    pte_set_absent_in(current_as, va, v);
+}
+
+void pte_set_absent_in(struct aspace *as, uint32_t va, pte_t v)
+{
+    int here = !as || as == current_as || va >= KERNEL_BASE;
+    pte_t *pte = here ? pte_of(va) : aspace_pte(as, va, 0);
+    if (!pte) panic("pte_set_absent_in: %p has no page table in space %p", (void *)va, (void *)as);
     pte_t old = *pte;
     if (v & PTE_P) panic("pte_set_absent: 0x%x has the present bit", v);
     *pte = v;
-    if (old) tlb_flush_page(va);
+    /* Another space's entries are in no TLB: loading CR3 dropped them. */
+    if (old && here) tlb_flush_page(va);
     if (old & PTE_P) {
-        frame_remove_map(PTE_ADDR(old) / PAGE_SIZE, va >= KERNEL_BASE ? 0 : current_as,
-                         PG_ROUND_DOWN(va));
+        unmapped(old, va >= KERNEL_BASE ? 0 : here ? current_as : as, va);
         vmstat_counts.frames_data--;
     }
-    if (old && !v) count_live(va, -1);
-    else if (!old && v) count_live(va, 1);
-    if (!v) pt_release_if_empty(va);
+    if (va < KERNEL_BASE && PDX(va) != 0) {
+        uint16_t *live = &(here ? current_as : as)->pt_live[PDX(va)];
+        if (old && !v) (*live)--;
+        else if (!old && v) (*live)++;
+    }
+    /* An emptied table of the current space goes at once; another
+     * space's waits for its teardown. */
+    if (!v && here) pt_release_if_empty(va);
 }
 
 pte_t pte_get(uint32_t va)
@@ -255,7 +282,7 @@ void free_page(uint32_t va)
     pte_set_absent(va, 0);
     /* A frame still mapped elsewhere (copy-on-write, shared), or that is
      * a page of a shared object, stays. */
-    if (!frame_table_ready() || (frame_of(f)->maps == 0 && !frame_of(f)->obj)) {
+    if (!frame_table_ready() || (frame_of(f)->maps == 0 && !frame_of(f)->objpage)) {
         frame_release(f);
         vmstat_counts.pages_freed++;
     }

@@ -105,6 +105,12 @@ int map_zeroed_page(uint32_t va, uint32_t flags);
  * no entries is released. */
 void pte_set_absent(uint32_t va, pte_t v);
 
+/* pte_set_absent for page VA of space AS, current or not (0: the
+ * kernel half).  Another space's emptied page table is kept until the
+ * space is torn down. */
+struct aspace;
+void pte_set_absent_in(struct aspace *as, uint32_t va, pte_t v);
+
 /* Release the page at VA: its PTE is cleared and only that page's TLB
  * entry is invalidated (invlpg, not a CR3 reload); its frame goes back
  * to the process pool unless another mapping still uses it (a shared or

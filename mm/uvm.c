@@ -14,9 +14,33 @@
 #include "mm/kmalloc.h"
 #include "mm/physmem.h"
 #include "kernel/elf.h"
+#include "kernel/cmdline.h"
 #include "kernel/panic.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+
+CMDLINE_KEY(uframes, "uframes", "N: at most N pages of processes resident (default: all "
+            "frames, up to 16384), the rest in swap");
+CMDLINE_KEY(upolicy, "upolicy", "P: the replacement policy for processes' pages (default clock)");
+
+/* The pager of every process's pages: one resident set over all their
+ * frames, keyed by frame (mm/pager.h). */
+struct pager uvm_pager;
+
+void uvm_init(void)
+{
+    uint32_t all = process_pool.nfree < POLICY_MAX_FRAMES ? process_pool.nfree
+                                                           : POLICY_MAX_FRAMES;
+    uint32_t limit = cmdline_uint("uframes", all);
+    const char *policy = cmdline_get("upolicy") ? cmdline_get("upolicy") : UVM_POLICY;
+    if (limit == 0 || limit > all)
+        cmdline_refuse("uframes=%u: processes can have 1..%u pages resident here", limit, all);
+    int err = pager_attach_frames(&uvm_pager, "processes", policy, all, 1);
+    if (err == -E_INVAL) cmdline_refuse("upolicy=%s: no such policy", policy);
+    if (err) panic("uvm_init: no pager for processes' pages: %s", errname(err));
+    if ((err = pager_set_limit(&uvm_pager, limit)) != 0)
+        panic("uvm_init: limit %u: %s", limit, errname(err));
+}
 
 #define MAX_IMAGE_REGIONS 16        /* segments and the heap */
 #define MAX_MAPPINGS      64        /* mmap and shared segments, after splits */
@@ -24,6 +48,14 @@
 #define MAX_ARG_BYTES     4096      /* their strings, all together */
 
 /* ---- exec and exit ---- */
+
+/* Make VM's pools pageable, by the processes' pager. */
+static void serve(struct uvm *vm)
+{
+    pager_serve(&uvm_pager, &vm->image);
+    pager_serve(&uvm_pager, &vm->mmap);
+    pager_serve(&uvm_pager, &vm->stack);
+}
 
 /* Set up VM's three pools in the current space.  0 or -E_NOMEM. */
 static int pools_init(struct uvm *vm)
@@ -41,6 +73,7 @@ static int pools_init(struct uvm *vm)
         vmpool_destroy(&vm->image);
         return -E_NOMEM;
     }
+    serve(vm);
     return 0;
 }
 
@@ -133,10 +166,15 @@ struct fork_copy {
  * child, now.  Returns the child's PTE, or 0 if no frame was left. */
 static pte_t copy_now(struct fork_copy *fc, uint32_t va, pte_t e)
 {
+    /* Only a free frame and a free resident slot will do: evicting now
+     * could take away the very tables being walked.  (Eager fork is for
+     * the benchmark's comparison.) */
+    if (uvm_pager.nresident >= uvm_pager.limit) return 0;
     uint32_t g = get_frames(&process_pool, 1);
     if (!g) return 0;
     vm_fill_frame(g, (const void *)va);
     frame_map_fresh(g, fc->child, va, FRAME_USE_USER);
+    pager_loaded(&uvm_pager, va, g);
     return g << 12 | PTE_FLAGS(e);
 }
 
@@ -204,6 +242,7 @@ int uvm_fork(struct uvm *child, struct aspace *child_as, struct uvm *parent, int
     }
     *child = *parent;
     for (int i = 0; i < 3; i++) vmpool_clone(to[i], from[i], child_as, nodes[i]);
+    serve(child);
     struct fork_copy fc = { child_as, eager, 0 };
     mutex_lock(&vm_lock);
     child_as->stack_low = current_as->stack_low;
@@ -332,23 +371,27 @@ int uvm_shared_page(struct vmpool *pool, uint32_t va, uint32_t attr)
     struct vmobj *o = rgn_obj(attr);
     uint32_t start, page = PG_ROUND_DOWN(va);
     vmpool_region_of(pool, page, &start, 0);
-    uint32_t i = (page - start) / PAGE_SIZE, e = o->page[i], f;
+    uint32_t i = (page - start) / PAGE_SIZE, f;
     int err;
-    if (!(e & VMOBJ_RESIDENT)) {                /* the object's page needs a frame */
-        if ((err = pager_frame(0, &f)) != 0) return err;
+    if (!(o->page[i] & VMOBJ_RESIDENT)) {       /* the object's page needs a frame */
+        /* Getting it may evict pages, this object's too; but not this
+         * one, which is not resident: read its entry after. */
+        if ((err = pager_frame(pool->pager, &f)) != 0) return err;
+        uint32_t e = o->page[i];
         if (pte_is_swap(e)) {
             if ((err = swap_read(pte_slot(e), f)) != 0) {
                 frame_release(f);
                 return err;
             }
             frame_of(f)->slot = pte_slot(e);    /* the slot's reference is the frame's now */
+            if (pool->pager) pool->pager->disk_reads++;
         } else {
-            uint8_t *p = kmap(f);
-            memset(p, 0, PAGE_SIZE);
-            kunmap(p);
+            vm_fill_frame(f, 0);
         }
-        frame_of(f)->obj = o;
+        frame_of(f)->objpage = &o->page[i];
+        frame_of(f)->use = FRAME_USE_USER;
         o->page[i] = f << 12 | VMOBJ_RESIDENT;
+        if (pool->pager) pager_loaded(pool->pager, page, f);
     }
     f = o->page[i] >> 12;
     if (pt_ensure(page) != 0 || map_page(page, f, vmpool_pte_flags(pool, page)) != 0)

@@ -37,6 +37,21 @@ struct uvm {
     uint32_t entry;                 /* the program's first instruction */
 };
 
+/* The policy for processes' pages unless upolicy= names another.  Their
+ * pager knows a page by its frame number, which a new page reuses soon
+ * after an old one leaves it; so a policy that remembers evicted pages
+ * (clock_pro, car) would take one page's history for another's.  CLOCK
+ * remembers nothing but the A bits. */
+#define UVM_POLICY "clock"
+
+/* The pager of every process's pages (mm/pager.h); its limit is set by
+ * uframes= and by tests (pager_set_limit). */
+extern struct pager uvm_pager;
+
+/* Set up uvm_pager (after kmalloc_init and swap_init), as uframes= and
+ * upolicy= say; a bad value ends the boot naming it. */
+void uvm_init(void);
+
 /* How far below the stack pointer a fault still grows the stack: a
  * `pusha` stores 32 bytes below ESP before moving it. */
 #define USER_STACK_SLACK 32

@@ -8,6 +8,7 @@
  * came from the kernel heap, whose lock ranks below the VM lock, so it
  * is freed later, by vmobj_reap, which callers run with no lock held. */
 #include "mm/vmobj.h"
+#include "mm/pager.h"
 #include "mm/frame.h"
 #include "mm/paging.h"
 #include "mm/swap.h"
@@ -74,10 +75,8 @@ static void release_pages(struct vmobj *o)
     for (uint32_t i = 0; i < o->npages; i++) {
         uint32_t e = o->page[i];
         if (e & VMOBJ_RESIDENT) {
-            struct frame *fr = frame_of(e >> 12);
-            if (fr->maps) panic("vmobj: page %u of '%s' is still mapped", i, o->name);
-            if (fr->slot != SWAP_NONE) swap_free(fr->slot);
-            frame_release(e >> 12);
+            if (frame_of(e >> 12)->maps) panic("vmobj: page %u of '%s' is still mapped", i, o->name);
+            pager_free_frame(e >> 12);
         } else if (pte_is_swap(e)) {
             swap_free(pte_slot(e));
         }

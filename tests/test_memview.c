@@ -71,7 +71,7 @@ static void test_memview(void)
         if (fr->maps != maps[i] && wrong++ < 5)
             msg("frame 0x%x: the frame table says %u mappings, the page tables %u",
                 process_pool.base + i, fr->maps, maps[i]);
-        mapped_more += maps[i] > 1 && !fr->obj && fr->use == FRAME_USE_USER;
+        mapped_more += maps[i] > 1 && !fr->objpage && fr->use == FRAME_USE_USER;
     }
     mutex_unlock(&vm_lock);
     kfree(maps);

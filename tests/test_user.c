@@ -22,12 +22,19 @@
  * user_fork_cow: pages shared copy-on-write until written; exactly one
  *   copy per page written; the last sharer gets its page back unchanged.
  * user_shm: two processes exchange 1 MiB through a named segment.
- * user_exec: exec gives back the old image's frames; arguments arrive. */
+ * user_exec: exec gives back the old image's frames; arguments arrive.
+ * user_many: 32 processes (tests/user/many.c) under preemption, with the
+ *   processes' resident limit lowered to USER_MANY_FRAMES: private,
+ *   copy-on-write-shared and shared pages all go through swap (the
+ *   pager's counters prove each kind was evicted), and every word of
+ *   every page is checked by the program. */
 #include "tests/harness.h"
 #include "tests/util.h"
 #include "kernel/proc.h"
 #include "mm/swap.h"
 #include "mm/paging.h"
+#include "mm/pager.h"
+#include "mm/uvm.h"
 #include "lib/string.h"
 
 /* What must come back after a test's processes are gone. */
@@ -127,6 +134,31 @@ static void test_user_exec(void)
     same_as(s0);
 }
 
+#define USER_MANY_FRAMES 48
+
+static void test_user_many(void)
+{
+    struct snapshot s0 = snap();
+    uint32_t limit0 = uvm_pager.limit;
+    struct pager c0 = uvm_pager;
+    CHECK(pager_set_limit(&uvm_pager, USER_MANY_FRAMES) == 0, "could not lower the limit");
+    static const char *const argv[] = { "many", "32" };
+    int status = run("many", 2, argv);
+    CHECK(pager_set_limit(&uvm_pager, limit0) == 0, "could not restore the limit");
+    msg("processes' pager: %u evictions (%u clean), %u written, %u read back; %u of frames "
+        "mapped in several spaces, %u of shared segments' pages",
+        uvm_pager.evictions - c0.evictions, uvm_pager.clean_drops - c0.clean_drops,
+        uvm_pager.disk_writes - c0.disk_writes, uvm_pager.disk_reads - c0.disk_reads,
+        uvm_pager.evict_shared - c0.evict_shared, uvm_pager.evict_object - c0.evict_object);
+    CHECK(status == 0, "many ended with %d: a page came back wrong, or a process failed", status);
+    CHECK(uvm_pager.disk_writes > c0.disk_writes && uvm_pager.disk_reads > c0.disk_reads,
+          "no page went to swap and back: the limit did not bite");
+    CHECK(uvm_pager.evict_shared > c0.evict_shared,
+          "no copy-on-write-shared frame was evicted");
+    CHECK(uvm_pager.evict_object > c0.evict_object, "no shared segment's page was evicted");
+    same_as(s0);
+}
+
 TEST("user_hello", test_user_hello, "a user program prints its arguments and exit status",
      "log=hello.from.pid.\\d+,.3.arguments:.'hello'.'one'.'two.words'");
 TEST("user_syscall_bad", test_user_syscall_bad,
@@ -149,3 +181,6 @@ TEST("user_fork_cow", test_user_fork_cow,
      "fork shares pages copy-on-write; one copy per page written", "");
 TEST("user_shm", test_user_shm, "two processes exchange 1 MiB through a named segment", "");
 TEST("user_exec", test_user_exec, "exec returns the old image's frames; arguments arrive", "");
+TEST("user_many", test_user_many,
+     "32 processes, 48 resident frames: private, copy-on-write and shared pages via swap",
+     "disk=16 timeout=60 log=many:.32.processes,.every.page.checked");
