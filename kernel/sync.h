@@ -19,6 +19,7 @@
  *                                          (LOCK_DISK, drivers/ata.h)
  *   40     kmap          spinlock          the kmap windows
  *   45     procs         spinlock          the list of processes, their states
+ *   47     commit        spinlock          the commit charge (mm/commit.c)
  *   50     frames        spinlock          every frame pool's bitmap
  *
  * So kmalloc may fault (kheap -> vm), the fault handler may swap
@@ -42,6 +43,7 @@ extern "C" {
 #define LOCK_SWAP    30
 #define LOCK_KMAP    40
 #define LOCK_PROCS   45
+#define LOCK_COMMIT  47
 #define LOCK_FRAMES  50
 
 struct spinlock {

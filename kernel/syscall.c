@@ -16,6 +16,7 @@
 #include "mm/paging.h"
 #include "mm/physmem.h"
 #include "mm/swap.h"
+#include "mm/commit.h"
 #include "mm/memview.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
@@ -118,7 +119,7 @@ static int sys_vmstat(struct trapframe *tf)
                               process_pool.nfree, swap_stats.used,
                               vmstat_counts.fault_cow_copy, vmstat_counts.fault_cow_reuse,
                               vmstat_counts.fault_zero, vmstat_counts.fault_image,
-                              (uint32_t)proc_count() };
+                              (uint32_t)proc_count(), commit_stats.charged, commit_limit() };
     return copy_to_user(tf->ebx, &st, sizeof st);
 }
 

@@ -71,6 +71,8 @@ struct sys_vmstat {
     uint32_t faults_zero;       /* demand-zero faults since boot */
     uint32_t faults_image;      /* pages read from program images */
     uint32_t nprocs;            /* processes alive */
+    uint32_t committed;         /* pages promised to all processes (mm/commit.h) */
+    uint32_t commit_limit;      /* ... and the most that may be */
 };
 
 #ifndef VMLAB_USER

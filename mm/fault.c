@@ -152,9 +152,11 @@ static int fault_locked(struct trapframe *tf, uint32_t va)
                               : "illegitimate (not in an allocated region):");
     }
     uint32_t page = PG_ROUND_DOWN(va);
-    if ((w.attr & RGN_STACK) && !uvm_stack_rule(va, user_sp(tf))) {
+    int grow;
+    if ((w.attr & RGN_STACK) && (grow = uvm_stack_rule(va, user_sp(tf))) != 1) {
         vmstat_counts.fault_illegit++;
-        return refuse(tf, va, "illegitimate (below the stack pointer, not a stack push):");
+        return refuse(tf, va, grow == 0 ? "illegitimate (below the stack pointer, not a stack push):"
+                                        : "refused (the stack may not grow: commit limit):");
     }
     int new_table = !(*pde_of(page) & PTE_P);
     pte_t e = new_table ? 0 : *pte_of(page);

@@ -58,7 +58,7 @@ static uint32_t key_frame(struct pager *pg, uint32_t key)
 {
     if (pg->by_frame) return key;
     pte_t e = *pte_in(pool_space(pg), key << PAGE_SHIFT);
-    if (!(e & PTE_P))
+    if (!e || pte_is_swap(e))           /* (P = 0 with a frame: being evicted, see evict) */
         panic("pager %s: resident page %p is not present (pte 0x%x)", pg->name,
               (void *)(key << PAGE_SHIFT), e);
     return pte_frame(e);
@@ -251,6 +251,43 @@ static void slot_clear(struct pager *pg, uint32_t s, uint32_t f)
     fr->wslot = FRAME_NO_WSLOT;
 }
 
+static void present_off(void *arg, struct aspace *as, uint32_t va)
+{
+    (void)arg;
+    *pte_in(as, va) &= ~PTE_P;
+    if (!as || as == current_as || va >= KERNEL_BASE) tlb_flush_page(va);
+}
+
+static void present_on(void *arg, struct aspace *as, uint32_t va)
+{
+    (void)arg;
+    *pte_in(as, va) |= PTE_P;
+}
+
+/* Swap is full.  Resident pages that keep a copy in swap (read back,
+ * not written since) hold a slot each as well as their frame: give those
+ * slots up (the pages count as dirty again: their only copy is the
+ * frame), so that a dirty victim can be written.  A slot other PTEs
+ * still name (copy-on-write sharers) stays.  Returns how many were
+ * freed.  It walks every resident page of every pager, but only when
+ * swap has run out. */
+static uint32_t reclaim_copies(void)
+{
+    uint32_t n = 0;
+    for (struct pager *pg = pagers; pg; pg = pg->next)
+        for (uint32_t s = 0; s < pg->nframes; s++) {
+            if (!pg->key[s]) continue;
+            struct frame *fr = frame_of(key_frame(pg, pg->key[s]));
+            if (fr->slot == SWAP_NONE || swap_refs(fr->slot) != 1) continue;
+            swap_free(fr->slot);
+            fr->slot = SWAP_NONE;
+            fr->flags |= FRAME_DIRTY;
+            pg->copies_dropped++;
+            n++;
+        }
+    return n;
+}
+
 /* Evict the page in resident slot S.  Returns 0, or the swap error (the
  * page then stays resident and nothing changes but its swap copy, which
  * a failed write may have cost). */
@@ -264,12 +301,20 @@ static int evict(struct pager *pg, uint32_t s)
               fr->wslot);
     if (!fr->maps && !fr->objpage)
         panic("pager %s: resident frame 0x%x has no mapping and no object", pg->name, f);
+    /* Nobody may write the page from here on: the write to swap sleeps,
+     * and a store landing during it would be lost (and would fail the
+     * slot's checksum).  So every mapping loses P first (the rest of the
+     * entry kept, the VM lock held: a fault on it waits for us); only
+     * then are the D bits final. */
+    frame_for_each_map(f, present_off, 0);
     pte_t after;
     if (bits_dirty(pg, pg->key[s])) {
         uint32_t slot = fr->slot;
         int err = swap_write(&slot, f);
+        if (err == -E_SWAPFULL && reclaim_copies() > 0) err = swap_write(&slot, f);
         fr->slot = slot;                        /* what the write left: the copy, or none */
         if (err) {
+            frame_for_each_map(f, present_on, 0);
             pg->last_error = err;
             return err;
         }
@@ -279,6 +324,7 @@ static int evict(struct pager *pg, uint32_t s)
         after = fr->slot != SWAP_NONE ? swap_pte(fr->slot) : 0;    /* 0: made again */
         pg->clean_drops++;
     }
+    frame_for_each_map(f, present_on, 0);       /* for pte_set_absent_in, below */
     pg->evict_shared += fr->maps > 1;
     pg->evict_object += fr->objpage != 0;
     /* The frame's reference to the slot passes to the object's entry, or
@@ -391,7 +437,17 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags)
         return pg->last_error = err;
     }
     map_page(page, f, flags);                   /* replaces the entry; A = D = 0: clean */
-    frame_of(f)->slot = slot;                   /* the PTE's reference is the frame's now */
+    struct frame *fr = frame_of(f);
+    fr->slot = slot;                            /* the PTE's reference is the frame's now */
+    if (swap_stats.used > swap_stats.nslots / 4 * 3 && swap_refs(slot) == 1) {
+        /* Swap is filling up: keep no copy of a page that is resident
+         * (it is written again if evicted).  Else every page read back
+         * would hold a frame and a slot. */
+        swap_free(slot);
+        fr->slot = SWAP_NONE;
+        fr->flags |= FRAME_DIRTY;
+        pg->copies_dropped++;
+    }
     vmstat_counts.fault_swapin++;
     pg->disk_reads++;
     pager_loaded(pg, page, f);

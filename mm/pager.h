@@ -30,6 +30,11 @@
  *   clean, never written                no write: its content can be made
  *                                       again (zeros, or the program image)
  *
+ * A page read back from swap keeps its copy there (so it can be dropped
+ * again without a write) unless swap is three quarters full; if a dirty
+ * victim finds swap full, resident pages give up their copies
+ * (reclaim_copies) and the write is tried again.
+ *
  *   a private page (one mapping or several): every PTE that mapped it
  *       becomes the swap entry (each holding a reference to the slot),
  *       or 0 if it was never written;
@@ -85,6 +90,8 @@ struct pager {
     uint32_t clean_drops;                   /* evictions that needed no write */
     uint32_t evict_shared;                  /* evictions of frames mapped more than once */
     uint32_t evict_object;                  /* evictions of shared objects' pages */
+    uint32_t copies_dropped;                /* swap copies of resident pages given up
+                                               because swap was (nearly) full */
     int last_error;                         /* last swap-in or page-out error */
 };
 

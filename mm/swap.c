@@ -29,6 +29,7 @@
 #define MAX_SLOTS  (1u << 20)           /* 20 bits of slot number in a PTE */
 
 struct swap_stats swap_stats;
+static int full_said;                   /* "swap area full" printed, no slot freed since */
 static uint32_t nslots;                 /* slots on the disk, header included */
 static uint16_t *refs;                  /* references to each slot, 0: free */
 static uint32_t *retired, *crc;
@@ -118,6 +119,7 @@ void swap_free(uint32_t slot)
     if (--refs[slot] == 0) {
         swap_stats.used--;
         if (slot < hint) hint = slot;
+        full_said = 0;
     }
     mutex_unlock(&swap_lock);
 }
@@ -152,8 +154,10 @@ int swap_write(uint32_t *slot, uint32_t frame)
     }
     for (int tries = 0; tries < 4; tries++) {
         if (*slot == SWAP_NONE && (*slot = slot_alloc()) == SWAP_NONE) {
-            kprintf("swap: swap area full (%u slots in use, %u retired)\n",
-                    swap_stats.used, swap_stats.retired);
+            if (!full_said)             /* once until a slot frees: it repeats */
+                kprintf("swap: swap area full (%u slots in use, %u retired)\n",
+                        swap_stats.used, swap_stats.retired);
+            full_said = 1;
             err = -E_SWAPFULL;
             break;
         }

@@ -11,6 +11,7 @@
 #include "mm/swap.h"
 #include "mm/pager.h"
 #include "mm/uaccess.h"
+#include "mm/commit.h"
 #include "mm/kmalloc.h"
 #include "mm/physmem.h"
 #include "kernel/elf.h"
@@ -29,6 +30,7 @@ struct pager uvm_pager;
 
 void uvm_init(void)
 {
+    commit_init(process_pool.nfree);
     uint32_t all = process_pool.nfree < POLICY_MAX_FRAMES ? process_pool.nfree
                                                            : POLICY_MAX_FRAMES;
     uint32_t limit = cmdline_uint("uframes", all);
@@ -77,14 +79,39 @@ static int pools_init(struct uvm *vm)
     return 0;
 }
 
+/* The stack pages the current space has charged: down to stack_low. */
+static uint32_t stack_pages(void)
+{
+    uint32_t low = current_as->stack_low;
+    return low ? (USER_STACK_TOP - low) / PAGE_SIZE : 0;
+}
+
 void uvm_destroy(struct uvm *vm)
 {
     struct vmpool *pools[] = { &vm->image, &vm->mmap, &vm->stack };
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 3 && vm->stack.size; i++) {     /* (a zeroed VM has none) */
         vmpool_empty(pools[i]);
         vmpool_destroy(pools[i]);
     }
+    commit_release(vm->committed + stack_pages());
+    vm->committed = 0;
+    current_as->stack_low = 0;
     vmobj_reap();
+}
+
+/* Charge NPAGES for VM, as WHAT.  0 or -E_NOMEM. */
+static int charge(struct uvm *vm, uint32_t npages, const char *what)
+{
+    int err = commit_charge(npages, what);
+    if (!err) vm->committed += npages;
+    return err;
+}
+
+/* Take back NPAGES charged for VM. */
+static void uncharge(struct uvm *vm, uint32_t npages)
+{
+    commit_release(npages);
+    vm->committed -= npages;
 }
 
 /* Push the arguments on the new stack, below USER_STACK_TOP:
@@ -105,7 +132,9 @@ static int push_args(int argc, char *const argv[], uint32_t *esp)
     uint32_t strs = USER_STACK_TOP - ((bytes + 3) & ~3u);
     uint32_t vec = strs - (argc + 1) * 4, sp = vec - 8;
     /* These pages are legitimate before anything runs: the stack reaches
-     * down to here from the start. */
+     * down to here from the start, and they are charged now. */
+    if (commit_charge((USER_STACK_TOP - PG_ROUND_DOWN(sp)) / PAGE_SIZE, "exec's stack") != 0)
+        return -E_NOMEM;
     current_as->stack_low = PG_ROUND_DOWN(sp);
     uint32_t p = strs;
     for (int i = 0; i < argc; i++) {
@@ -135,6 +164,10 @@ int uvm_exec(struct uvm *vm, const uint8_t *image, uint32_t size, int argc,
         uint32_t lo = PG_ROUND_DOWN(s->vaddr), hi = PG_ROUND_UP(s->vaddr + s->memsz);
         /* The region's first page starts PGOFF(vaddr) bytes before the
          * segment in the file too (elf_check made them agree). */
+        if (s->write && charge(vm, (hi - lo) / PAGE_SIZE, "exec's writable segment") != 0) {
+            uvm_destroy(vm);
+            return -E_NOMEM;
+        }
         struct vmobj *o = vmobj_image(image + s->offset - PGOFF(s->vaddr),
                                       PGOFF(s->vaddr) + s->filesz);
         if (!o || !vmpool_alloc_at(&vm->image, lo, hi - lo, rgn_attr(o, s->write ? RGN_W : 0))) {
@@ -234,11 +267,18 @@ int uvm_fork(struct uvm *child, struct aspace *child_as, struct uvm *parent, int
     struct vmpool *from[] = { &parent->image, &parent->mmap, &parent->stack };
     struct vmpool *to[] = { &child->image, &child->mmap, &child->stack };
     struct rnode *nodes[3];
+    memset(child, 0, sizeof *child);            /* what uvm_destroy of a failure sees */
     for (int i = 0; i < 3; i++) {
         if (!(nodes[i] = vmpool_clone_nodes(from[i]))) {
             while (i--) kfree(nodes[i]);
             return -E_NOMEM;
         }
+    }
+    /* Every page the parent was promised may be copied, once written. */
+    uint32_t promised = parent->committed + stack_pages();
+    if (commit_charge(promised, "fork") != 0) {
+        for (int i = 0; i < 3; i++) kfree(nodes[i]);
+        return -E_NOMEM;
     }
     *child = *parent;
     for (int i = 0; i < 3; i++) vmpool_clone(to[i], from[i], child_as, nodes[i]);
@@ -265,6 +305,7 @@ int uvm_sbrk(struct uvm *vm, int32_t incr, uint32_t *old)
         return -E_NOMEM;
     uint32_t have = PG_ROUND_UP(brk) - vm->heap_start, want = PG_ROUND_UP(nbrk) - vm->heap_start;
     int err = 0;
+    if (want > have && charge(vm, (want - have) / PAGE_SIZE, "sbrk") != 0) return -E_NOMEM;
     if (want != have) {
         if (have == 0)
             err = vmpool_alloc_at(&vm->image, vm->heap_start, want, RGN_W) ? 0 : -E_NOMEM;
@@ -273,7 +314,9 @@ int uvm_sbrk(struct uvm *vm, int32_t incr, uint32_t *old)
         else
             err = vmpool_resize(&vm->image, vm->heap_start, want);
     }
+    if (want > have && err) uncharge(vm, (want - have) / PAGE_SIZE);
     if (err) return -E_NOMEM;
+    if (want < have) uncharge(vm, (have - want) / PAGE_SIZE);
     *old = brk;
     vm->brk = nbrk;
     return 0;
@@ -283,14 +326,17 @@ int uvm_mmap(struct uvm *vm, uint32_t len, int write, int shared, uint32_t *addr
 {
     if (len == 0 || len > USER_MMAP_END - USER_MMAP) return -E_INVAL;
     struct vmobj *o = 0;
-    uint32_t flags = (write ? RGN_W : 0);
+    uint32_t flags = (write ? RGN_W : 0), npages = PG_ROUND_UP(len) / PAGE_SIZE;
     if (shared) {
-        o = vmobj_shared("", PG_ROUND_UP(len) / PAGE_SIZE);
+        o = vmobj_shared("", npages);           /* charges the object's pages */
         if (!o) return -E_NOMEM;
         flags |= RGN_SHARED;
+    } else if (write && charge(vm, npages, "mmap") != 0) {
+        return -E_NOMEM;
     }
     uint32_t va = vmpool_alloc_attr(&vm->mmap, len, rgn_attr(o, flags));
     if (!va) {
+        if (!shared && write) uncharge(vm, npages);
         vmobj_discard(o);
         return -E_NOMEM;
     }
@@ -328,12 +374,30 @@ int uvm_shm_map(struct uvm *vm, const char *name, uint32_t size, int create,
     return 0;
 }
 
+/* The charged pages (private and writable) of [START, END), summed
+ * over the regions of a pool (vmpool_each_region). */
+struct unmapped {
+    uint32_t start, end, pages;
+};
+
+static void count_charged(void *arg, uint32_t start, uint32_t npages, uint32_t attr)
+{
+    struct unmapped *u = arg;
+    uint32_t end = start + npages * PAGE_SIZE;
+    if (!(attr & RGN_W) || (attr & RGN_SHARED) || end <= u->start || start >= u->end) return;
+    uint32_t lo = start > u->start ? start : u->start, hi = end < u->end ? end : u->end;
+    u->pages += (hi - lo) / PAGE_SIZE;
+}
+
 int uvm_munmap(struct uvm *vm, uint32_t addr, uint32_t len)
 {
     if (PGOFF(addr) || len == 0 || addr < USER_MMAP || addr >= USER_MMAP_END ||
         len > USER_MMAP_END - addr)
         return -E_INVAL;
+    struct unmapped u = { addr, addr + PG_ROUND_UP(len), 0 };
+    vmpool_each_region(&vm->mmap, count_charged, &u);
     int err = vmpool_unmap(&vm->mmap, addr, len);
+    if (!err) uncharge(vm, u.pages);
     vmobj_reap();
     return err ? -E_INVAL : 0;
 }
@@ -345,6 +409,8 @@ int uvm_stack_rule(uint32_t va, uint32_t sp)
     struct aspace *as = current_as;
     if (va >= as->stack_low) return 1;
     if (va + USER_STACK_SLACK < sp) return 0;
+    if (commit_charge((as->stack_low - PG_ROUND_DOWN(va)) / PAGE_SIZE, "stack growth") != 0)
+        return -E_NOMEM;
     as->stack_low = PG_ROUND_DOWN(va);
     return 1;
 }

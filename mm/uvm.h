@@ -35,6 +35,9 @@ struct uvm {
     uint32_t heap_start;            /* the page after the program */
     uint32_t brk;                   /* the program break: the heap ends here */
     uint32_t entry;                 /* the program's first instruction */
+    uint32_t committed;             /* pages charged for it (mm/commit.h), but
+                                       the stack's, which its space's stack_low
+                                       measures */
 };
 
 /* The policy for processes' pages unless upolicy= names another.  Their
@@ -66,7 +69,8 @@ int uvm_exec(struct uvm *vm, const uint8_t *image, uint32_t size, int argc,
              char *const argv[], uint32_t *esp);
 
 /* Give back everything VM holds: every page (frames, swap slots), its
- * regions and pools.  Its space must be current. */
+ * regions and pools, and its commit charge.  Its space must be current.
+ * A zeroed VM (a fork that failed at once) holds nothing. */
 void uvm_destroy(struct uvm *vm);
 
 /* Make CHILD, in space CHILD_AS (not current), a copy of the current
@@ -103,9 +107,11 @@ int uvm_munmap(struct uvm *vm, uint32_t addr, uint32_t len);
 /* For the page-fault handler (VM lock held), in the current space:
  *
  * uvm_stack_rule: may a fault at VA, in the stack region, grow the
- * stack?  Yes if VA is above the lowest stack page so far, or no more
- * than USER_STACK_SLACK bytes below the user stack pointer SP; then the
- * stack now reaches down to VA's page.
+ * stack?  1 if VA is above the lowest stack page so far, or no more than
+ * USER_STACK_SLACK bytes below the user stack pointer SP; then the stack
+ * now reaches down to VA's page, and its new pages are charged
+ * (mm/commit.h).  0 if VA is too far below SP; -E_NOMEM if the charge
+ * was refused.
  *
  * uvm_make_page: give the fresh frame F the contents of the page at VA
  * of POOL, whose region has attributes ATTR and is not shared: the

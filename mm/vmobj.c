@@ -9,6 +9,7 @@
  * is freed later, by vmobj_reap, which callers run with no lock held. */
 #include "mm/vmobj.h"
 #include "mm/pager.h"
+#include "mm/commit.h"
 #include "mm/frame.h"
 #include "mm/paging.h"
 #include "mm/swap.h"
@@ -33,11 +34,13 @@ struct vmobj *vmobj_image(const uint8_t *data, uint32_t file_bytes)
 
 struct vmobj *vmobj_shared(const char *name, uint32_t npages)
 {
+    if (commit_charge(npages, "a shared object") != 0) return 0;
     struct vmobj *o = kmalloc(sizeof *o);
     uint32_t *page = kmalloc(npages * 4);
     if (!o || !page) {
         kfree(o);
         kfree(page);
+        commit_release(npages);
         return 0;
     }
     memset(o, 0, sizeof *o);
@@ -89,7 +92,10 @@ void vmobj_put(struct vmobj *o)
     if (!o) return;
     if (o->refs == 0) panic("vmobj_put: an object with no users");
     if (--o->refs) return;
-    if (o->kind == VMOBJ_SHARED) release_pages(o);
+    if (o->kind == VMOBJ_SHARED) {
+        release_pages(o);
+        commit_release(o->npages);
+    }
     for (struct vmobj **pp = &named; *pp; pp = &(*pp)->next)
         if (*pp == o) {
             *pp = o->next;
@@ -116,6 +122,7 @@ void vmobj_discard(struct vmobj *o)
 {
     if (!o) return;
     if (o->refs) panic("vmobj_discard: '%s' has %u users", o->name, o->refs);
+    if (o->kind == VMOBJ_SHARED) commit_release(o->npages);
     kfree(o->page);
     kfree(o);
 }

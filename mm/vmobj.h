@@ -64,7 +64,9 @@ static inline uint32_t rgn_attr(struct vmobj *o, uint32_t flags) { return (uint3
 struct vmobj *vmobj_image(const uint8_t *data, uint32_t file_bytes);
 
 /* A new shared object of NPAGES zero pages, named NAME ("" or 0 for
- * none).  No users yet; 0 if no memory.  (No lock held.) */
+ * none), its pages charged (mm/commit.h) until it dies or is discarded.
+ * No users yet; 0 if no memory, or the charge was refused.  (No lock
+ * held.) */
 struct vmobj *vmobj_shared(const char *name, uint32_t npages);
 
 /* Put shared object O on the list vmobj_find searches (VM lock held). */

@@ -113,11 +113,12 @@ static void yield_once(uint32_t va)
     thread_yield();
 }
 
-static struct semaphore touched;
+static struct semaphore touched, go;
 
 static void toucher(void *arg)
 {
     uint32_t id = (uint32_t)arg;
+    sema_down(&go);                     /* not before the counts are taken */
     ((volatile uint32_t *)overlap_page)[id] = 0xC0DE0000u + id;
     sema_up(&touched);
 }
@@ -135,12 +136,15 @@ static void test_fault_overlap(void)
     overlap_page = page;
     overlap_yields = 0;
     sema_init(&touched, "touched", 0);
+    sema_init(&go, "go", 0);
     struct thread *a = thread_create("fault-1", toucher, (void *)0);
     struct thread *b = thread_create("fault-2", toucher, (void *)1);
     /* Count from here to both touches: thread creation and join move
      * heap and stack frames of their own. */
     struct vmstat before = vmstat_counts;
     fault_map_hook = yield_once;
+    sema_up(&go);
+    sema_up(&go);
     sema_down(&touched);
     sema_down(&touched);
     fault_map_hook = 0;

@@ -27,30 +27,40 @@
  *   processes' resident limit lowered to USER_MANY_FRAMES: private,
  *   copy-on-write-shared and shared pages all go through swap (the
  *   pager's counters prove each kind was evicted), and every word of
- *   every page is checked by the program. */
+ *   every page is checked by the program.
+ * user_exhaust: with memory plus swap a few MiB (USER_EXHAUST_FRAMES
+ *   resident, a 4 MiB swap disk), sbrk, mmap and fork are each refused
+ *   with -E_NOMEM at the commit limit (mm/commit.h), and everything
+ *   granted before the refusal works (tests/user/hog.c writes and checks
+ *   it all); a bystander's pages survive throughout. */
 #include "tests/harness.h"
 #include "tests/util.h"
 #include "kernel/proc.h"
+#include "kernel/thread.h"
 #include "mm/swap.h"
 #include "mm/paging.h"
 #include "mm/pager.h"
 #include "mm/uvm.h"
+#include "mm/commit.h"
 #include "lib/string.h"
 
 /* What must come back after a test's processes are gone. */
 struct snapshot {
-    uint32_t frames, slots, procs;
+    uint32_t frames, slots, procs, committed;
 };
 
 static struct snapshot snap(void)
 {
-    return (struct snapshot){ free_frames(), swap_stats.used, (uint32_t)proc_count() };
+    return (struct snapshot){ free_frames(), swap_stats.used, (uint32_t)proc_count(),
+                              commit_stats.charged };
 }
 
 static void same_as(struct snapshot a)
 {
     struct snapshot b = snap();
     CHECK(b.procs == a.procs, "%u processes left, %u before", b.procs, a.procs);
+    CHECK(b.committed == a.committed, "commit charge leaked: %u pages, %u before", b.committed,
+          a.committed);
     CHECK(b.frames == a.frames, "frames leaked: %u free, %u before", b.frames, a.frames);
     CHECK(b.slots == a.slots, "swap slots leaked: %u used, %u before", b.slots, a.slots);
 }
@@ -159,6 +169,34 @@ static void test_user_many(void)
     same_as(s0);
 }
 
+#define USER_EXHAUST_FRAMES 128
+
+static void test_user_exhaust(void)
+{
+    struct snapshot s0 = snap();
+    uint32_t limit0 = uvm_pager.limit, refused0 = commit_stats.refused;
+    CHECK(pager_set_limit(&uvm_pager, USER_EXHAUST_FRAMES) == 0, "could not lower the limit");
+    msg("commit limit %u pages: %u frames for processes and %u swap slots, less a reserve",
+        commit_limit(), USER_EXHAUST_FRAMES, swap_stats.nslots);
+    static const char *const hold[] = { "hog", "hold" };
+    struct proc *bystander = proc_spawn("hog", 2, hold);
+    CHECK(bystander, "no bystander");
+    thread_sleep(20);                   /* it takes its memory before the hogs come */
+    static const char *const modes[] = { "sbrk", "mmap", "fork" };
+    int status[3];
+    for (int i = 0; i < 3; i++) {
+        const char *argv[] = { "hog", modes[i] };
+        status[i] = run("hog", 2, argv);
+    }
+    int bstatus = proc_join(bystander);
+    CHECK(pager_set_limit(&uvm_pager, limit0) == 0, "could not restore the limit");
+    for (int i = 0; i < 3; i++)
+        CHECK(status[i] == 0, "hog %s ended with %d: a refusal was not clean", modes[i], status[i]);
+    CHECK(bstatus == 0, "the bystander ended with %d", bstatus);
+    CHECK(commit_stats.refused - refused0 >= 3, "only %u refusals", commit_stats.refused - refused0);
+    same_as(s0);
+}
+
 TEST("user_hello", test_user_hello, "a user program prints its arguments and exit status",
      "log=hello.from.pid.\\d+,.3.arguments:.'hello'.'one'.'two.words'");
 TEST("user_syscall_bad", test_user_syscall_bad,
@@ -184,3 +222,7 @@ TEST("user_exec", test_user_exec, "exec returns the old image's frames; argument
 TEST("user_many", test_user_many,
      "32 processes, 48 resident frames: private, copy-on-write and shared pages via swap",
      "disk=16 timeout=60 log=many:.32.processes,.every.page.checked");
+TEST("user_exhaust", test_user_exhaust,
+     "sbrk, mmap and fork refused cleanly at the commit limit; a bystander survives",
+     "disk=4 timeout=60 log=hog:.sbrk.refused log=hog:.mmap.refused log=hog:.fork.refused "
+     "log=hog:.the.bystander");
