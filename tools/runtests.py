@@ -87,6 +87,8 @@ BOOT_CASE_TIMEOUT = 300
 # it exits 0.
 SCRIPTED = [
     ("gdb/pt_walk", [sys.executable, os.path.join(ROOT, "tools", "gdb", "check.py")], 120),
+    ("gdb/memview", [sys.executable, os.path.join(ROOT, "tools", "gdb", "check.py"), "memview"],
+     120),
     ("lint/paths", [sys.executable, os.path.join(ROOT, "tools", "check_paths.py")], 60),
     ("cmdline_bad", [sys.executable, os.path.join(ROOT, "tools", "check_cmdline.py")], 120),
     ("run_prog", [sys.executable, os.path.join(ROOT, "tools", "check_run.py")], 60),
