@@ -387,7 +387,8 @@ def all_tests(twice):
         out.append(Test(name, "host", lambda n=name: run_host_test(n, build), HOST_TIMEOUT,
                         [build]))
     for name, cmd, timeout in SCRIPTED:
-        out.append(Test(name, name.split("/")[0], lambda n=name, c=cmd, s=timeout:
+        kind = name.split("/")[0] if "/" in name else "scripted"
+        out.append(Test(name, kind, lambda n=name, c=cmd, s=timeout:
                         run_command(n, c, s), timeout))
     return out, build
 
@@ -452,10 +453,10 @@ def cmd_test(args):
         print("runtests: no test matches %s.  The tests%s are:"
               % (", ".join("'%s'" % p for p in unmatched),
                  " that --twice runs" if args.twice else ""))
-        for kind in ("kernel", "boot", "host", "gdb", "lint"):
+        for kind in ("kernel", "boot", "host", "gdb", "lint", "scripted"):
             names = sorted(t.name for t in tests if t.kind == kind)
             if names:
-                print("  %-7s %s" % (kind + ":", " ".join(names)))
+                print("  %-9s %s" % (kind + ":", " ".join(names)))
         print("0 passed, %d failed" % len(unmatched))
         return 1
     times = load_times()
