@@ -11,6 +11,7 @@
 # counts vary from boot to boot.
 #
 #   make run WORKLOAD=scan NFRAMES=50 POLICY=clock   one replacement experiment
+#   make run PROG=hello ARGV="one two"               one user program (kernel/run.c)
 #   make test T='swap_*,host/*'                      tests whose names match
 #
 # Every target first runs tools/deps.sh, which installs missing packages.
@@ -29,16 +30,26 @@ MEM      ?= 256
 DISK     ?= 16
 ARGS     ?= test=all
 WORKLOAD ?=
+PROG     ?=
+ARGV     ?=
 NFRAMES  ?= 25
 POLICY   ?= clock_pro
 NPAGES   ?= 100
 T        ?=
 GDBPORT  ?= $(shell echo $$((20000 + $$(id -u) % 10000)))
 NPROC    := $(shell nproc 2>/dev/null || echo 1)
-# The kernel options of every boot target: ARGS, or with WORKLOAD=NAME
-# one replacement experiment.
-KOPTS    := $(if $(WORKLOAD),workload=$(WORKLOAD) npages=$(NPAGES) nframes=$(NFRAMES) \
-            policy=$(POLICY),$(ARGS))
+# The kernel options of every boot target: ARGS (default test=all); or,
+# with WORKLOAD=NAME, one replacement experiment; or, with PROG=NAME, one
+# user program with the space-separated arguments ARGV (run=NAME,A,B:
+# kernel/run.c).  With WORKLOAD or PROG, ARGS adds options only if given.
+comma    := ,
+empty    :=
+space    := $(empty) $(empty)
+KOPTS    := $(strip \
+            $(if $(WORKLOAD),workload=$(WORKLOAD) npages=$(NPAGES) nframes=$(NFRAMES) \
+                 policy=$(POLICY)) \
+            $(if $(PROG),run=$(subst $(space),$(comma),$(strip $(PROG) $(ARGV)))) \
+            $(if $(WORKLOAD)$(PROG),$(if $(filter file,$(origin ARGS)),,$(ARGS)),$(ARGS)))
 
 # Freestanding 32-bit code: no PIC, no stack protector, no SSE/x87 (the
 # kernel never saves FPU state), frame pointers kept for backtraces.  The
@@ -121,7 +132,7 @@ $(B)/kernel.asm: $(KERNEL)
 $(B)/kernel.sym: $(KERNEL)
 	$(Q)$(NM) -n -C $< > $@
 
-run: all ## boot ARGS (default test=all); WORKLOAD=NAME runs one replacement experiment
+run: all ## boot ARGS (default test=all); WORKLOAD=NAME one experiment; PROG=NAME ARGV=.. one program
 	$(BOOT) -- $(KOPTS)
 
 replacement-report: all ## every workload x policy x frame count: CSV, plots, summary
@@ -164,6 +175,7 @@ help: ## this list
 	@awk -F ':.*## ' '/^[a-z-]+:.*## /{ printf "  make %-20s %s\n", $$1, $$2 }' Makefile
 	@echo "variables: MEM=$(MEM) (MiB) DISK=$(DISK) (MiB of swap) ARGS='$(ARGS)' GDBPORT=$(GDBPORT)"
 	@echo "           T='PATTERN,...' WORKLOAD= NFRAMES=$(NFRAMES) POLICY=$(POLICY) NPAGES=$(NPAGES) V=1"
+	@echo "           PROG=NAME ARGV='A B' (one user program: run=NAME,A,B)"
 
 clean: ## remove build/
 	rm -rf $(B)

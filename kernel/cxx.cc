@@ -2,8 +2,8 @@
  *
  * This is the only C++ in vmlab besides the tests that use it.  As in the
  * CSCE 611 kernels, `new` allocates from the VMPool named by current_pool
- * (each new gets its own page-rounded region, so is_legitimate can be
- * asked about it), and falls back on kmalloc when no pool is selected.
+ * (each new gets its own page-rounded region, so vmpool_legit, the
+ * course's is_legitimate, can be asked about it), and falls back on kmalloc when no pool is selected.
  * `delete` finds the pool that owns the pointer and releases the region
  * there, or hands a kernel-heap pointer to kfree; both report bad
  * pointers by name.  Built with -fno-exceptions -fno-rtti: there is no

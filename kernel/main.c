@@ -3,8 +3,9 @@
  * boot/entry.asm calls kmain on the boot stack, with interrupts off and
  * paging off.  Each line below brings up one subsystem, in the order in
  * which they depend on each other; read it as the kernel's table of
- * contents.  Then the test harness runs what the command line selects
- * and ends the run with its verdict. */
+ * contents.  Then what the command line selects runs and ends the boot:
+ * one user program (run=), a replacement experiment (workload=,
+ * report=), or the tests the harness runs (test=), with its verdict. */
 #include "kernel/multiboot.h"
 #include "kernel/cmdline.h"
 #include "kernel/gdt.h"
@@ -17,6 +18,7 @@
 #include "kernel/console.h"
 #include "kernel/dfault.h"
 #include "kernel/syscall.h"
+#include "kernel/run.h"
 #include "mm/physmem.h"
 #include "mm/paging.h"
 #include "mm/fault.h"
@@ -56,6 +58,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
     if (ram_ignored)
         kprintf(" (%u MiB above 4 GiB ignored: no PAE)", (uint32_t)(ram_ignored >> 20));
     kprintf(", command line '%s'\n", cmdline_raw());
+    run_main();             /* kernel/run.c      run=PROG: one user program, then the end */
     experiment_main();      /* tests/experiment.c workload= / report= modes */
     harness_run(cmdline_get("test"));
 }

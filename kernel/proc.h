@@ -8,7 +8,8 @@
  * its own kernel stack.
  *
  * Its life:
- *   proc_spawn      (a kernel test) or fork (a process) makes it;
+ *   proc_spawn      (a kernel test, or run= at boot: kernel/run.c) or
+ *                   fork (a process) makes it;
  *   exec            replaces its program and memory, keeping its pid;
  *   exit, or a fault the kernel refuses, ends it: its memory is given
  *                   back at once, in its own space, and it stays a

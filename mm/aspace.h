@@ -18,7 +18,8 @@
  * page table needs telling: pt_ensure (mm/paging.c) writes the new PDE
  * into every directory on the list of spaces, and kernel page tables are
  * never released.  aspace_create copies the kernel PDEs into a new
- * directory.  (The test aspace_kernel_shared checks it.)
+ * directory.  (No test checks this on its own yet; every process's kernel
+ * stack and heap rely on it.)
  *
  * Reaching a space that is not current.  fork copies a parent's page
  * tables into a child; eviction may take a page of a space that is not

@@ -22,7 +22,8 @@
  * ANSI colour with memview=ansi on the command line.  memview=fork,exit
  * prints it at every fork and exit of a process (kernel/proc.c); the
  * memview system call prints it from a program; the gdb command of the
- * same name (tools/gdb/) reads the same tables. */
+ * same name (tools/gdb/vmlab_memview.py) reads the same tables from
+ * memory and prints the same maps, without calling into the kernel. */
 #ifndef MM_MEMVIEW_H
 #define MM_MEMVIEW_H
 

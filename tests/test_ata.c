@@ -13,10 +13,13 @@
  *   equals a bitwise CRC computed here.
  * ata_nodisk: booted without a disk: ata_init must say so and return
  *   -E_IO within a second, and reads and writes must return -E_IO.
- * ata_read_error: QEMU's blkdebug fails the first read of sector
- *   EIO_SECTOR (tests/blkdebug/ata_read_eio.conf): that read must return
- *   -E_IO with a message naming the LBA, the retry must succeed with the
- *   right data, and its neighbours must read fine.
+ * ata_read_error: QEMU's blkdebug fails the first read after a cache
+ *   flush if it covers sector EIO_SECTOR (tests/blkdebug/ata_read_eio.conf).
+ *   The test writes the sectors around it (ata_write ends with a flush),
+ *   then reads EIO_SECTOR: that read must return -E_IO with a message
+ *   naming the LBA, the retry must succeed with the right data, and its
+ *   neighbours must read fine.  The flush re-arms the error, so a second
+ *   run in the same boot meets it again.
  * ata_midwrite_error: blkdebug fails every write of sector BAD_WRITE
  *   (tests/blkdebug/ata_write_mid.conf), the fourth of 8 at MID_LBA.
  *   Writes that cover it must fail with a message naming the failing
@@ -183,14 +186,20 @@ static void test_ata(void)
     msg("300 sectors at LBA 1000 (256 + 44) read back, also piecewise");
 
     /* Both ends of the disk.  Boot (mm/swap.c) wrote the swap header to
-     * LBA 0 of this fresh disk: its signature must read back. */
-    memset(rbuf, 0, ATA_SECTOR_SIZE);
-    CHECK(ata_read(0, 1, rbuf) == 0, "read of LBA 0");
-    CHECK(((uint32_t *)rbuf)[0] == 0x50415753 && ((uint32_t *)rbuf)[1] == DISK_SECTORS / 8,
+     * LBA 0 of this fresh disk: its signature must read back.  The
+     * pattern written over it is replaced by the header again, which swap
+     * still owns (and a second run of this test checks). */
+    static uint8_t header[ATA_SECTOR_SIZE];
+    CHECK(ata_read(0, 1, header) == 0, "read of LBA 0");
+    CHECK(((uint32_t *)header)[0] == 0x50415753 && ((uint32_t *)header)[1] == DISK_SECTORS / 8,
           "LBA 0 does not hold the swap header boot wrote (0x%x, %u slots)",
-          ((uint32_t *)rbuf)[0], ((uint32_t *)rbuf)[1]);
+          ((uint32_t *)header)[0], ((uint32_t *)header)[1]);
     write_pattern("LBA 0", 0, 1, 4);
     read_expect("LBA 0", 0, 1, 4);
+    CHECK(ata_write(0, 1, header) == 0, "writing the swap header back to LBA 0");
+    memset(rbuf, 0, ATA_SECTOR_SIZE);
+    CHECK(ata_read(0, 1, rbuf) == 0 && memcmp(rbuf, header, ATA_SECTOR_SIZE) == 0,
+          "LBA 0 does not hold the swap header after it was written back");
     write_pattern("last sector", DISK_SECTORS - 1, 1, 5);
     read_expect("last sector", DISK_SECTORS - 1, 1, 5);
     memset(rbuf, 0xEE, 2 * ATA_SECTOR_SIZE);
@@ -199,9 +208,9 @@ static void test_ata(void)
     ata_expect("second-to-last sector", rbuf, DISK_SECTORS - 2, 1, 0);
     ata_expect("last sector, read with its neighbour", rbuf + ATA_SECTOR_SIZE,
            DISK_SECTORS - 1, 1, 5);
-    nwritten += 2;
-    nread += 5;
-    msg("LBA 0 and LBA %u written and read back", DISK_SECTORS - 1);
+    nwritten += 3;
+    nread += 6;
+    msg("LBA 0 and LBA %u written and read back; the swap header restored", DISK_SECTORS - 1);
 
     /* Bad requests.  wbuf holds a pattern the disk must never see. */
     ata_fill(wbuf, 0, 2, 6);
@@ -264,7 +273,6 @@ static void test_ata_read_error(void)
     write_pattern("sectors around the bad one", EIO_SECTOR - 1, 3, 7);
     ata_get_stats(&st0);
 
-    read_expect("sector before the bad one", EIO_SECTOR - 1, 1, 7);
     rc = ata_read(EIO_SECTOR, 1, rbuf);
     CHECK(rc == -E_IO, "the injected error was not reported: ata_read(%u) returned %d (%s)",
           EIO_SECTOR, rc, errname(rc));
@@ -274,6 +282,7 @@ static void test_ata_read_error(void)
     msg("injected EIO on LBA %u came back as -E_IO", EIO_SECTOR);
 
     read_expect("retry of the bad sector", EIO_SECTOR, 1, 7);
+    read_expect("sector before the bad one", EIO_SECTOR - 1, 1, 7);
     read_expect("sector after the bad one", EIO_SECTOR + 1, 1, 7);
     read_expect("all three in one command", EIO_SECTOR - 1, 3, 7);
     msg("retry and neighbours read fine");

@@ -8,7 +8,9 @@
  *   agree with the frame pool (free, holes), with the page-table count,
  *   and with the walk (pages shared copy-on-write, shared-memory pages);
  *   and the maps must print.  It fails if the frame table or memview
- *   miscounts a kind of frame. */
+ *   miscounts a kind of frame.  tools/gdb/check.py memview (the test
+ *   gdb/memview) stops this test at its memview_print call and compares
+ *   the gdb command memview with what the kernel prints there. */
 #include "tests/harness.h"
 #include "tests/util.h"
 #include "kernel/proc.h"

@@ -9,7 +9,7 @@ wrong and status 35 (EXIT_FAIL): never 33 (a silent pass), 37 (panic) or
 works and says what it should (a warning for an unknown key, progress
 lines for a long experiment).  Run by `make test` as `cmdline_bad`; logs
 go to build/test-logs/cmdline_bad-N.log.  Exit status 0 if every case
-passed.
+passed.  tools/check_run.py runs its own cases through check() below.
 """
 import concurrent.futures
 import os
@@ -26,7 +26,8 @@ LONG = "test=all " + " ".join("pad%d=%s" % (i, "x" * 20) for i in range(45))
 MANY = " ".join("opt%d=1" % i for i in range(40)) + " test=tlb_model"
 
 # (what it checks, MB of RAM, swap disk bytes (0: none), kernel options,
-#  expected QEMU status, regex the serial output must contain)
+#  expected QEMU status, regex the serial output must contain[, regex it
+#  must not contain])
 CASES = [
     ("empty policy list (crashed the kernel once)", 64, 16 << 20,
      "report=scan policies= nframes=10", FAIL, r"option policies= is an empty list"),
@@ -67,16 +68,18 @@ CASES = [
 ]
 
 
-def run_case(i, case):
-    """Boot case I; return (ok, description of what happened)."""
-    what, mem, disk, options, want, pattern = case
+def run_case(i, case, name):
+    """Boot case I of test NAME (its log is build/test-logs/NAME-I.log);
+    return (ok, description of what happened)."""
+    what, mem, disk, options, want, pattern = case[:6]
+    absent = case[6] if len(case) > 6 else None
     os.makedirs(LOGS, exist_ok=True)
-    log = os.path.join(LOGS, "cmdline_bad-%d.log" % i)
+    log = os.path.join(LOGS, "%s-%d.log" % (name, i))
     cmd = ["qemu-system-i386", "-m", str(mem), "-display", "none", "-no-reboot",
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-serial", "file:" + log,
            "-kernel", KERNEL, "-append", options]
     if disk:
-        img = os.path.join(LOGS, "cmdline_bad-%d.img" % i)
+        img = os.path.join(LOGS, "%s-%d.img" % (name, i))
         with open(img, "wb") as f:
             f.truncate(disk)
         cmd += ["-drive", "file=%s,format=raw,if=ide,index=1,cache=unsafe" % img]
@@ -91,23 +94,29 @@ def run_case(i, case):
                                                                os.path.relpath(log, ROOT))
     if not re.search(pattern, text):
         return False, "the output lacks /%s/; log %s" % (pattern, os.path.relpath(log, ROOT))
+    if absent and re.search(absent, text):
+        return False, "the output has /%s/, which it must not; log %s" % (
+            absent, os.path.relpath(log, ROOT))
     return True, "status %d, message found" % status
 
 
-def main():
+def check(name, cases):
+    """Boot every case of CASES (two at a time) as test NAME, print a line
+    per case and the verdict; returns the exit status, 0 if all passed."""
     if not os.path.exists(KERNEL):
-        sys.exit("check_cmdline: %s not built; run make first" % KERNEL)
+        sys.exit("%s: %s not built; run make first" % (name, KERNEL))
     bad = 0
     with concurrent.futures.ThreadPoolExecutor(2) as ex:
-        results = list(ex.map(lambda a: run_case(*a), enumerate(CASES)))
-    for (what, mem, disk, options, want, pattern), (ok, why) in zip(CASES, results):
+        results = list(ex.map(lambda a: run_case(a[0], a[1], name), enumerate(cases)))
+    for case, (ok, why) in zip(cases, results):
+        what, mem, options = case[0], case[1], case[3]
         bad += not ok
         print("  %s %s (-m %d: %s): %s" % ("ok  " if ok else "FAIL", what, mem,
                                           options if len(options) < 60 else options[:57] + "...",
                                           why))
-    print("cmdline_bad: %s" % ("PASS" if not bad else "%d of %d cases FAILED" % (bad, len(CASES))))
+    print("%s: %s" % (name, "PASS" if not bad else "%d of %d cases FAILED" % (bad, len(cases))))
     return 1 if bad else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(check("cmdline_bad", CASES))

@@ -61,6 +61,10 @@ QEMU = "qemu-system-i386"
 PASS_STATUS = 33
 STATUS_NAMES = {0: "triple fault or reset (QEMU exited with 0)", 35: "test failed",
                 37: "kernel panic", 39: "unhandled CPU exception"}
+# A run=PROG boot (kernel/run.c) ends with 35 when the program's exit
+# status is not 0, or when run= itself is refused.
+RUN_STATUS_NAMES = dict(STATUS_NAMES)
+RUN_STATUS_NAMES[35] = "status 35: run= refused, or the program's exit status was not 0"
 DEFAULT_MEM = 64
 DEFAULT_TIMEOUT = 60
 # The least RAM the runner will boot with.  It must match the kernel's
@@ -83,8 +87,11 @@ BOOT_CASE_TIMEOUT = 300
 # it exits 0.
 SCRIPTED = [
     ("gdb/pt_walk", [sys.executable, os.path.join(ROOT, "tools", "gdb", "check.py")], 120),
+    ("gdb/memview", [sys.executable, os.path.join(ROOT, "tools", "gdb", "check.py"), "memview"],
+     120),
     ("lint/paths", [sys.executable, os.path.join(ROOT, "tools", "check_paths.py")], 60),
     ("cmdline_bad", [sys.executable, os.path.join(ROOT, "tools", "check_cmdline.py")], 120),
+    ("run_prog", [sys.executable, os.path.join(ROOT, "tools", "check_run.py")], 60),
 ]
 HOST_TIMEOUT = 60                       # seconds for a host unit test (they take one or two)
 
@@ -198,19 +205,19 @@ def last_words(text):
     return ""
 
 
-def verdict(status, text, stderr="", timeout=None, patterns=(), where=""):
+def verdict(status, text, stderr="", timeout=None, patterns=(), where="", names=STATUS_NAMES):
     """Why a boot failed, or None if it passed.  STATUS is QEMU's exit
     status (None: killed after TIMEOUT seconds), TEXT the serial log,
     STDERR what QEMU said; a passing boot must also match every regex in
-    PATTERNS.  A failure names WHERE (" at -m 64M") and the kernel's last
-    meaningful line."""
+    PATTERNS.  A failure names WHERE (" at -m 64M"), the status as NAMES
+    calls it, and the kernel's last meaningful line."""
     if status == PASS_STATUS:
         for rx in patterns:
             if not re.search(rx, text, re.M):
                 return "serial log lacks /%s/%s" % (rx, where)
         return None
     why = ("timeout after %ds" % timeout if status is None else
-           STATUS_NAMES.get(status, "QEMU exited with status %d" % status)) + where
+           names.get(status, "QEMU exited with status %d" % status)) + where
     if stderr:
         why += "; QEMU said: " + stderr.splitlines()[-1]
     words = last_words(text)
@@ -380,7 +387,8 @@ def all_tests(twice):
         out.append(Test(name, "host", lambda n=name: run_host_test(n, build), HOST_TIMEOUT,
                         [build]))
     for name, cmd, timeout in SCRIPTED:
-        out.append(Test(name, name.split("/")[0], lambda n=name, c=cmd, s=timeout:
+        kind = name.split("/")[0] if "/" in name else "scripted"
+        out.append(Test(name, kind, lambda n=name, c=cmd, s=timeout:
                         run_command(n, c, s), timeout))
     return out, build
 
@@ -445,10 +453,10 @@ def cmd_test(args):
         print("runtests: no test matches %s.  The tests%s are:"
               % (", ".join("'%s'" % p for p in unmatched),
                  " that --twice runs" if args.twice else ""))
-        for kind in ("kernel", "boot", "host", "gdb", "lint"):
+        for kind in ("kernel", "boot", "host", "gdb", "lint", "scripted"):
             names = sorted(t.name for t in tests if t.kind == kind)
             if names:
-                print("  %-7s %s" % (kind + ":", " ".join(names)))
+                print("  %-9s %s" % (kind + ":", " ".join(names)))
         print("0 passed, %d failed" % len(unmatched))
         return 1
     times = load_times()
@@ -500,7 +508,8 @@ def cmd_run(args):
     finally:
         if args.disk:
             os.remove(image_path("run-%d" % os.getpid()))
-    why = verdict(status, text, err)
+    run_prog = any(o.startswith("run=") for o in args.options or [])
+    why = verdict(status, text, err, names=RUN_STATUS_NAMES if run_prog else STATUS_NAMES)
     print("vmlab: PASS (QEMU status 33)" if why is None else "vmlab: FAIL: " + why)
     if args.qemu_log:
         print("interrupt and reset log: %s" % args.qemu_log)

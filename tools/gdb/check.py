@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""tools/gdb/check.py - check the gdb commands of tools/gdb against QEMU itself.
+"""tools/gdb/check.py - check the gdb commands of tools/gdb against QEMU and the kernel.
 
-    python3 tools/gdb/check.py        (after `make all`; builds nothing)
+    python3 tools/gdb/check.py            (test gdb/pt_walk; after `make all`)
+    python3 tools/gdb/check.py memview    (test gdb/memview)
 
 The commands of tools/gdb/vmlab.py compute translations by walking page
 tables in physical memory, and unwind the stack through trap frames.
 This script checks their answers against authorities that share no code
 with them: QEMU's own MMU model and registers, asked through its
-monitor, and what the kernel test is known to do.  It:
+monitor, the kernel's own output, and what the kernel test is known to
+do.  Without an argument it checks the paging and trap commands; it:
 
   1. starts QEMU halted (-S), with a gdb stub on a free local TCP port,
      booting the kernel test gdb_target (tests/test_gdb_target.c), which
@@ -38,10 +40,27 @@ monitor, and what the kernel test is known to do.  It:
   4. lets the kernel finish (gdb detaches) and requires QEMU's exit
      status 33, the harness's PASS.
 
+With `memview` it checks the gdb command memview (tools/gdb/vmlab_memview.py),
+which reads the frame table, the frame pool's bitmap, the process list and
+a process's page tables from memory, against the kernel's own memview
+(mm/memview.c), which reads them in C.  It boots the kernel test memview
+(tests/test_memview.c), whose family of memdemo processes holds shared,
+copy-on-write shared and private pages still, stops the kernel as it
+enters memview_print(pid, ...) and runs `memview pid`, `memview`,
+`frames` and `memview 999`; then lets the kernel print its own maps.  It
+checks (a) gdb's physical map, legend, totals and the process's virtual
+map equal, line for line, what the kernel printed a moment later with
+nothing changed in between; (b) the totals add up to the process pool's
+frames, and its free and hole counts are the pool's own counters as
+`frames` shows them; (c) the process holds its 16 shared-memory pages
+and some copy-on-write pages, as memdemo makes them; (d) `memview` alone
+lists that process, and `memview 999` says there is no such process;
+and (e) QEMU exits with status 33.
+
 Exits 0 on success, 1 with the reason otherwise.  Everything (commands,
-gdb output, QEMU's messages) goes to build/test-logs/gdb_check.log, the
-guest's serial output to build/test-logs/gdb_check.serial.  The whole
-check is bounded by TIMEOUT seconds.
+gdb output, QEMU's messages) goes to build/test-logs/gdb_check.log (or
+gdb_memview.log), the guest's serial output to gdb_check.serial (or
+gdb_memview.serial) beside it.  Each check is bounded by TIMEOUT seconds.
 """
 import os
 import re
@@ -54,9 +73,6 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 KERNEL = os.path.join("build", "kernel.elf")            # paths relative to ROOT
 LOGS = os.path.join("build", "test-logs")
-LOG = os.path.join(LOGS, "gdb_check.log")
-SERIAL = os.path.join(LOGS, "gdb_check.serial")
-SCRIPT = os.path.join(LOGS, "gdb_check.gdb")
 
 # What tests/test_gdb_target.c does; change both together.
 TEST = "gdb_target"
@@ -100,16 +116,17 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_qemu(log):
-    """Start QEMU halted with its gdb stub on a free port; returns
+def start_qemu(log, test, serial):
+    """Start QEMU halted with its gdb stub on a free port, to boot kernel
+    test TEST with its serial output into the file SERIAL; returns
     (process, port).  Retries if another program took the port between
     our choosing it and QEMU binding it."""
     for attempt in range(3):
         port = free_port()
         cmd = ["qemu-system-i386", "-m", "64", "-display", "none", "-no-reboot",
                "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-               "-serial", "file:" + SERIAL, "-kernel", KERNEL,
-               "-append", "test=%s ram=64" % TEST,
+               "-serial", "file:" + serial, "-kernel", KERNEL,
+               "-append", "test=%s ram=64" % test,
                "-S", "-gdb", "tcp:127.0.0.1:%d" % port]
         log.detail("$ " + " ".join(cmd))
         qemu = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL,
@@ -177,18 +194,44 @@ def gdb_script():
     ]) + "\n"
 
 
-def run_gdb(port, log):
-    """Run gdb on the script; returns its output cut into {section: text}."""
+def memview_script():
+    """The commands of the memview check.  The breakpoint is on the
+    address of memview_print (`break *`): with QEMU halted at reset, gdb's
+    `break FUNCTION` analyses the function's prologue in memory the
+    loader has not filled yet, and may land elsewhere."""
+    return "\n".join([
+        "source tools/gdb/vmlab.py",
+        "break *memview_print",
+        "continue",
+        "echo @@@ pid\\n",
+        "print pid",
+        "echo @@@ memview\\n",
+        "memview pid",
+        "echo @@@ memview-all\\n",
+        "memview",
+        "echo @@@ frames\\n",
+        "frames",
+        "echo @@@ memview-none\\n",
+        "memview 999",
+        "echo @@@ end\\n",
+        "delete",
+        "detach",                       # the kernel prints its own maps, then its verdict
+    ]) + "\n"
+
+
+def run_gdb(port, log, script, path):
+    """Run gdb on the commands SCRIPT, saved as PATH; returns its output
+    cut into {section: text}."""
     # The script is the same for every run (the port is given separately),
     # and replaced in one step, so two checks at once cannot disturb it.
-    tmp = os.path.join(ROOT, SCRIPT + ".%d" % os.getpid())
+    tmp = os.path.join(ROOT, path + ".%d" % os.getpid())
     with open(tmp, "w") as f:
-        f.write(gdb_script())
-    os.replace(tmp, os.path.join(ROOT, SCRIPT))
+        f.write(script)
+    os.replace(tmp, os.path.join(ROOT, path))
     cmd = ["gdb", "-batch", "-nx", "-q", KERNEL,
            "-ex", "set pagination off", "-ex", "set confirm off",
            "-ex", "set tcp connect-timeout 15",     # QEMU may still be starting
-           "-ex", "target remote 127.0.0.1:%d" % port, "-x", SCRIPT]
+           "-ex", "target remote 127.0.0.1:%d" % port, "-x", path]
     log.detail("$ " + " ".join(cmd))
     try:
         r = subprocess.run(cmd, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -209,13 +252,18 @@ def run_gdb(port, log):
     return {k: "\n".join(v) for k, v in sections.items()}
 
 
-def serial_tail(n=8):
+def serial_text(serial):
+    """The guest's serial output, from the file SERIAL, or ""."""
     try:
-        with open(os.path.join(ROOT, SERIAL), errors="replace") as f:
-            lines = [l.rstrip() for l in f if l.strip()]
-        return "\n".join("    | " + l for l in lines[-n:])
+        with open(os.path.join(ROOT, serial), errors="replace") as f:
+            return f.read().replace("\r", "")
     except OSError:
-        return "    (no serial log)"
+        return ""
+
+
+def serial_tail(serial, n=8):
+    lines = [l.rstrip() for l in serial_text(serial).split("\n") if l.strip()]
+    return "\n".join("    | " + l for l in lines[-n:]) if lines else "    (no serial log)"
 
 
 # ---------------------------------------------------------------- the checks
@@ -426,9 +474,94 @@ def check_fault(s, va, log):
             "write, supervisor), cr2 0x%08x, eip 0x%08x in %s" % (FAULT_ERROR, want, eip, FAULTING))
 
 
+def check_pt_walk(sections, serial, log):
+    """The checks (a)-(h) of the pt_walk session (SERIAL is not needed)."""
+    va = check_sections(sections, log)
+    check_boot_fault(sections, log)
+    check_fault(sections, va, log)
+
+
+def memview_block(text):
+    """The lines of one memview (mm/memview.c's format) in TEXT: from its
+    physical map's header to its virtual map's totals."""
+    m = re.search(r"^memview: physical memory .*?^  totals: \d+ resident.*?$", text, re.M | re.S)
+    return m.group(0).split("\n") if m else None
+
+
+def check_memview(s, serial, log):
+    """The checks (a)-(d) of the memview session (see the top of this file)."""
+    if "Python Exception" in "\n".join(s.values()):
+        raise CheckFailed("a vmlab command raised a Python exception (see the log)")
+    pid = int(hexnum(r"^\$\d+ = (\d+)$", section(s, "pid"), "memview_print's pid"))
+    ours, theirs = memview_block(section(s, "memview")), memview_block(serial)
+    if not ours:
+        raise CheckFailed("(a) `memview %d` printed no physical and virtual map:\n%s"
+                          % (pid, section(s, "memview")))
+    if not theirs:
+        raise CheckFailed("(a) the kernel printed no memview of pid %d (serial log)" % pid)
+    for i, (a, b) in enumerate(zip(ours + [None] * len(theirs), theirs + [None] * len(ours))):
+        if a != b:
+            raise CheckFailed("(a) gdb's memview and the kernel's differ at line %d:\n"
+                              "    gdb:    %s\n    kernel: %s" % (i + 1, a, b))
+    log.say("  ok   (a) `memview %d` prints what the kernel's memview printed: %d lines, the "
+            "physical map and pid %d's virtual map" % (pid, len(ours), pid))
+
+    text = "\n".join(ours)
+    phys = re.search(r"^  totals: (\d+) free, (\d+) hole, (\d+) kernel, (\d+) page tables, "
+                     r"(\d+) kernel-pool, (\d+) other, (\d+) process, (\d+) copy-on-write "
+                     r"shared, (\d+) shared$", text, re.M)
+    pool = re.search(r"^process pool: frames 0x[0-9a-f]+-0x[0-9a-f]+ \((\d+) frames.*\n"
+                     r"  counters: (\d+) free, (\d+) used, (\d+) inaccessible$",
+                     section(s, "frames"), re.M)
+    if not phys or not pool:
+        raise CheckFailed("(b) no totals in memview, or no process pool in `frames`")
+    counts = [int(x) for x in phys.groups()]
+    nframes, nfree, nused, ninacc = (int(x) for x in pool.groups())
+    if sum(counts) != nframes or counts[0] != nfree or counts[1] != ninacc \
+            or sum(counts[2:]) != nused:
+        raise CheckFailed("(b) memview's totals (%s) do not match the process pool: %d frames, "
+                          "%d free, %d used, %d inaccessible"
+                          % (", ".join(map(str, counts)), nframes, nfree, nused, ninacc))
+    log.say("  ok   (b) the totals add up to the process pool's %d frames; %d free and %d holes, "
+            "as its counters say" % (nframes, nfree, ninacc))
+
+    virt = re.search(r"^  totals: (\d+) resident, (\d+) copy-on-write, (\d+) shared, "
+                     r"(\d+) swapped$", text, re.M)
+    resident, cow, shared, _ = (int(x) for x in virt.groups())
+    if shared != 16 or cow == 0 or counts[7] == 0:
+        raise CheckFailed("(c) pid %d shows %d shared and %d copy-on-write pages (the pool %d "
+                          "copy-on-write shared frames); memdemo makes 16 shared and some of "
+                          "each" % (pid, shared, cow, counts[7]))
+    log.say("  ok   (c) pid %d: %d resident, %d copy-on-write, %d shared pages, as memdemo "
+            "makes them" % (pid, resident, cow, shared))
+
+    listed = re.search(r"^memview: processes: (.*)$", section(s, "memview-all"), re.M)
+    if not listed or not re.search(r"\b%d 'memdemo'" % pid, listed.group(1)):
+        raise CheckFailed("(d) `memview` does not list pid %d:\n%s"
+                          % (pid, section(s, "memview-all")))
+    if not re.search(r"^memview: no process 999$", section(s, "memview-none"), re.M):
+        raise CheckFailed("(d) `memview 999` does not say there is no such process:\n%s"
+                          % section(s, "memview-none"))
+    log.say("  ok   (d) `memview` lists %s; `memview 999`: no such process" % listed.group(1)
+            .split(";")[0])
+
+
+# Each check: the kernel test it boots, the name of its log, serial and
+# script files, its gdb commands, and its checks.
+SESSIONS = {
+    "pt_walk": (TEST, "gdb_check", gdb_script, check_pt_walk),
+    "memview": ("memview", "gdb_memview", memview_script, check_memview),
+}
+
+
 def main():
+    which = sys.argv[1] if len(sys.argv) > 1 else "pt_walk"
+    if which not in SESSIONS or len(sys.argv) > 2:
+        sys.exit("usage: check.py [%s]" % "|".join(SESSIONS))
+    test, name, script, checks = SESSIONS[which]
+    logfile, serial = os.path.join(LOGS, name + ".log"), os.path.join(LOGS, name + ".serial")
     os.makedirs(os.path.join(ROOT, LOGS), exist_ok=True)
-    log = Log(os.path.join(ROOT, LOG))
+    log = Log(os.path.join(ROOT, logfile))
     for tool in ("qemu-system-i386", "gdb"):
         if not shutil.which(tool):
             log.say("gdb check: FAIL: %s is not installed" % tool)
@@ -440,17 +573,20 @@ def main():
     t0 = time.time()
     qemu = None
     try:
-        qemu, port = start_qemu(log)
-        log.say("gdb check: %s, test %s, gdb stub on port %d" % (KERNEL, TEST, port))
-        sections = run_gdb(port, log)
-        va = check_sections(sections, log)
-        check_boot_fault(sections, log)
-        check_fault(sections, va, log)
+        qemu, port = start_qemu(log, test, serial)
+        log.say("gdb check %s: %s, test %s, gdb stub on port %d" % (which, KERNEL, test, port))
+        sections = run_gdb(port, log, script(), os.path.join(LOGS, name + ".gdb"))
         try:
             out = qemu.communicate(timeout=max(1, TIMEOUT - (time.time() - t0)))[0]
         except subprocess.TimeoutExpired:
+            out = None
+        if out is not None:
+            log.detail("QEMU said: " + (out.strip() or "(nothing)"))
+        # The memview checks compare with what the kernel printed after gdb
+        # detached: its whole serial output is there once QEMU has exited.
+        checks(sections, serial_text(serial), log)
+        if out is None:
             raise CheckFailed("the kernel did not finish after gdb detached")
-        log.detail("QEMU said: " + (out.strip() or "(nothing)"))
         if qemu.returncode != PASS_STATUS:
             raise CheckFailed("QEMU exited with status %d, not %d (the test's PASS)"
                               % (qemu.returncode, PASS_STATUS))
@@ -463,14 +599,14 @@ def main():
             pass
         if qemu and qemu.poll() is not None and qemu.returncode != PASS_STATUS:
             log.say("  QEMU exited with status %d; the guest's serial output ends:\n%s"
-                    % (qemu.returncode, serial_tail()))
-        log.say("gdb check: FAIL; details in %s" % LOG)
+                    % (qemu.returncode, serial_tail(serial)))
+        log.say("gdb check: FAIL; details in %s" % logfile)
         return 1
     finally:
         if qemu and qemu.poll() is None:
             qemu.kill()                 # only the QEMU this script started
             qemu.wait()
-    log.say("gdb check: PASS in %.1f s; details in %s" % (time.time() - t0, LOG))
+    log.say("gdb check %s: PASS in %.1f s; details in %s" % (which, time.time() - t0, logfile))
     return 0
 
 

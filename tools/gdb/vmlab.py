@@ -8,7 +8,11 @@ Loaded by tools/gdb/vmlab.gdb (`make gdb`) into a gdb connected to QEMU:
   frames [MAX]        each frame pool: counters and allocated/inaccessible runs
   vmpools [MAX]       each registered VMPool and its regions in address order
 
-and, from tools/gdb/vmlab_traps.py and tools/gdb/vmlab_breakfault.py:
+and, from tools/gdb/vmlab_memview.py, tools/gdb/vmlab_traps.py and
+tools/gdb/vmlab_breakfault.py:
+
+  memview [PID]       the physical map of the process frame pool by kind, and
+                      process PID's virtual map: what mm/memview.c prints
 
   trapframe [EXPR]    (tf) decode a trap frame: vector, error code in words, CR2,
                       EIP's function and line, ring, EFLAGS, registers
@@ -22,9 +26,8 @@ Page tables are read the way the MMU reads them: in PHYSICAL memory,
 starting from CR3.  The kernel itself can only reach them through the
 recursive window (mm/paging.c), which is exactly what a bug in paging
 might break, so we do not rely on it.  QEMU's gdb stub has a switch for
-this, the packet Qqemu.PhyMemMode:1 (QEMU 4.1 and later); while it is on,
-every memory read gdb makes is physical.  physical_memory() below always
-switches it back off, because with it on, every other gdb command (`x`,
+this (physical_memory in tools/gdb/vmlab_common.py), which is always
+switched back off, because with it on, every other gdb command (`x`,
 `print`, backtraces) would silently read the wrong memory.
 
 The frame pools and VMPools are read through the kernel's own virtual
@@ -46,22 +49,21 @@ import gdb
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
-from vmlab_common import (VmlabCommand, c_string, expression, plural, read_words,
+from vmlab_common import (FRAME_FREE, FRAME_HEAD, FRAME_INACC, FRAME_USED, PAGE, PTE_P,
+                          PTE_SWAPPED, VmlabCommand, c_string, expression, frame_states,
+                          physical_memory, plural, read_phys_words, read_words, region_nodes,
                           register, registered_vmpools, static_variable, walk_list)
 import vmlab_breakfault
+import vmlab_memview
 import vmlab_traps
 
 # PDE/PTE bits (mm/mmu.h).  Bit 7 is PS ("4 MiB page") in a PDE but PAT
 # (a caching attribute) in a PTE; vmlab uses neither.
 FLAG_BITS = [(0x001, "P"), (0x002, "W"), (0x004, "U"), (0x008, "PWT"), (0x010, "PCD"),
              (0x020, "A"), (0x040, "D"), (0x080, "PS"), (0x100, "G")]
-PTE_P, PTE_W, PTE_U, PTE_A, PTE_D, PTE_PS = 0x001, 0x002, 0x004, 0x020, 0x040, 0x080
-PTE_SWAPPED = 0x200     # mm/swap.h: a non-present entry holding a swap slot
-PAGE = 4096
+PTE_W, PTE_U, PTE_A, PTE_D, PTE_PS = 0x002, 0x004, 0x020, 0x040, 0x080
 RECURSIVE_SLOT = 1023       # mm/memlayout.h: the PDE that maps the directory itself
 CR0_PG, CR4_PSE = 0x80000000, 0x10
-
-FRAME_FREE, FRAME_USED, FRAME_HEAD, FRAME_INACC = 0, 1, 2, 3    # mm/frame_pool.h
 
 
 def decode_flags(entry, level="PTE"):
@@ -82,38 +84,6 @@ def access(eff):
 
 
 # ---------------------------------------------------------------- memory access
-
-class physical_memory:
-    """`with physical_memory():` makes gdb's memory reads physical, and
-    restores virtual reads on the way out, also after an error."""
-
-    def __enter__(self):
-        _phy_mem_mode(1)
-        return self
-
-    def __exit__(self, *exc):
-        _phy_mem_mode(0)
-        return False
-
-
-def _phy_mem_mode(on):
-    """Send Qqemu.PhyMemMode:ON to QEMU's gdb stub; GdbError if refused."""
-    out = gdb.execute("maint packet Qqemu.PhyMemMode:%d" % on, to_string=True)
-    if '"OK"' not in out:
-        raise gdb.GdbError("the gdb stub refused Qqemu.PhyMemMode:%d (answer: %s); physical "
-                           "memory reads need QEMU 4.1 or later" % (on, out.strip()))
-    # Drop anything gdb cached under the other mode.
-    try:
-        gdb.execute("maint flush dcache", to_string=True)
-    except gdb.error:
-        pass
-
-
-def read_phys_words(addr, count):
-    """COUNT 32-bit words at PHYSICAL address ADDR."""
-    with physical_memory():
-        return read_words(addr, count)
-
 
 def read_cr3():
     """CR3 from QEMU's register set; if this stub does not expose it,
@@ -360,11 +330,7 @@ counters disagree, that is printed too.  At most MAX runs per pool
                                           (base + n) * PAGE - 1, bitmap))
         counters = (int(pool["nfree"]), int(pool["nused"]), int(pool["ninacc"]))
         gdb.write("  counters: %d free, %d used, %d inaccessible\n" % counters)
-        if n > (1 << 20):
-            raise gdb.GdbError("frames: pool %s claims %d frames, more than 4 GiB holds"
-                               % (name, n))
-        words = read_words(bitmap, (n + 15) // 16)
-        states = [(words[i >> 4] >> (2 * (i & 15))) & 3 for i in range(n)]
+        states = frame_states(pool, "frames")
 
         # Runs: consecutive allocated (HEAD/USED) or inaccessible frames.
         runs, i = [], 0
@@ -444,7 +410,7 @@ regions per pool (default 40)."""
                   % (base, meta_end - 1, (meta_end - base) // PAGE))
 
         shown, expect = 0, meta_end // PAGE
-        for start, npages, free in self.regions(m):
+        for start, npages, free, _ in region_nodes(m, "vmpools"):
             if start != expect:
                 gdb.write("    BROKEN: a region starts at page 0x%x, the previous one "
                           "ended at 0x%x\n" % (start, expect))
@@ -458,30 +424,11 @@ regions per pool (default 40)."""
             gdb.write("    ... %s more (vmpools MAX shows more)\n"
                       % plural(shown - limit, "region"))
 
-    @staticmethod
-    def regions(m):
-        """(start page, npages, free) of every node of region map M in
-        address order: an in-order walk of the treap with an explicit
-        stack, refusing to loop on a corrupt tree."""
-        nodes, top = m["node"], int(m["top"])
-        stack, t, visited = [], int(m["root"]), set()
-        while stack or t:
-            while t:                                # go left as far as possible
-                if t in visited or t >= top:
-                    raise gdb.GdbError("vmpools: region map corrupt at node %d (top %d)"
-                                       % (t, top))
-                visited.add(t)
-                stack.append(t)
-                t = int(nodes[t]["left"])
-            t = stack.pop()
-            node = nodes[t]
-            yield int(node["start"]), int(node["npages"]), int(node["free"])
-            t = int(node["right"])
-
 
 PtWalk()
 PtDump()
 Frames()
 VmPools()
+vmlab_memview.MemView()
 vmlab_traps.install()
 vmlab_breakfault.BreakFault()

@@ -1,12 +1,17 @@
 """tools/gdb/vmlab_common.py - what every vmlab gdb command shares.
 
 Imported by tools/gdb/vmlab.py (the paging, frame pool and VMPool
-commands) and tools/gdb/vmlab_traps.py (the trap-frame unwinder,
-`trapframe` and `break-fault`); it registers nothing itself.  It holds:
+commands), tools/gdb/vmlab_traps.py (the trap-frame unwinder and
+`trapframe`), tools/gdb/vmlab_breakfault.py (`break-fault`) and
+tools/gdb/vmlab_memview.py (`memview`); it registers nothing itself.  It
+holds:
 
   reading the target   read_words, register ($cr2, $cr3 ...), static_variable,
-                       c_string, expression
-  kernel lists         walk_list, and registered_vmpools over mm/vmpool.c's list
+                       c_string, expression; physical_memory and
+                       read_phys_words (reads by physical address)
+  kernel structures    walk_list, registered_vmpools over mm/vmpool.c's list,
+                       region_nodes (a region map's treap in address order),
+                       frame_states (a frame pool's bitmap)
   commands             VmlabCommand: require a connected target, turn every
                        failure into one clear line (never a Python traceback)
 """
@@ -15,6 +20,12 @@ import struct
 import traceback
 
 import gdb
+
+
+PAGE = 4096
+PTE_P = 0x001               # mm/mmu.h
+PTE_SWAPPED = 0x200         # mm/pte.h: a non-present entry holding a swap slot
+FRAME_FREE, FRAME_USED, FRAME_HEAD, FRAME_INACC = 0, 1, 2, 3    # mm/frame_pool.h
 
 
 def plural(n, word):
@@ -74,7 +85,46 @@ def expression(text):
         raise gdb.GdbError("cannot evaluate '%s': %s" % (text, e))
 
 
-# ---------------------------------------------------------------- kernel lists
+# Physical reads.  QEMU's gdb stub has a switch, the packet
+# Qqemu.PhyMemMode:1 (QEMU 4.1 and later); while it is on, every memory
+# read gdb makes is physical.  physical_memory always switches it back
+# off, because with it on, every other gdb command (`x`, `print`,
+# backtraces) would silently read the wrong memory.
+
+class physical_memory:
+    """`with physical_memory():` makes gdb's memory reads physical, and
+    restores virtual reads on the way out, also after an error."""
+
+    def __enter__(self):
+        _phy_mem_mode(1)
+        return self
+
+    def __exit__(self, *exc):
+        _phy_mem_mode(0)
+        return False
+
+
+def _phy_mem_mode(on):
+    """Send Qqemu.PhyMemMode:ON to QEMU's gdb stub; GdbError if refused."""
+    out = gdb.execute("maint packet Qqemu.PhyMemMode:%d" % on, to_string=True)
+    if '"OK"' not in out:
+        raise gdb.GdbError("the gdb stub refused Qqemu.PhyMemMode:%d (answer: %s); physical "
+                           "memory reads need QEMU 4.1 or later" % (on, out.strip()))
+    # Drop anything gdb cached under the other mode.
+    try:
+        gdb.execute("maint flush dcache", to_string=True)
+    except gdb.error:
+        pass
+
+
+def read_phys_words(addr, count):
+    """COUNT 32-bit words at PHYSICAL address ADDR."""
+    with physical_memory():
+        return read_words(addr, count)
+
+
+
+# ---------------------------------------------------------------- kernel structures
 
 def walk_list(head, what, limit):
     """Yield each struct of the kernel list starting at pointer HEAD and
@@ -86,6 +136,38 @@ def walk_list(head, what, limit):
             raise gdb.GdbError("%s: the pool list does not end (a cycle?)" % what)
         yield p.dereference()
         p = p.dereference()["next"]
+
+
+def region_nodes(m, what):
+    """(start page, npages, free, attr) of every node of region map M
+    (struct region_map, mm/region.h) in address order: an in-order walk
+    of the treap with an explicit stack, refusing to loop on a corrupt
+    tree.  WHAT names the command in errors."""
+    nodes, top = m["node"], int(m["top"])
+    stack, t, visited = [], int(m["root"]), set()
+    while stack or t:
+        while t:                                # go left as far as possible
+            if t in visited or t >= top:
+                raise gdb.GdbError("%s: region map corrupt at node %d (top %d)" % (what, t, top))
+            visited.add(t)
+            stack.append(t)
+            t = int(nodes[t]["left"])
+        t = stack.pop()
+        node = nodes[t]
+        yield int(node["start"]), int(node["npages"]), int(node["free"]), int(node["attr"])
+        t = int(node["right"])
+
+
+def frame_states(pool, what):
+    """The state (FRAME_FREE ...) of every frame of frame pool POOL (a
+    struct frame_pool value), decoded from its bitmap: 2 bits a frame,
+    16 frames a word.  WHAT names the command in errors."""
+    n = int(pool["nframes"])
+    if n > (1 << 20):
+        raise gdb.GdbError("%s: pool %s claims %d frames, more than 4 GiB holds"
+                           % (what, c_string(pool["name"]), n))
+    words = read_words(int(pool["bitmap"]), (n + 15) // 16)
+    return [(words[i >> 4] >> (2 * (i & 15))) & 3 for i in range(n)]
 
 
 def registered_vmpools(what):

@@ -1,0 +1,134 @@
+/* drivers/ata_probe.c - finding the swap disk: IDENTIFY, and ata_init.
+ *
+ * ata_init asks the primary bus's slave drive to IDENTIFY itself, keeps
+ * its size and model (ata_sectors, ata_model), and chooses how the page
+ * calls will move data: READ/WRITE MULTIPLE if the drive takes a page a
+ * block, bus-master DMA if the drive and the IDE controller can do it
+ * (drivers/ata_dma.c).  No disk, or one that is not an ATA disk, is
+ * found out within a second and reported, never waited for forever.
+ * Built on the task file layer (drivers/ata_taskfile.c; all the layers
+ * are listed in drivers/ata_priv.h). */
+#include "drivers/ata_priv.h"
+#include "drivers/ata_regs.h"
+#include "kernel/x86.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+
+/* Copy IDENTIFY words FIRST.. (NWORDS of them) into S as text: ATA
+ * strings hold two characters per word, the first in the high byte.
+ * Trailing blanks are cut. */
+static void identify_string(const uint16_t *id, int first, int nwords, char *s)
+{
+    int n = 0;
+    for (int i = 0; i < nwords; i++) {
+        s[n++] = (char)(id[first + i] >> 8);
+        s[n++] = (char)(id[first + i] & 0xFF);
+    }
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == 0))
+        n--;
+    s[n] = 0;
+}
+
+/* Send IDENTIFY to the primary slave and read its 256 words into ID.
+ * Returns 0, or -E_IO (with a message) if no ATA disk answers. */
+static int identify(uint16_t *id)
+{
+    uint8_t st;
+    outb(ATA_CONTROL, CTRL_NIEN);
+    outb(ATA_DRIVE, DRIVE_SLAVE_LBA);
+    ata_delay400();
+    st = inb(ATA_STATUS);
+    if (st == 0xFF) {               /* pulled-up data lines: nothing there */
+        kprintf("ata: no disk: floating bus on the primary IDE channel (status 0xff)\n");
+        return -E_IO;
+    }
+    if (ata_wait_status(0, &st) < 0) {
+        kprintf("ata: no disk: primary slave stays busy (status 0x%x)\n", st);
+        ata_reset_bus();
+        return -E_IO;
+    }
+    outb(ATA_SECCOUNT, 0);
+    outb(ATA_LBA0, 0);
+    outb(ATA_LBA1, 0);
+    outb(ATA_LBA2, 0);
+    outb(ATA_COMMAND, CMD_IDENTIFY);
+    ata_delay400();
+    st = inb(ATA_STATUS);
+    if (st == 0 || st == 0xFF) {    /* no drive answers at this position */
+        kprintf("ata: no disk on the primary IDE slave (status 0x%x after IDENTIFY)\n", st);
+        return -E_IO;
+    }
+    if (ata_wait_status(0, &st) < 0) {
+        kprintf("ata: no disk: primary slave did not answer IDENTIFY (status 0x%x)\n", st);
+        ata_reset_bus();
+        return -E_IO;
+    }
+    /* ATAPI and SATA devices abort IDENTIFY and leave a signature here. */
+    uint8_t sig1 = inb(ATA_LBA1), sig2 = inb(ATA_LBA2);
+    if (sig1 || sig2) {
+        kprintf("ata: primary slave is not an ATA disk (signature 0x%x%x)\n", sig2, sig1);
+        return -E_IO;
+    }
+    if (ata_wait_status(ST_DRQ, &st) < 0) {
+        kprintf("ata: IDENTIFY timed out waiting for data (status 0x%x)\n", st);
+        ata_reset_bus();
+        return -E_IO;
+    }
+    if (st & (ST_ERR | ST_DF)) {
+        kprintf("ata: IDENTIFY failed: status 0x%x error 0x%x\n", st, inb(ATA_ERROR));
+        return -E_IO;
+    }
+    insw(ATA_DATA, id, 256);
+    ata_delay400();
+    if (ata_wait_status(0, &st) < 0 || (st & (ST_ERR | ST_DF | ST_DRQ))) {
+        kprintf("ata: IDENTIFY did not complete cleanly (status 0x%x)\n", st);
+        ata_reset_bus();
+        return -E_IO;
+    }
+    return 0;
+}
+
+int ata_init(void)
+{
+    static uint16_t id[256];        /* the IDENTIFY sector */
+    struct ata_drive *d = &ata_drv;
+
+    mutex_lock(&ata_disk_lock);
+    d->present = 0;
+    d->nsectors = 0;
+    d->model[0] = 0;
+    d->mult_ok = d->mult_on = d->dma_on = 0;
+    int rc = identify(id);
+    if (rc < 0)
+        goto out;
+    rc = -E_IO;
+    if (!(id[ID_CAPS] & (1u << 9))) {
+        kprintf("ata: primary slave does not support LBA addressing\n");
+        goto out;
+    }
+    uint32_t n = id[ID_LBA28] | ((uint32_t)id[ID_LBA28 + 1] << 16);
+    if (n == 0 || n > LBA28_LIMIT) {
+        kprintf("ata: primary slave reports %u LBA28 sectors\n", n);
+        goto out;
+    }
+    d->nsectors = n;
+    identify_string(id, 27, 20, d->model);
+    d->present = 1;
+    rc = 0;
+
+    d->mult_ok = (id[ID_MULTIPLE] & 0xFF) >= ATA_PAGE_SECTORS && ata_set_block_size() == 0;
+    d->mult_on = d->mult_ok;
+    ata_dma_setup(id);
+    d->dma_on = d->bm_base != 0;
+    kprintf("ata: primary slave '%s': %u sectors (%u KiB), LBA28 PIO; pages by %s%s\n",
+            d->model, d->nsectors, d->nsectors / 2,
+            d->dma_on ? "bus-master DMA on IRQ 14, else " : "",
+            d->mult_on ? "READ/WRITE MULTIPLE (8 sectors a block)" : "PIO a sector at a time");
+out:
+    mutex_unlock(&ata_disk_lock);
+    return rc;
+}
+
+uint32_t ata_sectors(void) { return ata_drv.present ? ata_drv.nsectors : 0; }
+
+const char *ata_model(void) { return ata_drv.model; }
