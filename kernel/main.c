@@ -26,6 +26,7 @@
 #include "mm/kmalloc.h"
 #include "mm/swap.h"
 #include "mm/uvm.h"
+#include "mm/daemon.h"
 #include "tests/experiment.h"
 #include "tests/harness.h"
 
@@ -50,6 +51,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
     thread_init();          /* kernel/thread.c   boot context becomes thread "main" */
     kmalloc_init();         /* mm/kmalloc.c      kernel heap VMPool, size classes */
     swap_init();            /* mm/swap.c         swap slots on the IDE disk, if any */
+    daemon_init();          /* mm/daemon.c       trimmer, writer, zero thread; pager= */
     uvm_init();             /* mm/uvm.c          the pager of processes' pages */
     syscall_init();         /* kernel/syscall.c  the int 0x80 gate for user programs */
     sti();

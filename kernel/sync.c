@@ -124,6 +124,26 @@ void mutex_wake(struct mutex *m)
     if (fl & EFLAGS_IF) sti();
 }
 
+int mutex_trylock(struct mutex *m)
+{
+    struct thread *t = thread_current(), *none = 0;
+    if (t && m->owner == t) {
+        if (!m->recursive) return 0;
+        m->depth++;
+        return 1;
+    }
+    if (!__atomic_compare_exchange_n(&m->owner, &none, t, 0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+        return 0;
+    m->depth = 1;
+    /* Recorded as held, but not checked against the order: a try never
+     * waits, so it cannot be one half of a deadlock. */
+    if (t) {
+        if (t->nheld == THREAD_MAX_HELD) lock_too_many(t);
+        t->held[t->nheld++] = (struct held_lock){ m, LOCK_IS_MUTEX };
+    }
+    return 1;
+}
+
 int mutex_held(const struct mutex *m)
 {
     return m->depth > 0 && m->owner == thread_current();

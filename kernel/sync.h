@@ -14,6 +14,10 @@
  *   10     kheap         mutex             kmalloc's size classes
  *   20     vm            recursive mutex   VMPools, page tables, the fault
  *                                          handler, pagers and policies
+ *   25     lists         mutex             the paging daemon's frame lists
+ *                                          and frame states (mm/daemon.c);
+ *                                          the zero-page thread takes vm
+ *                                          after it, by mutex_trylock
  *   30     swap          mutex             swap slots, checksums
  *   35     disk          mutex             one ATA command at a time
  *                                          (LOCK_DISK, drivers/ata.h)
@@ -40,6 +44,7 @@ extern "C" {
 
 #define LOCK_KHEAP   10
 #define LOCK_VM      20
+#define LOCK_LISTS   25
 #define LOCK_SWAP    30
 #define LOCK_KMAP    40
 #define LOCK_PROCS   45
@@ -160,6 +165,16 @@ static inline void mutex_unlock(struct mutex *m)
     __atomic_store_n(&m->owner, 0, __ATOMIC_RELEASE);
     if (m->waiters.head) mutex_wake(m);
 }
+/* Take M if that needs no wait (or the running thread holds it and it
+ * is recursive): returns 1 if taken, else 0 at once.  It is exempt from
+ * the lock-order check, since it cannot wait: that is how a thread that
+ * must take locks against the order does it safely, backing off when
+ * the try fails (the paging daemon's one inversion, mm/daemon.c). */
+int mutex_trylock(struct mutex *m);
+
+/* How many times M's holder has taken it (0 if free). */
+static inline uint32_t mutex_depth(const struct mutex *m) { return m->owner ? m->depth : 0; }
+
 /* Does the running thread hold M? */
 int mutex_held(const struct mutex *m);
 

@@ -36,6 +36,7 @@ static struct thread main_thread;
 struct thread *thread_running;          /* the running thread */
 static struct thread *all;              /* every thread not yet joined */
 static struct waitq ready;
+static struct waitq ready_low;          /* low-priority threads: run when ready is empty */
 static struct thread *sleepers;         /* T_SLEEPING, linked through next */
 static int next_tid = 1;
 static uint32_t slice;                  /* ticks the running thread has had */
@@ -62,7 +63,18 @@ static struct thread *dequeue(struct waitq *q)
     return t;
 }
 
+/* Put T, now T_READY, on its ready queue. */
+static void make_ready(struct thread *t)
+{
+    enqueue(t->low ? &ready_low : &ready, t);
+}
+
 int thread_count(void) { return nthreads; }
+
+void thread_set_low(struct thread *t)
+{
+    t->low = 1;
+}
 
 /* The PIT hook: wake sleepers whose time has come, count the slice. */
 static void sched_tick(void)
@@ -73,12 +85,16 @@ static void sched_tick(void)
         if ((int32_t)(now - t->wake_at) >= 0) {
             *pp = t->next;
             t->state = T_READY;
-            enqueue(&ready, t);
+            make_ready(t);
         } else {
             pp = &t->next;
         }
     }
-    if (++slice >= THREAD_SLICE && ready.head) need_resched = 1;
+    /* A low-priority thread gives way at once to a normal one; threads
+     * of one priority take turns by the slice. */
+    struct thread *cur = thread_running;
+    if (ready.head && (cur->low || ++slice >= THREAD_SLICE)) need_resched = 1;
+    else if (cur->low && ready_low.head && ++slice >= THREAD_SLICE) need_resched = 1;
 }
 
 void thread_init(void)
@@ -141,7 +157,7 @@ struct thread *thread_create_in(const char *name, void (*fn)(void *), void *arg,
     t->all_next = all;
     all = t;
     nthreads++;
-    enqueue(&ready, t);
+    make_ready(t);
     if (fl & EFLAGS_IF) sti();
     return t;
 }
@@ -152,7 +168,7 @@ static void schedule(void)
 {
     struct thread *prev = thread_running, *next;
     in_schedule = 1;
-    while (!(next = dequeue(&ready))) {
+    while (!(next = dequeue(&ready)) && !(next = dequeue(&ready_low))) {
         sti();                          /* nothing to run: wait for an interrupt */
         hlt();
         cli();
@@ -176,7 +192,7 @@ void thread_yield(void)
     uint32_t fl = read_eflags();
     cli();
     thread_running->state = T_READY;
-    enqueue(&ready, thread_running);
+    make_ready(thread_running);
     schedule();
     if (fl & EFLAGS_IF) sti();
 }
@@ -198,7 +214,7 @@ void thread_wake_one(struct waitq *q)
     struct thread *t = dequeue(q);
     if (t) {
         t->state = T_READY;
-        enqueue(&ready, t);
+        make_ready(t);
     }
 }
 

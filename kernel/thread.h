@@ -60,10 +60,16 @@ struct thread {
     struct trapframe *utf;          /* its latest trap from user mode (its user registers) */
     struct held_lock held[THREAD_MAX_HELD];
     int nheld;
+    int low;                        /* low priority: runs only when no other is ready */
+    uint32_t vm_waits;              /* page faults in a row that waited for frames */
 };
 
 /* Make the boot context the first thread, "main". */
 void thread_init(void);
+
+/* Give T low priority: it runs only when no thread of normal priority
+ * is ready (the paging daemon's zero-page thread). */
+void thread_set_low(struct thread *t);
 
 /* Start a kernel thread running FN(ARG), ready to run, in kernel_as.
  * Returns 0 if no memory. */

@@ -24,6 +24,7 @@
 #define E_NOENT     15  /* no such program, or shared-memory segment */
 #define E_NOEXEC    16  /* not an ELF image vmlab can run */
 #define E_2BIG      17  /* too many or too long arguments, or a name too long */
+#define E_AGAIN     18  /* not now: try again (the paging daemon has no frame yet) */
 
 /* A short name for error E (positive or negated), e.g. "E_NOTHEAD". */
 const char *errname(int e);

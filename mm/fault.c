@@ -25,6 +25,7 @@
 #include "mm/paging.h"
 #include "mm/vmpool.h"
 #include "mm/pager.h"
+#include "mm/daemon.h"
 #include "mm/swap.h"
 #include "mm/frame.h"
 #include "mm/vmobj.h"
@@ -96,6 +97,13 @@ static void stack_overflow(struct trapframe *tf, uint32_t va)
 }
 
 static int fault_locked(struct trapframe *tf, uint32_t va);
+static int after_fault(struct trapframe *tf, uint32_t va, int r);
+
+/* fault_locked's answer when no frame can be had now (daemon mode): the
+ * handler lets go of the VM lock, waits for the paging daemon, and lets
+ * the access fault again. */
+#define FAULT_WAIT 2
+#define FAULT_WAIT_MAX 500              /* ticks (5 s) a fault waits, at most */
 static int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint32_t f,
                         uint32_t flags);
 static int write_protected(struct trapframe *tf, uint32_t va);
@@ -112,7 +120,7 @@ static int page_fault(struct trapframe *tf)
             mutex_lock(&vm_lock);
             int r = write_protected(tf, va);
             mutex_unlock(&vm_lock);
-            return r;
+            return after_fault(tf, va, r);
         }
         vmstat_counts.fault_prot++;
         return refuse(tf, va, "refused:");
@@ -124,7 +132,30 @@ static int page_fault(struct trapframe *tf)
     mutex_lock(&vm_lock);
     int r = fault_locked(tf, va);
     mutex_unlock(&vm_lock);
-    return r;
+    return after_fault(tf, va, r);
+}
+
+/* What the handler returns for fault_locked's answer R (VM lock let go):
+ * after FAULT_WAIT, wait for the daemon and let the access fault again,
+ * up to FAULT_WAIT_MAX ticks in a row. */
+static int after_fault(struct trapframe *tf, uint32_t va, int r)
+{
+    struct thread *t = thread_current();
+    if (r != FAULT_WAIT) {
+        if (t) t->vm_waits = 0;
+        return r;
+    }
+    if (t && ++t->vm_waits > FAULT_WAIT_MAX) {
+        t->vm_waits = 0;
+        return refuse_err(tf, va, "no frame after waiting 5 s for the paging daemon",
+                          -E_NOMEM);
+    }
+    if (mutex_held(&vm_lock)) {                 /* a nested fault: cannot wait here */
+        if (t) t->vm_waits = 0;
+        return refuse_err(tf, va, "no frame (and the VM lock is held)", -E_NOMEM);
+    }
+    daemon_wait();
+    return 1;
 }
 
 /* The user stack pointer at the time of the fault TF: the interrupted
@@ -164,25 +195,33 @@ static int fault_locked(struct trapframe *tf, uint32_t va)
         vmstat_counts.fault_raced++;
         return 1;
     }
+    if (e && !w.pager)
+        panic("page fault: %p in unpaged pool %s has entry 0x%x", (void *)va, pool->name, e);
+    if (pte_is_trans(e)) {                      /* still in its frame: a soft fault */
+        int err = pager_rescue(w.pager, page, pte_frame(e));
+        return err == -E_AGAIN ? FAULT_WAIT : 1;
+    }
     if (e) {                                    /* swapped out: read it back */
-        if (!w.pager) panic("page fault: %p in unpaged pool %s has entry 0x%x",
-                            (void *)va, pool->name, e);
         int err = pager_swap_in(pool, page, e, w.pte_flags);
-        return err == 0 ? 1 : refuse_err(tf, va, "swap-in failed", err);
+        return err == 0 ? 1 : err == -E_AGAIN ? FAULT_WAIT
+                                              : refuse_err(tf, va, "swap-in failed", err);
     }
     if (w.attr & RGN_SHARED) {                  /* the object's page, shared */
         int err = uvm_shared_page(pool, page, w.attr);
-        return err == 0 ? 1 : refuse_err(tf, va, "no frame for a shared page", err);
+        return err == 0 ? 1 : err == -E_AGAIN ? FAULT_WAIT
+                                              : refuse_err(tf, va, "no frame for a shared page", err);
     }
     if (fault_map_hook) fault_map_hook(va);
     /* The frame first: getting it may evict a page, and an eviction may
      * release a page table, which must not be the one we map into. */
+    int zeroed = 0;
     uint32_t f = w.pager ? 0 : get_frames(&process_pool, 1);    /* the usual case, at once */
-    int err = f ? 0 : pager_frame(w.pager, &f);
+    int err = f ? 0 : pager_frame_z(w.pager, &f, &zeroed);
+    if (err == -E_AGAIN) return FAULT_WAIT;
     if (err) return refuse_err(tf, va, err == -E_IO ? "page-out failed" : "out of memory", err);
     new_table = !(*pde_of(page) & PTE_P);
     if ((w.pte_flags & PTE_W) && !rgn_obj(w.attr))
-        err = map_fresh_page(page, f, w.pte_flags);
+        err = map_fresh_page(page, f, w.pte_flags, zeroed);
     else
         err = map_new_page(pool, page, w.attr, f, w.pte_flags);
     if (err) {                                  /* no frame for the page table */
@@ -204,7 +243,7 @@ static int fault_locked(struct trapframe *tf, uint32_t va)
 static int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint32_t f,
                         uint32_t flags)
 {
-    if ((flags & PTE_W) && !rgn_obj(attr)) return map_fresh_page(page, f, flags);
+    if ((flags & PTE_W) && !rgn_obj(attr)) return map_fresh_page(page, f, flags, 0);
     /* Read-only, or image bytes: fill the frame through a window
      * (writing through PAGE would fault on a read-only page). */
     if (!uvm_make_page(pool, page, attr, f)) vm_fill_frame(f, 0);
@@ -241,6 +280,7 @@ static int write_protected(struct trapframe *tf, uint32_t va)
                       pool ? pool->name : "any pool");
     uint32_t g = w.pager ? 0 : get_frames(&process_pool, 1);
     int err = g ? 0 : pager_frame(w.pager, &g);
+    if (err == -E_AGAIN) return FAULT_WAIT;
     if (err) return refuse_err(tf, va, "out of memory for a copy-on-write copy", err);
     if (!(*pte & PTE_P) || pte_frame(*pte) != f) {  /* getting G evicted the page */
         frame_release(g);

@@ -23,8 +23,13 @@
  *              that names this frame, if it is an object's page
  *      pager   the pager that holds it resident (mm/pager.h), if any,
  *      wslot   and its slot there
+ *      next,   instead of those, on one of the paging daemon's lists
+ *      prev    (mm/daemon.h): the frames before and after it
+ *      state   where it is in the paging daemon's life cycle (FS_*)
  *      flags   FRAME_DIRTY: some mapping's D bit was set when that
- *              mapping went (the page differs from any swap copy)
+ *              mapping went (the page differs from any swap copy);
+ *              FRAME_INFLIGHT: the writer is writing it; FRAME_DOOMED:
+ *              its page was released while in flight
  *
  * The table lives in the kernel half at FRAMETAB_BASE (mm/memlayout.h),
  * 32 bytes a frame (24 MiB for 3 GiB of RAM), mapped at boot.  Every
@@ -59,20 +64,41 @@ struct rmap {
 };
 
 struct frame {
-    uint16_t maps;              /* PTEs mapping it now */
+    uint16_t maps;              /* PTEs mapping it now (present, or in transition) */
     uint8_t use;                /* FRAME_USE_* */
-    uint8_t flags;              /* FRAME_DIRTY */
+    uint8_t state : 4;          /* FS_* */
+    uint8_t flags : 4;          /* FRAME_DIRTY, FRAME_INFLIGHT, FRAME_DOOMED */
     uint32_t slot;              /* swap slot with a current copy, or 0xFFFFFFFF */
     struct aspace *as;          /* first mapping: space ... */
     uint32_t va;                /* ... and page address (valid while maps > 0) */
     struct rmap *more;          /* the other mappings, 0 if none */
     uint32_t *objpage;          /* the shared object's entry for it, or 0 */
-    struct pager *pager;        /* the pager it is resident in, or 0 */
-    uint32_t wslot;             /* slot in the pager holding it resident, or FRAME_NO_WSLOT */
+    union {
+        struct {                /* state FS_NONE: */
+            struct pager *pager;    /* the pager it is resident in, or 0 */
+            uint32_t wslot;         /* its slot there, or FRAME_NO_WSLOT */
+        };
+        struct {                /* on a list (FS_ZEROED, FS_STANDBY, FS_MODIFIED): */
+            uint32_t next, prev;    /* neighbours, by frame number; 0 at the ends */
+        };
+    };
 };
 
-#define FRAME_DIRTY 0x01        /* a mapping's D bit was seen set (it may be gone now) */
+#define FRAME_DIRTY    0x1      /* a mapping's D bit was seen set (it may be gone now) */
+#define FRAME_INFLIGHT 0x2      /* being written to swap by the writer */
+#define FRAME_DOOMED   0x4      /* released while in flight: the writer frees it */
 #define FRAME_NO_WSLOT 0xFFFFFFFFu
+
+/* The paging daemon's frame states (mm/daemon.h draws the transitions).
+ * A frame in none of the lists is FS_NONE: free in the frame pool, or in
+ * use (USE says as what: a page table, a kernel page, a page of a
+ * process or pool, resident and mapped). */
+#define FS_NONE     0
+#define FS_ZEROED   1           /* on the zeroed list: taken from the pool, all zeros */
+#define FS_STANDBY  2           /* on the standby list: trimmed, clean */
+#define FS_MODIFIED 3           /* on the modified list: trimmed, dirty */
+#define FS_WRITING  4           /* taken off the modified list by the writer, in flight */
+#define FS_READING  5           /* being read in from swap by a faulting thread */
 
 /* Map and fill the table (after paging_init): record the page tables
  * and kernel pages already mapped. */

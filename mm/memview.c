@@ -147,7 +147,7 @@ static void print_phys(void)
 struct vline {
     struct aspace *as;
     const char *pool;
-    uint32_t resident, cow, shared, swapped;
+    uint32_t resident, cow, shared, trimmed, swapped;
 };
 
 /* The state of the page at VA, whose region has attributes ATTR. */
@@ -160,6 +160,7 @@ static char page_char(struct vline *v, uint32_t va, uint32_t attr, int *color)
         if (e & PTE_COW) return *color = VGA_LIGHTRED, v->cow++, 'c';
         return *color = VGA_LIGHTGREEN, v->resident++, 'r';
     }
+    if (pte_is_trans(e)) return *color = VGA_CYAN, v->trimmed++, 't';
     if (pte_is_swap(e)) return *color = VGA_LIGHTBLUE, v->swapped++, 's';
     return *color = VGA_DARKGREY, '.';
 }
@@ -173,7 +174,7 @@ static void print_region(void *arg, uint32_t start, uint32_t npages, uint32_t at
             npages, attr & RGN_W ? "rw" : "r-", attr & RGN_STACK ? " stack" : "",
             o ? (o->kind == VMOBJ_IMAGE ? " image" : " shared") : "");
     if (group > 1) kprintf("(1 char = %u pages) ", group);
-    static const char rank[] = "cSrs.";         /* a group shows the first of these it has */
+    static const char rank[] = "cSrts.";         /* a group shows the first of these it has */
     for (uint32_t i = 0; i < npages; i += group) {
         char best = '.';
         int color = VGA_DARKGREY, best_color = VGA_DARKGREY;
@@ -199,7 +200,7 @@ static int print_virt(int pid)
     }
     kprintf("memview: pid %d '%s', virtual memory (its regions, 1 character a page):\n", pid,
             procs[i].name);
-    struct vline v = { procs[i].as, 0, 0, 0, 0, 0 };
+    struct vline v = { procs[i].as, 0, 0, 0, 0, 0, 0 };
     mutex_lock(&vm_lock);
     v.pool = "image";
     vmpool_each_region(&procs[i].vm->image, print_region, &v);
@@ -209,9 +210,10 @@ static int print_virt(int pid)
     vmpool_each_region(&procs[i].vm->stack, print_region, &v);
     aspace_alt(0);
     mutex_unlock(&vm_lock);
-    kprintf("  legend: r resident  c copy-on-write  S shared  s swapped  . not yet touched\n");
-    kprintf("  totals: %u resident, %u copy-on-write, %u shared, %u swapped\n", v.resident,
-            v.cow, v.shared, v.swapped);
+    kprintf("  legend: r resident  c copy-on-write  S shared  t trimmed (on a list: a soft fault "
+            "brings it back)  s swapped  . not yet touched\n");
+    kprintf("  totals: %u resident, %u copy-on-write, %u shared, %u trimmed, %u swapped\n",
+            v.resident, v.cow, v.shared, v.trimmed, v.swapped);
     return 0;
 }
 

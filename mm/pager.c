@@ -26,6 +26,7 @@
 #include "mm/kmalloc.h"
 #include "mm/frame.h"
 #include "mm/aspace.h"
+#include "mm/daemon.h"
 #include "kernel/panic.h"
 #include "kernel/pit.h"
 #include "kernel/sync.h"
@@ -190,6 +191,7 @@ static int setup(struct pager *pg, const char *name, const char *policy, uint32_
     pg->mem = mem;
     layout(pg, ops, nframes, mem, &polmem);
     pg->name = name;
+    pg->daemon = daemon_default;
     pg->nframes = pg->limit = nframes;
     pg->bits = (struct pte_bits){ pg, bits_accessed, bits_dirty };
     for (uint32_t s = 0; s < nframes; s++) slotset_add(&pg->empty, s);
@@ -228,6 +230,14 @@ void pager_serve(struct pager *pg, struct vmpool *pool)
 {
     if (!pg->by_frame) panic("pager_serve: %s is a pool's own pager", pg->name);
     pool->pager = pg;
+}
+
+int pager_set_daemon(struct pager *pg, int daemon)
+{
+    if (pg->nresident) return -E_BUSY;
+    if (daemon) daemon_start();
+    pg->daemon = daemon;
+    return 0;
 }
 
 /* The lowest empty resident slot, or NO_SLOT.  (Lowest: the policies'
@@ -344,6 +354,81 @@ static int evict(struct pager *pg, uint32_t s)
     return 0;
 }
 
+/* ---- daemon mode ---- */
+
+static void to_trans(void *arg, struct aspace *as, uint32_t va)
+{
+    struct frame *fr = arg;
+    pte_t *pte = pte_in(as, va), e = *pte;
+    if (e & PTE_D) fr->flags |= FRAME_DIRTY;
+    *pte = pte_to_trans(e);
+    if (!as || as == current_as || va >= KERNEL_BASE) tlb_flush_page(va);
+}
+
+static void from_trans(void *arg, struct aspace *as, uint32_t va)
+{
+    (void)arg;
+    pte_t *pte = pte_in(as, va);
+    if (!pte_is_trans(*pte)) panic("pager: %p maps a rescued frame with entry 0x%x", (void *)va,
+                                   *pte);
+    *pte = pte_from_trans(*pte);
+}
+
+int pager_trim_one(struct pager *pg)
+{
+    ASSERT(mutex_held(&vm_lock));
+    if (!pg->nresident) return 0;
+    uint32_t s = pg->policy.ops->victim(&pg->policy);
+    if (s >= pg->nframes || !pg->key[s])
+        panic("pager: policy %s chose slot %u, which holds no page", pg->policy.ops->name, s);
+    uint32_t f = key_frame(pg, pg->key[s]);
+    struct frame *fr = frame_of(f);
+    frame_for_each_map(f, to_trans, fr);
+    slot_clear(pg, s, f);
+    /* A write in flight has not made its copy yet: still dirty. */
+    daemon_trimmed(f, (fr->flags & (FRAME_DIRTY | FRAME_INFLIGHT)) != 0);
+    return 1;
+}
+
+int pager_trim_some(void)
+{
+    int n = 0;
+    for (struct pager *pg = pagers; pg; pg = pg->next)
+        if (pg->daemon) n += pager_trim_one(pg);
+    return n;
+}
+
+int pager_rescue(struct pager *pg, uint32_t page, uint32_t f)
+{
+    ASSERT(mutex_held(&vm_lock));
+    int err = daemon_unlist(f);
+    if (err) return err;
+    frame_for_each_map(f, from_trans, 0);
+    if (pg->nresident >= pg->limit) pager_trim_one(pg);
+    pager_loaded(pg, page, f);
+    pg->soft_faults++;
+    return 0;
+}
+
+void pager_repurpose(uint32_t f)
+{
+    struct frame *fr = frame_of(f);
+    pte_t after = fr->slot != SWAP_NONE ? swap_pte(fr->slot) : 0;
+    if (fr->objpage) {
+        *fr->objpage = after;
+        while (fr->maps) pte_set_absent_in(fr->as, fr->va, 0);
+    } else {
+        if (!fr->maps) panic("pager: standby frame 0x%x has no mapping and no object", f);
+        for (uint32_t i = 1; after && i < fr->maps; i++) swap_dup(pte_slot(after));
+        while (fr->maps) pte_set_absent_in(fr->as, fr->va, after);
+    }
+    fr->slot = SWAP_NONE;               /* its reference went to the entries */
+    fr->objpage = 0;
+    fr->flags = 0;
+    fr->pager = 0;
+    fr->wslot = FRAME_NO_WSLOT;
+}
+
 /* Ask PG's policy for a victim and evict it. */
 static int evict_one(struct pager *pg)
 {
@@ -372,10 +457,17 @@ int pager_make_room(uint32_t n)
 {
     int err = -E_NOMEM;                 /* unless an eviction says why it failed */
     while (process_pool.nfree < n) {
+        /* The daemon's frames first: zeroed ones, then standby. */
+        uint32_t f = daemon_give_back();
+        if (f) {
+            frame_release(f);
+            continue;
+        }
         struct pager *pg;
         for (pg = pagers; pg; pg = pg->next) {
             if (!pg->nresident) continue;
-            int e = evict_one(pg);
+            int e = evict_one(pg);      /* (a daemon pager's too: the last resort) */
+            if (pg->daemon && e == 0) daemon_stats.fault_writes++;
             if (e == 0) break;
             err = e;
         }
@@ -384,9 +476,23 @@ int pager_make_room(uint32_t n)
     return 0;
 }
 
+int pager_frame_z(struct pager *pg, uint32_t *frame, int *zeroed)
+{
+    *zeroed = 0;
+    if (!pg || !pg->daemon) return pager_frame(pg, frame);
+    /* Over its resident limit, a working set gives a page up itself: to
+     * a list, which costs no disk I/O. */
+    if (pg->nresident >= pg->limit) pager_trim_one(pg);
+    return daemon_take_frame(frame, zeroed);
+}
+
 int pager_frame(struct pager *pg, uint32_t *frame)
 {
     int err;
+    if (pg && pg->daemon) {
+        int zeroed;
+        return pager_frame_z(pg, frame, &zeroed);
+    }
     if (pg && pg->nresident >= pg->limit && (err = evict_one(pg)) != 0) return err;
     uint32_t f = get_frames(&process_pool, 1);
     if (!f && (err = pager_make_room(1)) != 0) return err;
@@ -430,7 +536,25 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags)
      * it is not resident.  Its table is safe too: a swap entry counts as
      * live, so the table is not released. */
     uint32_t slot = pte_slot(e);
-    err = swap_read(slot, f);
+    int unlocked = pg->daemon && mutex_depth(&vm_lock) == 1;
+    if (unlocked) {
+        /* Daemon mode: no disk I/O with the VM lock held.  The slot gets
+         * a reference of ours, so it stays while we read it even if the
+         * page is brought in or released meanwhile. */
+        swap_dup(slot);
+        mutex_unlock(&vm_lock);
+        err = swap_read(slot, f);
+        mutex_lock(&vm_lock);
+        swap_free(slot);
+        daemon_stats.reads_unlocked++;
+        if (!err && pte_get(page) != e) {       /* someone else settled it meanwhile */
+            frame_release(f);
+            return 0;
+        }
+    } else {
+        if (pg->daemon) daemon_stats.reads_locked++;
+        err = swap_read(slot, f);
+    }
     if (err) {
         frame_release(f);
         kprintf("pager: %p stays swapped out: %s\n", (void *)page, swap_last_error());
@@ -457,7 +581,8 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags)
 void pager_free_frame(uint32_t f)
 {
     struct frame *fr = frame_of(f);
-    if (fr->pager) slot_clear(fr->pager, fr->wslot, f);
+    if (fr->state == FS_NONE && fr->pager) slot_clear(fr->pager, fr->wslot, f);
+    if (daemon_release(f)) return;              /* in flight: the writer frees it */
     if (fr->slot != SWAP_NONE) swap_free(fr->slot);
     fr->slot = SWAP_NONE;
     fr->objpage = 0;
@@ -468,7 +593,7 @@ void pager_release_page(struct pager *pg, uint32_t page)
 {
     (void)pg;
     pte_t e = pte_get(page);
-    if (e & PTE_P) {
+    if ((e & PTE_P) || pte_is_trans(e)) {
         uint32_t f = pte_frame(e);
         struct frame *fr = frame_of(f);
         pte_set_absent(page, 0);

@@ -70,6 +70,8 @@ struct pager {
     const char *name;                       /* for messages: its pool's, or its own */
     struct vmpool *pool;                    /* a pool's own pager: the pool; else 0 */
     int by_frame;                           /* keyed by frame (pager_attach_frames) */
+    int daemon;                             /* daemon mode (mm/daemon.h): pages leave by the
+                                               lists; else sync: evicted by the faulter */
     uint32_t nframes;                       /* slots: the largest LIMIT can be */
     uint32_t limit;                         /* resident limit now (pager_set_limit) */
     uint32_t nresident;
@@ -84,6 +86,7 @@ struct pager {
     struct pager *next;                     /* every attached pager */
     /* Counters for the experiment rows. */
     uint32_t faults;                        /* every page made resident */
+    uint32_t soft_faults;                   /* ... of which rescued from a list (daemon mode) */
     uint32_t disk_reads;                    /* pages read back from swap */
     uint32_t disk_writes;                   /* pages written to swap */
     uint32_t evictions;
@@ -116,6 +119,12 @@ int pager_attach_frames(struct pager *pg, const char *name, const char *policy,
 /* Let PG, a pager by frame, hold the pages of POOL too. */
 void pager_serve(struct pager *pg, struct vmpool *pool);
 
+/* Put PG in daemon mode (DAEMON 1) or sync mode (0).  Pagers start in
+ * the mode pager= names (daemon by default); the replacement experiments
+ * need sync mode, whose fault counts are exact.  Returns 0, or -E_BUSY if
+ * PG has resident pages. */
+int pager_set_daemon(struct pager *pg, int daemon);
+
 /* Make PG's resident limit LIMIT (1..its NFRAMES), evicting pages now
  * if it holds more.  Returns 0, -E_INVAL (with a message naming LIMIT),
  * or the error of an eviction that failed (then the limit is not
@@ -137,13 +146,43 @@ int pager_detach(struct pager *pg);
  * (PG->last_error too; swap_last_error() names the slot). */
 int pager_frame(struct pager *pg, uint32_t *frame);
 
+/* pager_frame, for a page about to be zero-filled: *ZEROED says whether
+ * the frame is zeroed already (daemon mode keeps a list of them).  In
+ * daemon mode also -E_AGAIN: no frame now; let go of the VM lock, call
+ * daemon_wait, and try again. */
+int pager_frame_z(struct pager *pg, uint32_t *frame, int *zeroed);
+
+/* Daemon mode (VM lock held).  Take one page out of PG's working set,
+ * its policy choosing: its PTEs become transition entries and its frame
+ * goes to the standby or modified list.  Returns 1, or 0 if PG holds
+ * none. */
+int pager_trim_one(struct pager *pg);
+
+/* pager_trim_one for every pager in daemon mode with resident pages:
+ * returns how many pages were trimmed (the trimmer's round). */
+int pager_trim_some(void);
+
+/* A fault at PAGE found frame F on a list (its PTE a transition entry):
+ * take it back, every mapping of it present again, into PG's working
+ * set.  Returns 0, or -E_AGAIN (F was not on a list: look again). */
+int pager_rescue(struct pager *pg, uint32_t page, uint32_t f);
+
+/* Standby frame F (off its list, lists and VM lock held) goes to another
+ * page: every PTE that maps it gets its swap entry, or 0 if it needs no
+ * copy (a shared object's entry, for an object's page), as eviction
+ * does; F is left in no state, owned by the caller. */
+void pager_repurpose(uint32_t f);
+
 /* PAGE (in the current space) was just mapped to FRAME, a frame from
  * pager_frame: make it resident in PG. */
 void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame);
 
 /* Handle a fault on PAGE of POOL whose PTE is swap entry E: read the
  * page back and map it with FLAGS.  Returns 0, or an error (the PTE is
- * unchanged, no frame is kept). */
+ * unchanged, no frame is kept).  In daemon mode the read happens with
+ * the VM lock let go (if the caller holds it once): the PTE is checked
+ * again after, and if the page was released or brought in meanwhile the
+ * frame is given back; -E_AGAIN as pager_frame_z. */
 int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags);
 
 /* Make sure the process pool has at least N free frames, evicting pages

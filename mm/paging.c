@@ -33,7 +33,7 @@
 
 struct vmstat vmstat_counts;
 struct mutex vm_lock = RMUTEX_INIT("vm", LOCK_VM);
-static uint16_t kmap_used;              /* bit i: KMAP slot i in use */
+static uint32_t kmap_used;              /* bit i: KMAP slot i in use */
 static struct spinlock kmap_lock = SPINLOCK_INIT("kmap", LOCK_KMAP);
 
 const struct tlb_observer *tlb_observer;
@@ -189,7 +189,7 @@ void frame_release(uint32_t f)
     if (release_frames(f) != 0) panic("frame_release: frame 0x%x was not allocated", f);
 }
 
-int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags)
+int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags, int zeroed)
 {
     /* map_page's work, for an entry known to be empty and a frame known
      * to be unmapped: this is the demand-zero fault's path. */
@@ -200,6 +200,7 @@ int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags)
     count_live(va, 1);
     *pte = frame * PAGE_SIZE | flags | PTE_P;
     vmstat_counts.frames_data++;
+    if (zeroed) return 0;                   /* the zero thread did it (mm/daemon.c) */
     memset((void *)PG_ROUND_DOWN(va), 0, PAGE_SIZE);
     /* Zeroing wrote to the page; that is not the program's access, so
      * clear A and D, and the TLB entry that caches them. */
@@ -212,7 +213,7 @@ int map_zeroed_page(uint32_t va, uint32_t flags)
 {
     uint32_t f = get_frames(&process_pool, 1);
     if (!f) return -E_NOMEM;
-    if (map_fresh_page(va, f, flags) != 0) {
+    if (map_fresh_page(va, f, flags, 0) != 0) {
         release_frames(f);
         return -E_NOMEM;
     }
@@ -234,7 +235,7 @@ void pte_set_absent_in(struct aspace *as, uint32_t va, pte_t v)
     *pte = v;
     /* Another space's entries are in no TLB: loading CR3 dropped them. */
     if (old && here) tlb_flush_page(va);
-    if (old & PTE_P) {
+    if ((old & PTE_P) || pte_is_trans(old)) {   /* a transition entry maps its frame too */
         unmapped(old, va >= KERNEL_BASE ? 0 : here ? current_as : as, va);
         vmstat_counts.frames_data--;
     }

@@ -88,12 +88,13 @@ uint32_t remap_page(uint32_t va, uint32_t new_frame, uint32_t flags);
 void frame_release(uint32_t f);
 
 /* Give the page at VA the fresh frame FRAME, zero-filled: create the page
- * table if needed, map, zero the page, and clear A and D again (zeroing
- * is not the program's access: a page only read stays clean).  VA's
+ * table if needed, map, zero the page (unless ZEROED: it is already),
+ * and clear A and D again (zeroing is not the program's access: a page
+ * only read stays clean).  VA's
  * entry must be empty (not a swap entry: map_page replaces those) and
  * FRAME mapped nowhere.  Returns 0, or -E_NOMEM (nothing changed) if no
  * frame is left for the table. */
-int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags);
+int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags, int zeroed);
 
 /* The same with a frame taken from the process pool.  Returns 0 or
  * -E_NOMEM (nothing changed). */

@@ -22,7 +22,18 @@
  *  +----------------------------------+---+---+---+-------------+---+
  *                                             PTE_SWAPPED        P=0
  *    the page's contents are in that swap slot (mm/swap.h); several
- *    PTEs may name one slot (copy-on-write sharers), which counts them. */
+ *    PTEs may name one slot (copy-on-write sharers), which counts them.
+ *
+ *  +----------------------------------+---+---+---+-------------+---+
+ *  |          frame number            | 1 |COW| 0 |  W, U ...   | 0 |
+ *  +----------------------------------+---+---+---+-------------+---+
+ *                                      PTE_TRANS                 P=0
+ *    transition: the page is still in that frame, but the paging daemon
+ *    (mm/daemon.c) has taken it out of its working set: the frame is on
+ *    the standby or modified list, being written, or being read in.  The
+ *    rest of the entry is the present entry it was, P aside (A and D are
+ *    0: D went into the frame's FRAME_DIRTY), so a fault on it rescues
+ *    the page by setting P again: a soft fault, no disk read. */
 #ifndef MM_PTE_H
 #define MM_PTE_H
 
@@ -33,9 +44,14 @@ typedef uint32_t pte_t;
 
 #define PTE_SWAPPED     0x200u          /* P = 0: the rest names a swap slot */
 #define PTE_COW         0x400u          /* P = 1: copy-on-write (W is clear) */
+#define PTE_TRANS       0x800u          /* P = 0: the page is in transition, in its frame */
 
 static inline pte_t swap_pte(uint32_t slot) { return slot << 12 | PTE_SWAPPED; }
 static inline int pte_is_swap(pte_t e) { return !(e & PTE_P) && (e & PTE_SWAPPED); }
+static inline int pte_is_trans(pte_t e) { return !(e & PTE_P) && (e & PTE_TRANS); }
+/* The transition entry for present entry E, and back. */
+static inline pte_t pte_to_trans(pte_t e) { return (e & ~(PTE_P | PTE_A | PTE_D)) | PTE_TRANS; }
+static inline pte_t pte_from_trans(pte_t e) { return (e & ~PTE_TRANS) | PTE_P; }
 static inline uint32_t pte_slot(pte_t e) { return e >> 12; }
 static inline uint32_t pte_frame(pte_t e) { return e >> 12; }
 

@@ -164,6 +164,7 @@ int swap_write(uint32_t *slot, uint32_t frame)
         if ((err = ata_write_pages(swap_lba(*slot), &one, 1)) == 0) {
             crc[*slot] = sum;
             swap_stats.writes++;
+            swap_stats.write_cmds++;
             break;
         }
         /* The slot stays marked in use forever, so it is never chosen again. */
@@ -177,6 +178,65 @@ int swap_write(uint32_t *slot, uint32_t frame)
         *slot = SWAP_NONE;
     }
     kunmap(page);
+    mutex_unlock(&swap_lock);
+    return err;
+}
+
+/* Take N free, unretired slots in a row (the lowest such run); the
+ * first, or SWAP_NONE if there is no such run. */
+static uint32_t run_alloc(uint32_t n)
+{
+    uint32_t len = 0;
+    for (uint32_t s = hint; s < nslots; s++) {
+        len = refs[s] ? 0 : len + 1;
+        if (len == n) {
+            uint32_t first = s + 1 - n;
+            for (uint32_t i = first; i <= s; i++) refs[i] = 1;
+            swap_stats.used += n;
+            return first;
+        }
+    }
+    return SWAP_NONE;
+}
+
+int swap_write_run(const uint32_t *frames, uint32_t n, uint32_t *first)
+{
+    if (n == 0 || n > SWAP_RUN_MAX) panic("swap_write_run: %u pages (1..%u)", n, SWAP_RUN_MAX);
+    if (!nslots) {
+        ksnprintf(last_error, sizeof last_error, "no swap area: %s", absent_why);
+        return -E_IO;
+    }
+    mutex_lock(&swap_lock);
+    uint32_t s = run_alloc(n);
+    if (s == SWAP_NONE) {
+        mutex_unlock(&swap_lock);
+        return -E_SWAPFULL;
+    }
+    struct ata_page pages[SWAP_RUN_MAX];
+    for (uint32_t i = 0; i < n; i++) {
+        pages[i].pa = frames[i] * PAGE_SIZE;
+        pages[i].va = kmap(frames[i]);
+        crc[s + i] = crc32(pages[i].va, PAGE_SIZE);
+    }
+    int err = ata_write_pages(swap_lba(s), pages, n);
+    for (uint32_t i = 0; i < n; i++) kunmap(pages[i].va);
+    if (err) {
+        /* Every slot of the run is retired: which sector failed is not
+         * known, and a slot that failed once is not trusted again. */
+        failed(err, "writing", s);
+        kprintf("swap: write of %u pages to slots %u-%u (LBA %u) failed; slots retired\n", n, s,
+                s + n - 1, swap_lba(s));
+        for (uint32_t i = 0; i < n; i++) {
+            set_bit(retired, s + i);
+            refs[s + i] = RETIRED;
+        }
+        swap_stats.retired += n;
+        swap_stats.used -= n;
+    } else {
+        swap_stats.writes += n;
+        swap_stats.write_cmds++;
+        *first = s;
+    }
     mutex_unlock(&swap_lock);
     return err;
 }

@@ -22,6 +22,7 @@ struct swap_stats {
     uint32_t used;              /* slots holding a page now */
     uint32_t retired;           /* slots taken out of use after a write error */
     uint32_t reads, writes;     /* pages transferred */
+    uint32_t write_cmds;        /* disk commands that wrote them (a run is one) */
     uint32_t read_retries;      /* reads that failed once and were retried */
     uint32_t checksum_errors;   /* reads whose data did not match the slot's CRC */
 };
@@ -52,6 +53,18 @@ const char *swap_last_error(void);
  * -E_IO if every try failed (swap_last_error() names the last slot and
  * sector tried).  Nothing is leaked either way. */
 int swap_write(uint32_t *slot, uint32_t frame);
+
+/* The most pages swap_write_run writes in one command. */
+#define SWAP_RUN_MAX 16
+
+/* Write the pages in FRAMES[0..N) (1..SWAP_RUN_MAX) to N free slots in a
+ * row, in one disk command: the paging daemon's writer clusters its
+ * writes so.  On success *FIRST is the first slot (the others follow,
+ * each with one reference) and 0 is returned; -E_SWAPFULL if no run of
+ * N free slots exists (nothing changed: try fewer); -E_IO if the write
+ * failed: every slot of the run is retired (swap_last_error() names
+ * it), and the pages have no copy. */
+int swap_write_run(const uint32_t *frames, uint32_t n, uint32_t *first);
 
 /* Read SLOT into FRAME.  A failed read is retried once.  Returns 0, -E_IO,
  * or -E_CHECKSUM if the data does not match the slot's checksum (the

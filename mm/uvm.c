@@ -10,6 +10,7 @@
 #include "mm/frame.h"
 #include "mm/swap.h"
 #include "mm/pager.h"
+#include "mm/daemon.h"
 #include "mm/uaccess.h"
 #include "mm/commit.h"
 #include "mm/kmalloc.h"
@@ -237,12 +238,14 @@ static void copy_region(void *arg, uint32_t start, uint32_t npages, uint32_t att
                 if (!c) goto nomem;
                 ctable = c - PTX(va);
             }
-            if (!(e & PTE_P)) {
+            if (pte_is_swap(e)) {
                 swap_dup(pte_slot(e));
-            } else if (copy) {
+            } else if (copy && (e & PTE_P)) {
                 if (!(e = copy_now(fc, va, e))) goto nomem;
                 data++;
             } else {
+                /* Present, or in transition (trimmed by the daemon: both
+                 * entries stay transition entries of the one frame). */
                 pte_t pe = (e & PTE_W) && private ? (e & ~PTE_W) | PTE_COW : e;
                 if (frame_add_map(pte_frame(e), child, va) != 0) goto nomem;
                 *pte = e = pe;                  /* the parent's TLB is flushed at the end */
@@ -445,7 +448,23 @@ int uvm_shared_page(struct vmpool *pool, uint32_t va, uint32_t attr)
         if ((err = pager_frame(pool->pager, &f)) != 0) return err;
         uint32_t e = o->page[i];
         if (pte_is_swap(e)) {
-            if ((err = swap_read(pte_slot(e), f)) != 0) {
+            uint32_t slot = pte_slot(e);
+            int unlocked = pool->pager && pool->pager->daemon && mutex_depth(&vm_lock) == 1;
+            if (unlocked) {             /* daemon mode: the disk without the VM lock */
+                swap_dup(slot);         /* (ours, while we read) */
+                mutex_unlock(&vm_lock);
+            }
+            err = swap_read(slot, f);
+            if (unlocked) {
+                mutex_lock(&vm_lock);
+                swap_free(slot);
+                daemon_stats.reads_unlocked++;
+                if (!err && o->page[i] != e) {  /* brought in meanwhile: look again */
+                    frame_release(f);
+                    return -E_AGAIN;
+                }
+            }
+            if (err) {
                 frame_release(f);
                 return err;
             }
@@ -460,6 +479,9 @@ int uvm_shared_page(struct vmpool *pool, uint32_t va, uint32_t attr)
         if (pool->pager) pager_loaded(pool->pager, page, f);
     }
     f = o->page[i] >> 12;
+    /* A page the daemon took out of the working set: take it back. */
+    if (frame_of(f)->state != FS_NONE && (err = pager_rescue(pool->pager, page, f)) != 0)
+        return err;
     if (pt_ensure(page) != 0 || map_page(page, f, vmpool_pte_flags(pool, page)) != 0)
         return -E_NOMEM;
     vmstat_counts.fault_shared++;

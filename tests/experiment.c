@@ -93,6 +93,9 @@ int experiment_run(const struct workload *w, const char *policy, uint32_t npages
         vmpool_destroy(&xp);
         return err;
     }
+    /* Sync mode: every fault is the policy's, counted exactly (in daemon
+     * mode a trimmed page may come back from a list, a soft fault). */
+    pager_set_daemon(&xpg, 0);
     uint32_t va = vmpool_alloc(&xp, npages * PAGE_SIZE);
     if (!va) panic("experiment: no room for %u pages in its own pool", npages);
 

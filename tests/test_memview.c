@@ -39,7 +39,8 @@ static void walk_all(uint16_t *maps)
                 uint32_t va = PGADDR(d, t, 0);
                 if (t == 0 && !aspace_pte(as, va, 0)) break;       /* no page table */
                 uint32_t *pte = aspace_pte(as, va, 0);
-                if (pte && (*pte & PTE_P) && pte_frame(*pte) - base < n) maps[pte_frame(*pte) - base]++;
+                if (pte && ((*pte & PTE_P) || pte_is_trans(*pte)) && pte_frame(*pte) - base < n)
+                    maps[pte_frame(*pte) - base]++;     /* (a transition entry maps too) */
             }
         }
     }

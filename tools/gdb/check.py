@@ -526,8 +526,10 @@ def check_memview(s, serial, log):
             "as its counters say" % (nframes, nfree, ninacc))
 
     virt = re.search(r"^  totals: (\d+) resident, (\d+) copy-on-write, (\d+) shared, "
-                     r"(\d+) swapped$", text, re.M)
-    resident, cow, shared, _ = (int(x) for x in virt.groups())
+                     r"(\d+) trimmed, (\d+) swapped$", text, re.M)
+    if not virt:
+        raise CheckFailed("(c) no virtual-map totals line in memview's output")
+    resident, cow, shared, _, _ = (int(x) for x in virt.groups())
     if shared != 16 or cow == 0 or counts[7] == 0:
         raise CheckFailed("(c) pid %d shows %d shared and %d copy-on-write pages (the pool %d "
                           "copy-on-write shared frames); memdemo makes 16 shared and some of "

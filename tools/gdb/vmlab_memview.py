@@ -44,6 +44,7 @@ from vmlab_common import (FRAME_FREE, FRAME_INACC, PAGE, PTE_P, PTE_SWAPPED, Vml
 
 FRAMETAB_BASE = 0xE0000000      # mm/memlayout.h
 PTE_COW = 0x400                 # mm/pte.h
+PTE_TRANS = 0x800               # mm/pte.h: in transition (trimmed, still in its frame)
 FRAME_USE_PT, FRAME_USE_KERNEL, FRAME_USE_POOL, FRAME_USE_USER = 1, 2, 3, 4   # mm/frame.h
 RGN_W, RGN_SHARED, RGN_STACK, RGN_FLAGS = 0x1, 0x2, 0x4, 0xF                # mm/vmobj.h
 VMOBJ_IMAGE = 1
@@ -54,7 +55,7 @@ COLS, MAX_LINES = 64, 32        # as mm/memview.c draws the maps
 K_SHARED, K_COW, K_USER, K_PT, K_KERNEL, K_POOL, K_OTHER, K_HOLE, K_FREE = range(9)
 KIND_CHAR = "SC?TKko#."
 PID_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
-RANK = "cSrs."                  # a group of pages shows the first of these it has
+RANK = "cSrts."                  # a group of pages shows the first of these it has
 
 
 def processes():
@@ -68,7 +69,7 @@ def processes():
 
 
 def frame_entries(first, frames, wanted):
-    """{frame: (maps, use, as, obj)} read from the frame table for every
+    """{frame: (maps, use, as, objpage)} read from the frame table for every
     frame number in WANTED; FIRST is frame_first and FRAMES frame_count.
     Only the table pages that hold a wanted entry are read, in runs."""
     t = gdb.lookup_type("struct frame")
@@ -76,10 +77,10 @@ def frame_entries(first, frames, wanted):
     fmt = {1: "B", 2: "H", 4: "I"}
     fields = {}
     for f in t.fields():
-        if f.name in ("maps", "use", "as", "obj"):
+        if f.name in ("maps", "use", "as", "objpage"):
             fields[f.name] = (f.bitpos // 8, "<" + fmt[f.type.sizeof])
     if len(fields) != 4:
-        raise gdb.GdbError("memview: struct frame (mm/frame.h) lacks maps, use, as or obj")
+        raise gdb.GdbError("memview: struct frame (mm/frame.h) lacks maps, use, as or objpage")
     pages = sorted({(f - first) * size // PAGE for f in wanted})
     raw = {}
     i = 0
@@ -102,7 +103,7 @@ def frame_entries(first, frames, wanted):
         start, data = raw[off // PAGE]
         at = off - start * PAGE
         out[f] = tuple(struct.unpack_from(fields[n][1], data, at + fields[n][0])[0]
-                       for n in ("maps", "use", "as", "obj"))
+                       for n in ("maps", "use", "as", "objpage"))
     return out
 
 
@@ -199,6 +200,8 @@ def page_char(pte, attr, totals):
     attributes ATTR, counted in TOTALS (as mm/memview.c's page_char)."""
     if pte & PTE_P:
         c = "S" if attr & RGN_SHARED else ("c" if pte & PTE_COW else "r")
+    elif pte & PTE_TRANS:
+        c = "t"
     elif pte & PTE_SWAPPED:
         c = "s"
     else:
@@ -218,7 +221,7 @@ def print_virt(pid):
                             .dereference()["pd"]))
     gdb.write("memview: pid %d '%s', virtual memory (its regions, 1 character a page):\n"
               % (pid, name))
-    totals = {"r": 0, "c": 0, "S": 0, "s": 0}
+    totals = {"r": 0, "c": 0, "S": 0, "t": 0, "s": 0}
     vm = vm.dereference()
     for label in ("image", "mmap", "stack"):
         for start, npages, free, attr in region_nodes(vm[label]["map"], "memview"):
@@ -241,9 +244,10 @@ def print_virt(pid):
                          for k in range(i, min(i + group, npages))]
                 line += min(chars, key=RANK.index)
             gdb.write(line + "\n")
-    gdb.write("  legend: r resident  c copy-on-write  S shared  s swapped  . not yet touched\n")
-    gdb.write("  totals: %u resident, %u copy-on-write, %u shared, %u swapped\n"
-              % (totals["r"], totals["c"], totals["S"], totals["s"]))
+    gdb.write("  legend: r resident  c copy-on-write  S shared  t trimmed (on a list: a soft fault "
+              "brings it back)  s swapped  . not yet touched\n")
+    gdb.write("  totals: %u resident, %u copy-on-write, %u shared, %u trimmed, %u swapped\n"
+              % (totals["r"], totals["c"], totals["S"], totals["t"], totals["s"]))
 
 
 class MemView(VmlabCommand):
@@ -259,7 +263,7 @@ Then a legend, totals, and the processes there are.
 
 With PID (any expression), also that process's virtual map: each region
 of its image, heap, mappings and stack, one character per page (or group):
-  r resident  c copy-on-write  S shared  s swapped  . not yet touched
+  r resident  c copy-on-write  S shared  t trimmed  s swapped  . not yet touched
 
 The same maps as mm/memview.c prints (memview=fork,exit on the kernel
 command line, or the memview system call), read from the frame table,

@@ -1,0 +1,371 @@
+/* mm/daemon.c - the paging daemon's lists and threads (the design is in mm/daemon.h).
+ *
+ * Locks.  The lists and the frames' states are the lists lock's (a
+ * mutex, level 25); the page tables, the pagers and every frame's other
+ * fields are the VM lock's (level 20), which comes first.  The writer
+ * takes both only to move frames, never across its disk write.  The zero
+ * thread holds the lists when it needs the VM lock (to repurpose a
+ * standby frame): that is the one inversion, taken by mutex_trylock in
+ * take_standby(), backing off when the VM lock is busy. */
+#include "mm/daemon.h"
+#include "mm/pager.h"
+#include "mm/frame.h"
+#include "mm/paging.h"
+#include "mm/physmem.h"
+#include "mm/swap.h"
+#include "kernel/cmdline.h"
+#include "kernel/thread.h"
+#include "kernel/sync.h"
+#include "kernel/panic.h"
+#include "lib/errno.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+CMDLINE_KEY(pager, "pager", "daemon or sync: pagers evict in the background, or in the "
+            "faulting thread (the default, for now)");
+CMDLINE_KEY(wm_low, "wm_low", "N: the trimmer starts when fewer than N frames are available");
+CMDLINE_KEY(wm_high, "wm_high", "N: ... and trims until N are (or are being written)");
+
+#define ZERO_TARGET 64              /* zeroed frames the zero thread keeps ready */
+#define ZERO_MIN    8               /* below this it repurposes standby frames for them */
+
+struct daemon_stats daemon_stats;
+uint32_t daemon_wm_low, daemon_wm_high, daemon_zeroing;
+int daemon_default = 1;
+struct flist daemon_zeroed = { 0, 0, 0, FS_ZEROED, "zeroed" };
+struct flist daemon_standby = { 0, 0, 0, FS_STANDBY, "standby" };
+struct flist daemon_modified = { 0, 0, 0, FS_MODIFIED, "modified" };
+
+static struct mutex lists_lock = MUTEX_INIT("lists", LOCK_LISTS);
+static struct semaphore trim_sem, write_sem, zero_sem;
+static volatile uint32_t inflight;      /* frames the writer is writing */
+
+uint32_t daemon_available(void)
+{
+    return process_pool.nfree + daemon_zeroed.count + daemon_standby.count;
+}
+
+/* Wake the thread waiting on S, unless a wake-up is pending already. */
+static void wake(struct semaphore *s)
+{
+    if (s->count <= 0) sema_up(s);
+}
+
+void daemon_trimmed(uint32_t f, int dirty)
+{
+    mutex_lock(&lists_lock);
+    flist_push(dirty ? &daemon_modified : &daemon_standby, f);
+    mutex_unlock(&lists_lock);
+    daemon_stats.trimmed++;
+    if (dirty) {
+        daemon_stats.trimmed_dirty++;
+        wake(&write_sem);
+    }
+}
+
+int daemon_unlist(uint32_t f)
+{
+    struct frame *fr = frame_of(f);
+    mutex_lock(&lists_lock);
+    switch (fr->state) {
+    case FS_STANDBY:
+        flist_remove(&daemon_standby, f);
+        break;
+    case FS_MODIFIED:
+        flist_remove(&daemon_modified, f);
+        break;
+    case FS_WRITING:                    /* rescued in flight: the write goes on */
+        fr->state = FS_NONE;
+        fr->pager = 0;
+        fr->wslot = FRAME_NO_WSLOT;
+        daemon_stats.rescued_writing++;
+        break;
+    default:
+        mutex_unlock(&lists_lock);
+        return -E_AGAIN;
+    }
+    mutex_unlock(&lists_lock);
+    daemon_stats.soft_faults++;
+    return 0;
+}
+
+int daemon_take_frame(uint32_t *fp, int *zeroed)
+{
+    ASSERT(mutex_held(&vm_lock));
+    uint32_t f;
+    mutex_lock(&lists_lock);
+    if ((f = flist_pop(&daemon_zeroed)) != 0) {
+        mutex_unlock(&lists_lock);
+        *zeroed = 1;
+        daemon_stats.zeroed_used++;
+        if (daemon_zeroed.count < ZERO_TARGET / 2) wake(&zero_sem);
+    } else {
+        mutex_unlock(&lists_lock);
+        *zeroed = 0;
+        if (!(f = get_frames(&process_pool, 1))) {
+            mutex_lock(&lists_lock);
+            if ((f = flist_pop(&daemon_standby)) != 0) {
+                pager_repurpose(f);
+                daemon_stats.repurposed++;
+            }
+            mutex_unlock(&lists_lock);
+        }
+    }
+    if (daemon_available() < daemon_wm_low) wake(&trim_sem);
+    if (!f) return -E_AGAIN;
+    *fp = f;
+    return 0;
+}
+
+uint32_t daemon_give_back(void)
+{
+    ASSERT(mutex_held(&vm_lock));
+    mutex_lock(&lists_lock);
+    uint32_t f = flist_pop(&daemon_zeroed);
+    if (!f && (f = flist_pop(&daemon_standby)) != 0) {
+        pager_repurpose(f);
+        daemon_stats.repurposed++;
+    }
+    mutex_unlock(&lists_lock);
+    return f;
+}
+
+void daemon_wait(void)
+{
+    daemon_stats.fault_waits++;
+    wake(&trim_sem);
+    wake(&write_sem);
+    thread_sleep(1);
+}
+
+int daemon_release(uint32_t f)
+{
+    struct frame *fr = frame_of(f);
+    mutex_lock(&lists_lock);
+    if (fr->state == FS_STANDBY) flist_remove(&daemon_standby, f);
+    else if (fr->state == FS_MODIFIED) flist_remove(&daemon_modified, f);   /* (maybe in flight too) */
+    mutex_unlock(&lists_lock);
+    if (fr->flags & FRAME_INFLIGHT) {
+        fr->flags |= FRAME_DOOMED;
+        return 1;
+    }
+    return 0;
+}
+
+uint32_t daemon_free_frames(void)
+{
+    mutex_lock(&lists_lock);
+    uint32_t n = process_pool.nfree + daemon_zeroed.count + daemon_zeroing;
+    mutex_unlock(&lists_lock);
+    return n;
+}
+
+void daemon_settle(void)
+{
+    for (int i = 0; inflight && i < 1000; i++) thread_sleep(1);
+    if (inflight) panic("daemon_settle: %u frames still in flight after 10 s", inflight);
+}
+
+/* ---- the writer ---- */
+
+/* The writer's run FRAMES[0..N) is done: written from slot FIRST on, or
+ * not (ERR).  A frame still WRITING goes to standby (or back to modified
+ * on an error); one rescued meanwhile stays where it is now, with the
+ * copy (its D bits say whether the copy is current); one released
+ * meanwhile is freed. */
+static void finish(const uint32_t *frames, uint32_t n, uint32_t first, int err)
+{
+    mutex_lock(&vm_lock);
+    mutex_lock(&lists_lock);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t f = frames[i];
+        struct frame *fr = frame_of(f);
+        fr->flags &= ~FRAME_INFLIGHT;
+        inflight--;
+        if (!err) {
+            if (fr->slot != SWAP_NONE) swap_free(fr->slot);
+            fr->slot = first + i;
+        }
+        if (fr->flags & FRAME_DOOMED) {
+            if (fr->slot != SWAP_NONE) swap_free(fr->slot);
+            fr->slot = SWAP_NONE;
+            fr->flags = 0;
+            fr->state = FS_NONE;
+            fr->pager = 0;
+            fr->wslot = FRAME_NO_WSLOT;
+            frame_release(f);
+            continue;
+        }
+        if (fr->state == FS_WRITING) {
+            fr->state = FS_NONE;
+            if (err) fr->flags |= FRAME_DIRTY;
+            flist_push(err ? &daemon_modified : &daemon_standby, f);
+        }
+    }
+    mutex_unlock(&lists_lock);
+    mutex_unlock(&vm_lock);
+}
+
+static void writer(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        if (!daemon_modified.count) sema_down(&write_sem);
+        uint32_t frames[SWAP_RUN_MAX], n = 0;
+        mutex_lock(&vm_lock);
+        mutex_lock(&lists_lock);
+        while (n < SWAP_RUN_MAX && daemon_modified.count) {
+            uint32_t f = flist_pop(&daemon_modified);
+            struct frame *fr = frame_of(f);
+            fr->state = FS_WRITING;
+            fr->flags = (fr->flags | FRAME_INFLIGHT) & ~FRAME_DIRTY;
+            frames[n++] = f;
+        }
+        inflight += n;
+        mutex_unlock(&lists_lock);
+        mutex_unlock(&vm_lock);
+        /* The disk, with no lock of the VM held: faults go on meanwhile. */
+        for (uint32_t done = 0; done < n;) {
+            uint32_t m = n - done, first = 0;
+            int err;
+            while ((err = swap_write_run(frames + done, m, &first)) == -E_SWAPFULL && m > 1)
+                m /= 2;
+            if (err == -E_SWAPFULL) m = n - done;       /* not one slot: all wait */
+            finish(frames + done, m, first, err);
+            if (err) {
+                daemon_stats.write_errors++;
+                thread_sleep(10);               /* a full or failing disk: not at once */
+            } else {
+                daemon_stats.written += m;
+                daemon_stats.write_cmds++;
+            }
+            done += m;
+        }
+    }
+}
+
+/* ---- the trimmer ---- */
+
+static void trimmer(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        sema_down(&trim_sem);
+        mutex_lock(&vm_lock);
+        while (daemon_available() < daemon_wm_low ||
+               (daemon_available() + daemon_modified.count < daemon_wm_high &&
+                daemon_available() < daemon_wm_high))
+            if (!pager_trim_some()) break;
+        mutex_unlock(&vm_lock);
+        if (daemon_modified.count) wake(&write_sem);
+    }
+}
+
+/* ---- the zero-page thread ---- */
+
+/* Take the standby list's first frame and repurpose it, from a thread
+ * that holds no lock: the lists first (so that the frame cannot be
+ * rescued or released under us), then the VM lock, against the order,
+ * by trying; if another thread holds it, let go of the lists, wait a
+ * tick and start again.  Returns the frame (its old owners' PTEs
+ * rewritten, in no state), or 0 if standby is empty. */
+static uint32_t take_standby(void)
+{
+    for (;;) {
+        mutex_lock(&lists_lock);
+        uint32_t f = daemon_standby.head;
+        if (!f) {
+            mutex_unlock(&lists_lock);
+            return 0;
+        }
+        if (mutex_trylock(&vm_lock)) {
+            flist_remove(&daemon_standby, f);
+            pager_repurpose(f);
+            daemon_stats.repurposed++;
+            mutex_unlock(&vm_lock);
+            mutex_unlock(&lists_lock);
+            return f;
+        }
+        mutex_unlock(&lists_lock);
+        daemon_stats.backoffs++;
+        thread_sleep(1);
+    }
+}
+
+int daemon_repurpose_one(void)
+{
+    uint32_t f = take_standby();
+    if (f) frame_release(f);
+    return f != 0;
+}
+
+static void zeroer(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        if (daemon_zeroed.count >= ZERO_TARGET) {
+            sema_down(&zero_sem);
+            continue;
+        }
+        mutex_lock(&lists_lock);
+        uint32_t f = get_frames(&process_pool, 1);
+        if (f) daemon_zeroing++;
+        mutex_unlock(&lists_lock);
+        if (!f) {
+            if (daemon_zeroed.count < ZERO_MIN && (f = take_standby()) != 0) {
+                mutex_lock(&lists_lock);
+                daemon_zeroing++;
+                mutex_unlock(&lists_lock);
+            } else {
+                thread_sleep(5);
+                continue;
+            }
+        }
+        void *p = kmap(f);
+        memset(p, 0, PAGE_SIZE);
+        kunmap(p);
+        mutex_lock(&lists_lock);
+        daemon_zeroing--;
+        flist_push(&daemon_zeroed, f);
+        daemon_stats.zeroed_made++;
+        mutex_unlock(&lists_lock);
+    }
+}
+
+/* ---- start ---- */
+
+static int started;
+
+void daemon_start(void)
+{
+    if (started) return;
+    started = 1;
+    sema_init(&trim_sem, "trim", 0);
+    sema_init(&write_sem, "write", 0);
+    sema_init(&zero_sem, "zero", 0);
+    struct thread *t = thread_create("trimmer", trimmer, 0), *w = thread_create("writer", writer, 0),
+                  *z = thread_create("zero", zeroer, 0);
+    if (!t || !w || !z) panic("daemon_start: no memory for the daemon's threads");
+    thread_set_low(z);
+}
+
+void daemon_init(void)
+{
+    flist_table((struct frame *)FRAMETAB_BASE, frame_first, frame_count);
+    const char *mode = cmdline_get("pager");
+    if (mode && strcmp(mode, "daemon") && strcmp(mode, "sync"))
+        cmdline_refuse("pager=%s: expected daemon or sync", mode);
+    daemon_default = mode && !strcmp(mode, "daemon");
+    uint32_t n = process_pool.nfree, low = n / 64;
+    if (low < 16) low = 16;
+    if (low > 1024) low = 1024;
+    daemon_wm_low = cmdline_uint("wm_low", low);
+    daemon_wm_high = cmdline_uint("wm_high", 2 * daemon_wm_low);
+    if (daemon_wm_low == 0 || daemon_wm_low >= n / 2)
+        cmdline_refuse("wm_low=%u: must be 1..%u (under half the %u free frames)", daemon_wm_low,
+                       n / 2 - 1, n);
+    if (daemon_wm_high <= daemon_wm_low || daemon_wm_high >= n / 2)
+        cmdline_refuse("wm_high=%u: must be above wm_low (%u) and under %u", daemon_wm_high,
+                       daemon_wm_low, n / 2);
+    if (daemon_default) daemon_start();
+}

@@ -1,0 +1,170 @@
+/* mm/daemon.h - the paging daemon: trimmer, modified-page writer, zero-page thread.
+ *
+ * With a pager in daemon mode (pager=daemon, mm/pager.h), no faulting
+ * thread ever writes to swap, and no disk I/O happens with the VM lock
+ * held.  Pages leave working sets onto lists, threads of the daemon do
+ * the slow work in the background, and a fault on a page still on a list
+ * takes it back without touching the disk (after Windows's memory
+ * manager; ../shared/seeds/002 describes the design).
+ *
+ * A frame of the process pool is in one of these states (struct frame's
+ * STATE, and USE for the frames in use):
+ *
+ *                 zero thread                 fault (demand-zero)
+ *     FREE  ------------------->  ZEROED  ----------------------+
+ *      ^  \                                                     v
+ *      |   +-----------------------------------------------> ACTIVE
+ *      |              fault (a free frame, zeroed by it)      (in a working
+ *      |                                                       set, mapped)
+ *      |                         trimmer, or a fault over its    |  |
+ *      |                         pager's resident limit:         |  |
+ *      |                       clean |                     dirty |  |
+ *      |                             v                           v  |
+ *      |  page released        STANDBY  <----- writer ----- MODIFIED
+ *      +----------------------  (copy in  ---> fault: rescue ---/    |
+ *      |                        swap, or        (soft fault)         | writer
+ *      |                        none needed) <-----------------------+ takes
+ *      |                             |                               v
+ *      |  fault, zero thread:        |                            WRITING
+ *      |  repurposed (the old        |                        (fault: rescue
+ *      +--owner's PTEs get swap <----+                         while in flight)
+ *          entries)
+ *
+ *   FREE      in the frame pool's bitmap (mm/frame_pool.c)
+ *   ZEROED    taken from the pool and zeroed by the zero thread, waiting
+ *   ACTIVE    in use: a page in a working set (resident in a pager), a
+ *             page of an unpaged pool, a page table, a kernel page
+ *   STANDBY   trimmed, clean: its contents are in swap, or were never
+ *             written (zeros, or program bytes made again on demand)
+ *   MODIFIED  trimmed, dirty: waits for the writer
+ *   WRITING   being written by the writer (a rescue in flight makes it
+ *             ACTIVE again; the write still completes)
+ *
+ * A trimmed page's PTEs become transition entries naming its frame
+ * (mm/pte.h): not present, so any access faults, and the fault sets P
+ * again: a soft fault.  A standby frame repurposed for another page
+ * hands its old owners swap entries (or 0), as eviction does in sync
+ * mode.
+ *
+ * The threads:
+ *   trimmer   when available memory (free + zeroed + standby frames)
+ *             falls below DAEMON_WM_LOW (wm_low=), takes pages out of
+ *             working sets, each pager's policy choosing, until available
+ *             plus modified reaches DAEMON_WM_HIGH (wm_high=);
+ *   writer    writes modified pages to swap in runs of up to SWAP_RUN_MAX
+ *             adjacent slots, one disk command a run, without the VM lock,
+ *             then moves them to standby.  A write error puts the pages
+ *             back on the modified list (the slots are retired);
+ *   zero      at low priority, zeroes free frames onto the zeroed list.
+ *             When the pool has no free frame, it repurposes a standby
+ *             frame: it holds the lists lock, then needs the VM lock to
+ *             rewrite the old owner's PTEs, against the lock order
+ *             (vm before lists, kernel/sync.h).  It takes it by
+ *             mutex_trylock, and on failure lets go of the lists and
+ *             backs off (DAEMON_STATS.backoffs counts it).
+ *
+ * A faulting thread takes, in order: its page's own frame (a rescue), a
+ * zeroed frame, a free frame, a repurposed standby frame; with none, it
+ * lets go of the VM lock and waits for the daemon.  Its only disk I/O is
+ * reading its own page in, with the VM lock released. */
+#ifndef MM_DAEMON_H
+#define MM_DAEMON_H
+
+#include <stdint.h>
+#include "mm/flist.h"
+
+struct pager;
+
+struct daemon_stats {
+    uint32_t trimmed;           /* pages taken out of working sets */
+    uint32_t trimmed_dirty;     /* ... onto the modified list */
+    uint32_t soft_faults;       /* rescues: from standby, modified or in flight */
+    uint32_t rescued_writing;   /* ... of which in flight */
+    uint32_t repurposed;        /* standby frames given to another page */
+    uint32_t written;           /* pages the writer wrote */
+    uint32_t write_cmds;        /* in this many disk commands */
+    uint32_t write_errors;      /* runs whose write failed (back to modified) */
+    uint32_t zeroed_made;       /* frames the zero thread zeroed */
+    uint32_t zeroed_used;       /* demand-zero faults that found a zeroed frame */
+    uint32_t backoffs;          /* repurposes that found the VM lock held and backed off */
+    uint32_t fault_waits;       /* faults that waited for the daemon */
+    uint32_t fault_writes;      /* pages written to swap by a faulting thread: 0 in daemon mode */
+    uint32_t reads_unlocked;    /* swap-ins read with the VM lock released */
+    uint32_t reads_locked;      /* ... that could not release it (a nested fault) */
+};
+extern struct daemon_stats daemon_stats;
+
+/* Watermarks, in frames (wm_low=, wm_high=). */
+extern uint32_t daemon_wm_low, daemon_wm_high;
+
+/* 1 if pagers start in daemon mode (pager=daemon), 0 if in sync mode
+ * (pager=sync, the default for now: the existing swap tests expect it). */
+extern int daemon_default;
+
+/* Read pager=, wm_low=, wm_high= and set up the lists (after swap_init
+ * and the frame table); start the threads if pager=daemon. */
+void daemon_init(void);
+
+/* Start the three threads, if not yet (the first pager put in daemon
+ * mode does). */
+void daemon_start(void);
+
+/* Frames that can be had now without a disk write: free, zeroed and
+ * standby. */
+uint32_t daemon_available(void);
+
+/* The lists, for tests and memview (read them with no lock: a hint). */
+extern struct flist daemon_zeroed, daemon_standby, daemon_modified;
+
+/* For mm/pager.c, VM lock held. */
+
+/* Frame F was just trimmed from a working set (its PTEs are transition
+ * entries): onto the modified list if DIRTY, else standby; the writer or
+ * the trimmer's waiters are woken as needed. */
+void daemon_trimmed(uint32_t f, int dirty);
+
+/* Take frame F, whose page is being rescued, off the list it is on (or
+ * mark it rescued in flight).  Returns 0, or -E_AGAIN if it is not on a
+ * list (another fault got it first: retry). */
+int daemon_unlist(uint32_t f);
+
+/* A frame for a new page, into *F, and whether it is already zeroed:
+ * zeroed list, free pool, repurposed standby frame, in that order.
+ * Returns 0, or -E_AGAIN if there is none (the caller lets go of the VM
+ * lock and calls daemon_wait). */
+int daemon_take_frame(uint32_t *f, int *zeroed);
+
+/* A frame for the pool, VM lock held: a zeroed one, or a standby one
+ * repurposed; 0 if there is none.  The caller gives it back to the pool
+ * (pager_make_room: the kernel's own allocations take from the pool). */
+uint32_t daemon_give_back(void);
+
+/* No lock held: wake the trimmer and writer and wait a little for them
+ * to make frames available. */
+void daemon_wait(void);
+
+/* Frame F's page was released (its last mapping gone, or its object
+ * dead): take it off the list it is on.  Returns 0: the caller frees it
+ * (its slot, its frame); or 1 if its write is in flight: the writer
+ * frees it when the write completes. */
+int daemon_release(uint32_t f);
+
+/* For tests (no lock held): wait until the writer has nothing in flight,
+ * so that frame counts are steady. */
+void daemon_settle(void);
+
+/* Free frames, counting the zeroed ones and those being zeroed (which
+ * are free frames too, in the zero thread's hands), read together. */
+uint32_t daemon_free_frames(void);
+
+/* For tests: the zero thread's repurpose, once, from the calling thread
+ * (no lock held): take the standby list's first frame, repurposing it
+ * (trying the VM lock, backing off while another thread holds it), and
+ * give it back to the pool.  Returns 1 if a frame was repurposed, 0 if
+ * standby was empty. */
+int daemon_repurpose_one(void);
+
+/* Frames being zeroed now (taken from the pool, not yet listed). */
+extern uint32_t daemon_zeroing;
+
+#endif
