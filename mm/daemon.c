@@ -37,6 +37,7 @@ struct flist daemon_standby = { 0, 0, 0, FS_STANDBY, "standby" };
 struct flist daemon_modified = { 0, 0, 0, FS_MODIFIED, "modified" };
 
 static struct mutex lists_lock = MUTEX_INIT("lists", LOCK_LISTS);
+static volatile int writer_held;        /* tests: the writer takes nothing */
 static struct semaphore trim_sem, write_sem, zero_sem;
 static volatile uint32_t inflight;      /* frames the writer is writing */
 
@@ -152,6 +153,13 @@ int daemon_release(uint32_t f)
     return 0;
 }
 
+void daemon_hold_writer(int hold)
+{
+    writer_held = hold;
+    if (!hold) wake(&write_sem);
+    else daemon_settle();               /* what it took already finishes */
+}
+
 uint32_t daemon_free_frames(void)
 {
     mutex_lock(&lists_lock);
@@ -210,7 +218,8 @@ static void writer(void *arg)
 {
     (void)arg;
     for (;;) {
-        if (!daemon_modified.count) sema_down(&write_sem);
+        if (!daemon_modified.count || writer_held) sema_down(&write_sem);
+        if (writer_held) continue;
         uint32_t frames[SWAP_RUN_MAX], n = 0;
         mutex_lock(&vm_lock);
         mutex_lock(&lists_lock);

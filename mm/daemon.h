@@ -153,6 +153,10 @@ int daemon_release(uint32_t f);
  * so that frame counts are steady. */
 void daemon_settle(void);
 
+/* For tests: stop the writer taking pages off the modified list (HOLD 1;
+ * returns when what it had taken is written), or let it go on (0). */
+void daemon_hold_writer(int hold);
+
 /* Free frames, counting the zeroed ones and those being zeroed (which
  * are free frames too, in the zero thread's hands), read together. */
 uint32_t daemon_free_frames(void);

@@ -526,6 +526,7 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags)
         panic("pager_swap_in: %p has entry 0x%x in pool %s", (void *)page, e, pool->name);
     uint32_t f;
     int err = pager_frame(pg, &f);
+    if (err == -E_AGAIN) return err;            /* daemon mode: wait, and fault again */
     if (err) {
         kprintf("pager: no frame to read %p back into: %s%s%s\n", (void *)page,
                 err == -E_SWAPFULL ? "swap is full, so no dirty page could be evicted"

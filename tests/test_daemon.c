@@ -1,0 +1,524 @@
+/* tests/test_daemon.c - the paging daemon: lists, rescue, the writer, repurposing, back-off.
+ *
+ * Each test makes a pageable pool of its own in daemon mode (mm/daemon.h)
+ * with a small resident limit, so that pages leave the working set as
+ * soon as more are touched; every page holds a signature checked word
+ * by word.  At the end every frame, slot and list entry must be back.
+ *
+ * daemon_rescue_modified: with the writer held, a page trimmed dirty
+ *   waits on the modified list; touching it again is a soft fault: no
+ *   disk read, no write, its data intact.
+ * daemon_rescue_standby: a page the writer has written waits on standby;
+ *   touching it is a soft fault, no read; trimmed again unwritten, it
+ *   goes straight back to standby with no second write; written, it goes
+ *   to the modified list and is written again.
+ * daemon_write_race: a thread keeps writing to pages (and to a shadow
+ *   copy) while they are trimmed, written and rescued, also in flight:
+ *   no update is lost.
+ * daemon_repurpose: with the frame pool empty, new pages of another pool
+ *   take standby frames; the old owner's PTEs become swap entries, and
+ *   its next touches read the right data back from swap.
+ * daemon_backoff: the zero thread's repurpose (lists lock, then the VM
+ *   lock by trying) meets a VM lock held by this test: it backs off,
+ *   again and again, and completes once the lock is let go; nothing
+ *   deadlocks, the repurposed page comes back right.
+ * daemon_dma: the writer's runs, 16 pages in one DMA command, round trip
+ *   through swap; a write error injected by blkdebug is retried and the
+ *   data still arrives; with DMA off the same runs go by PIO.
+ * daemon_stress: 8 threads on a pool with a small resident limit, and 8
+ *   processes with the processes' pager in daemon mode and a small
+ *   limit, for a fixed number of writes: no corrupted byte, no faulting
+ *   thread wrote to swap, and frames, slots and lists balance at the end. */
+#include "tests/harness.h"
+#include "tests/util.h"
+#include "mm/pager.h"
+#include "mm/daemon.h"
+#include "mm/swap.h"
+#include "mm/frame.h"
+#include "mm/paging.h"
+#include "mm/physmem.h"
+#include "mm/kmalloc.h"
+#include "mm/uvm.h"
+#include "kernel/thread.h"
+#include "kernel/sync.h"
+#include "kernel/proc.h"
+#include "drivers/ata.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define BASE_A 0xA0000000u
+#define BASE_B 0xA8000000u
+
+static struct vmpool pa, pb;
+static struct pager pga, pgb;
+
+struct start {
+    uint32_t frames, slots;
+};
+
+static struct start start(void)
+{
+    CHECK(swap_present(), "no swap disk");
+    daemon_start();                     /* its threads' stacks are not the test's leak */
+    return (struct start){ free_frames(), swap_stats.used };
+}
+
+/* Pool P (at BASE) with a daemon-mode pager of LIMIT frames, and a
+ * region of NPAGES in it. */
+static uint32_t pool(struct vmpool *p, struct pager *pg, uint32_t base, const char *name,
+                     uint32_t limit, uint32_t npages)
+{
+    CHECK(vmpool_init(p, name, base, 64u << 20, PTE_W) == 0, "pool %s", name);
+    CHECK(pager_attach(p, pg, "clock", limit, 1) == 0, "pager");
+    CHECK(pager_set_daemon(pg, 1) == 0, "daemon mode");
+    uint32_t va = vmpool_alloc(p, npages * PAGE_SIZE);
+    CHECK(va, "region");
+    return va;
+}
+
+static void unpool(struct vmpool *p, struct pager *pg, uint32_t va)
+{
+    CHECK(vmpool_release(p, va) == 0 && pager_detach(pg) == 0 && vmpool_destroy(p) == 0,
+          "teardown of %s", p->name);
+}
+
+static void same(struct start s)
+{
+    uint32_t frames = free_frames();
+    CHECK(frames == s.frames, "frames leaked: %u free, %u before", frames, s.frames);
+    CHECK(swap_stats.used == s.slots, "slots leaked: %u used, %u before", swap_stats.used,
+          s.slots);
+    CHECK(!flist_check(&daemon_standby) && !flist_check(&daemon_modified) &&
+          !flist_check(&daemon_zeroed), "a list is broken");
+}
+
+static uint32_t word(uint32_t seed, uint32_t page, uint32_t k)
+{
+    return seed * 2654435761u ^ page * 40503u ^ k * 97u;
+}
+
+static void fill(uint32_t va, uint32_t first, uint32_t n, uint32_t seed)
+{
+    for (uint32_t p = first; p < first + n; p++)
+        for (uint32_t k = 0; k < PAGE_SIZE / 4; k++)
+            ((volatile uint32_t *)(va + p * PAGE_SIZE))[k] = word(seed, p, k);
+}
+
+static uint32_t bad(uint32_t va, uint32_t first, uint32_t n, uint32_t seed)
+{
+    uint32_t b = 0;
+    for (uint32_t p = first; p < first + n; p++)
+        for (uint32_t k = 0; k < PAGE_SIZE / 4; k++)
+            b += ((volatile uint32_t *)(va + p * PAGE_SIZE))[k] != word(seed, p, k);
+    return b;
+}
+
+/* The daemon state of page VA's frame, or -1 if it has none. */
+static int state_of(uint32_t va)
+{
+    pte_t e = pte_get(va);
+    if (!(e & PTE_P) && !pte_is_trans(e)) return -1;
+    return frame_of(pte_frame(e))->state;
+}
+
+/* The first of N pages at VA whose frame is in state STATE, or N. */
+static uint32_t find(uint32_t va, uint32_t n, int state)
+{
+    uint32_t p;
+    for (p = 0; p < n && state_of(va + p * PAGE_SIZE) != state; p++)
+        ;
+    return p;
+}
+
+/* Wait until the writer has written everything on the modified list. */
+static void written(void)
+{
+    for (int i = 0; i < 500 && daemon_modified.count; i++) thread_sleep(1);
+    daemon_settle();
+    CHECK(daemon_modified.count == 0, "the writer left %u pages on the modified list",
+          daemon_modified.count);
+}
+
+static void test_rescue_modified(void)
+{
+    struct start s0 = start();
+    uint32_t va = pool(&pa, &pga, BASE_A, "rescue", 4, 8);
+    daemon_hold_writer(1);
+    fill(va, 0, 8, 1);
+    uint32_t p = find(va, 8, FS_MODIFIED);
+    CHECK(p < 8, "no page is on the modified list after 8 written pages and a limit of 4");
+    msg("page %u waits on the modified list (%u pages there), the writer held", p,
+        daemon_modified.count);
+    uint32_t reads0 = pga.disk_reads, writes0 = swap_stats.writes,
+             soft0 = daemon_stats.soft_faults;
+    uint32_t b = bad(va, p, 1, 1);
+    CHECK(b == 0, "%u words of page %u wrong after its rescue", b, p);
+    CHECK(daemon_stats.soft_faults > soft0, "touching it was no soft fault");
+    CHECK(pga.disk_reads == reads0 && swap_stats.writes == writes0,
+          "the rescue read %u and wrote %u pages", pga.disk_reads - reads0,
+          swap_stats.writes - writes0);
+    CHECK(pte_get(va + p * PAGE_SIZE) & PTE_P, "the rescued page is not mapped");
+    msg("a soft fault brought it back: no disk read, no write, data intact");
+    daemon_hold_writer(0);
+    CHECK(bad(va, 0, 8, 1) == 0, "data lost");
+    unpool(&pa, &pga, va);
+    same(s0);
+}
+
+/* Trim page VA's frame out of PG's working set (VM lock taken). */
+static void trim_page(struct pager *pg, uint32_t va)
+{
+    mutex_lock(&vm_lock);
+    for (int i = 0; i < 64 && (pte_get(va) & PTE_P); i++) pager_trim_one(pg);
+    mutex_unlock(&vm_lock);
+    CHECK(pte_is_trans(pte_get(va)), "page %p would not leave the working set", (void *)va);
+}
+
+static void test_rescue_standby(void)
+{
+    struct start s0 = start();
+    uint32_t va = pool(&pa, &pga, BASE_A, "standby", 4, 8);
+    fill(va, 0, 8, 2);
+    mutex_lock(&vm_lock);
+    while (pager_trim_one(&pga)) ;              /* every page out of the working set */
+    mutex_unlock(&vm_lock);
+    written();
+    uint32_t p = find(va, 8, FS_STANDBY);
+    CHECK(p < 8, "no page is on standby once the writer is done");
+    uint32_t pv = va + p * PAGE_SIZE;
+    uint32_t reads0 = pga.disk_reads, writes0 = swap_stats.writes,
+             soft0 = daemon_stats.soft_faults;
+    CHECK(bad(va, p, 1, 2) == 0, "page %u wrong after its rescue from standby", p);
+    CHECK(daemon_stats.soft_faults > soft0 && pga.disk_reads == reads0,
+          "touching a standby page was no soft fault (%u reads)", pga.disk_reads - reads0);
+    msg("page %u rescued from standby: a soft fault, no disk read", p);
+    trim_page(&pga, pv);
+    CHECK(state_of(pv) == FS_STANDBY, "trimmed unwritten, page %u went to state %d, not standby",
+          p, state_of(pv));
+    written();
+    CHECK(swap_stats.writes == writes0, "page %u was written again (%u writes) though unchanged",
+          p, swap_stats.writes - writes0);
+    msg("trimmed again unwritten: straight back to standby, no second write");
+    ((volatile uint32_t *)pv)[0] = word(2, p, 0);        /* the same value: a write all the same */
+    trim_page(&pga, pv);
+    CHECK(state_of(pv) == FS_MODIFIED || state_of(pv) == FS_WRITING || state_of(pv) == FS_STANDBY,
+          "written and trimmed, page %u is in state %d", p, state_of(pv));
+    written();
+    CHECK(swap_stats.writes > writes0, "written to, page %u was not written out again", p);
+    msg("written to and trimmed: onto the modified list, and written again");
+    CHECK(bad(va, 0, 8, 2) == 0, "data lost");
+    unpool(&pa, &pga, va);
+    same(s0);
+}
+
+static uint32_t hold_all(uint32_t *held, uint32_t cap);
+
+/* ---- the race with the writer ---- */
+
+#define RACE_PAGES 32
+#define RACE_WRITES 40000
+
+static uint32_t *shadow;
+static volatile int race_done;
+
+static void racer(void *arg)
+{
+    uint32_t va = (uint32_t)arg, r = 12345;
+    for (uint32_t i = 0; i < RACE_WRITES; i++) {
+        r = r * 1103515245u + 12345u;
+        uint32_t p = (r >> 8) % RACE_PAGES, k = (r >> 16) % (PAGE_SIZE / 4);
+        ((volatile uint32_t *)(va + p * PAGE_SIZE))[k] = i;
+        shadow[p * (PAGE_SIZE / 4) + k] = i;
+        if (i % 64 == 0) thread_yield();           /* let the writer run mid-write */
+    }
+    race_done = 1;
+}
+
+#define CONSUMER_PAGES 512
+
+/* Pressure: touch fresh pages of another pool until the race is over. */
+static void consumer(void *arg)
+{
+    uint32_t vb = (uint32_t)arg;
+    for (uint32_t i = 0; !race_done; i = (i + 1) % CONSUMER_PAGES)
+        ((volatile uint32_t *)(vb + i * PAGE_SIZE))[0] = i;
+}
+
+static void test_write_race(void)
+{
+    struct start s0 = start();
+    uint32_t words = RACE_PAGES * PAGE_SIZE / 4;
+    shadow = kmalloc(words * 4);
+    CHECK(shadow, "no memory for the shadow copy");
+    memset(shadow, 0, words * 4);
+    uint32_t va = pool(&pa, &pga, BASE_A, "race", 6, RACE_PAGES);
+    for (uint32_t i = 0; i < words; i++) ((volatile uint32_t *)va)[i] = 0;
+    /* Memory tight: all but 64 free frames held (the threads' stacks need
+     * some), so standby frames are
+     * repurposed and pages come back from swap too, not only from lists. */
+    uint32_t cap = process_pool.nframes, *held = kmalloc(cap * 4);
+    CHECK(held, "no memory");
+    memset(held, 0, cap * 4);
+    uint32_t vb = pool(&pb, &pgb, BASE_B, "pressure", 8, CONSUMER_PAGES);
+    ((volatile uint32_t *)vb)[0] = 0;
+    race_done = 0;
+    uint32_t nheld = hold_all(held, cap);
+    for (uint32_t i = 0; i < 64 && nheld; i++) release_frames(held[--nheld]);
+    struct thread *t = thread_create("racer", racer, (void *)va);
+    struct thread *c = thread_create("consumer", consumer, (void *)vb);
+    CHECK(t && c, "no thread");
+    struct daemon_stats d0 = daemon_stats;
+    uint32_t reads0 = pga.disk_reads;
+    thread_join(t);
+    thread_join(c);
+    for (uint32_t i = 0; i < nheld; i++) release_frames(held[i]);
+    kfree(held);
+    written();
+    uint32_t lost = 0;
+    for (uint32_t i = 0; i < words; i++) lost += ((volatile uint32_t *)va)[i] != shadow[i];
+    msg("%u writes: %u pages trimmed (%u dirty), %u written in %u commands, %u soft faults "
+        "(%u of pages in flight), %u repurposed, %u read back", RACE_WRITES,
+        daemon_stats.trimmed - d0.trimmed, daemon_stats.trimmed_dirty - d0.trimmed_dirty,
+        daemon_stats.written - d0.written, daemon_stats.write_cmds - d0.write_cmds,
+        daemon_stats.soft_faults - d0.soft_faults,
+        daemon_stats.rescued_writing - d0.rescued_writing,
+        daemon_stats.repurposed - d0.repurposed, pga.disk_reads - reads0);
+    unpool(&pb, &pgb, vb);
+    CHECK(lost == 0, "%u words lost or wrong of %u", lost, words);
+    CHECK(daemon_stats.written > d0.written && daemon_stats.soft_faults > d0.soft_faults &&
+          daemon_stats.rescued_writing > d0.rescued_writing && pga.disk_reads > reads0,
+          "the race did not happen: no write, no rescue (in flight), or no read back");
+    unpool(&pa, &pga, va);
+    kfree(shadow);
+    same(s0);
+}
+
+/* ---- repurposing ---- */
+
+/* Take every free frame (and every zeroed one) into HELD; returns how many. */
+static uint32_t hold_all(uint32_t *held, uint32_t cap)
+{
+    uint32_t n = 0, f;
+    while (n < cap && (f = get_frames(&process_pool, 1)) != 0) held[n++] = f;
+    mutex_lock(&vm_lock);
+    while (n < cap && daemon_zeroed.count && (f = daemon_give_back()) != 0) held[n++] = f;
+    mutex_unlock(&vm_lock);
+    return n;
+}
+
+static void test_repurpose(void)
+{
+    struct start s0 = start();
+    uint32_t va = pool(&pa, &pga, BASE_A, "old", 8, 32);
+    uint32_t vb = pool(&pb, &pgb, BASE_B, "new", 64, 16);
+    ((volatile uint32_t *)vb)[0] = 0;                   /* b's page table, now */
+    fill(va, 0, 32, 3);
+    written();
+    uint32_t standby = daemon_standby.count, cap = process_pool.nframes;
+    CHECK(standby >= 16, "only %u pages on standby", standby);
+    uint32_t *held = kmalloc(cap * 4);
+    CHECK(held, "no memory");
+    memset(held, 0, cap * 4);                       /* backed before the pool is emptied */
+    uint32_t reads0 = pga.disk_reads, rep0 = daemon_stats.repurposed;
+    uint32_t nheld = hold_all(held, cap);
+    fill(vb, 1, 12, 4);                             /* 12 new pages: from standby */
+    uint32_t swapped = 0;
+    for (uint32_t p = 0; p < 32; p++) swapped += pte_is_swap(pte_get(va + p * PAGE_SIZE));
+    msg("frame pool empty (%u frames held); 12 new pages took %u standby frames; %u of the "
+        "old pool's pages now have swap entries", nheld, daemon_stats.repurposed - rep0, swapped);
+    CHECK(daemon_stats.repurposed - rep0 >= 12 && swapped >= 12,
+          "standby frames were not repurposed (%u) or their owner got no swap entries (%u)",
+          daemon_stats.repurposed - rep0, swapped);
+    for (uint32_t i = 0; i < nheld; i++) release_frames(held[i]);
+    uint32_t b = bad(va, 0, 32, 3);
+    CHECK(b == 0, "%u words of the old pool wrong after repurposing", b);
+    CHECK(pga.disk_reads - reads0 >= 12, "only %u pages were read back from swap",
+          pga.disk_reads - reads0);
+    CHECK(bad(vb, 1, 12, 4) == 0, "the new pool's data is wrong");
+    msg("the old owner's touches read its %u pages back from swap, all intact",
+        pga.disk_reads - reads0);
+    kfree(held);
+    unpool(&pb, &pgb, vb);
+    unpool(&pa, &pga, va);
+    same(s0);
+}
+
+/* ---- back-off ---- */
+
+static volatile int repurposer_result = -1;
+static struct semaphore repurposer_go;
+
+static void repurposer(void *arg)
+{
+    (void)arg;
+    sema_down(&repurposer_go);          /* once the test holds the VM lock */
+    repurposer_result = daemon_repurpose_one();
+}
+
+static void test_backoff(void)
+{
+    struct start s0 = start();
+    uint32_t va = pool(&pa, &pga, BASE_A, "backoff", 8, 32);
+    fill(va, 0, 32, 5);
+    written();
+    CHECK(daemon_standby.count > 0, "nothing on standby");
+    uint32_t b0 = daemon_stats.backoffs;
+    repurposer_result = -1;
+    sema_init(&repurposer_go, "go", 0);
+    struct thread *t = thread_create("repurposer", repurposer, 0);
+    CHECK(t, "no thread");
+    mutex_lock(&vm_lock);                       /* the VM lock, held: the try must fail */
+    sema_up(&repurposer_go);
+    thread_sleep(10);
+    uint32_t backoffs = daemon_stats.backoffs - b0;
+    int waiting = repurposer_result == -1;
+    mutex_unlock(&vm_lock);
+    thread_join(t);
+    msg("with the VM lock held for 10 ticks the repurposer backed off %u times; let go, it "
+        "finished (result %d)", backoffs, repurposer_result);
+    CHECK(backoffs >= 2 && waiting, "the repurposer did not back off while the lock was held");
+    CHECK(repurposer_result == 1, "the repurposer did not repurpose a standby frame");
+    CHECK(bad(va, 0, 32, 5) == 0, "data lost after the repurpose");
+    unpool(&pa, &pga, va);
+    same(s0);
+}
+
+/* ---- the disk ---- */
+
+static void test_dma(void)
+{
+    struct start s0 = start();
+    uint32_t frames[SWAP_RUN_MAX], first;
+    struct ata_stats a0, a1;
+    for (uint32_t i = 0; i < SWAP_RUN_MAX; i++) {
+        CHECK((frames[i] = get_frames(&process_pool, 1)) != 0, "no frame");
+        uint32_t *p = frame_map(frames[i]);
+        for (uint32_t k = 0; k < PAGE_SIZE / 4; k++) p[k] = word(6, i, k);
+        frame_unmap(p);
+    }
+    static const char *const how[] = { "DMA", "PIO (DMA off)" };
+    for (int pio = 0; pio < 2; pio++) {
+        if (pio) {
+            CHECK(ata_set_dma(0) == 0, "DMA would not go off");
+        } else {
+            /* Arm the injected write error (a cache flush does:
+             * tests/blkdebug/daemon_dma.conf); the retry uses it up. */
+            static uint8_t sector[512];
+            CHECK(ata_write(1, 1, sector) == 0, "flush");
+        }
+        ata_get_stats(&a0);
+        CHECK(swap_write_run(frames, SWAP_RUN_MAX, &first) == 0, "the run would not write");
+        ata_get_stats(&a1);
+        msg("%s: a run of %d pages to slots %u-%u: %u DMA commands, %u failed and retried",
+            how[pio], SWAP_RUN_MAX, first, first + SWAP_RUN_MAX - 1, a1.dma_cmds - a0.dma_cmds,
+            a1.errors - a0.errors);
+        if (!pio) {
+            CHECK(a1.errors - a0.errors >= 1, "the injected write error never came");
+            CHECK(a1.dma_cmds - a0.dma_cmds == 2, "%u DMA commands for one run and its retry",
+                  a1.dma_cmds - a0.dma_cmds);
+        } else {
+            CHECK(a1.dma_cmds == a0.dma_cmds, "DMA was used while off");
+        }
+        for (uint32_t i = 0; i < SWAP_RUN_MAX; i++) {
+            uint32_t g = get_frames(&process_pool, 1);
+            CHECK(g && swap_read(first + i, g) == 0, "slot %u would not read back", first + i);
+            uint32_t *p = frame_map(g), wrong = 0;
+            for (uint32_t k = 0; k < PAGE_SIZE / 4; k++) wrong += p[k] != word(6, i, k);
+            frame_unmap(p);
+            release_frames(g);
+            swap_free(first + i);
+            CHECK(wrong == 0, "%s: slot %u read back with %u words wrong", how[pio], first + i,
+                  wrong);
+        }
+    }
+    CHECK(ata_set_dma(1) == 1, "DMA would not come back on");
+    for (uint32_t i = 0; i < SWAP_RUN_MAX; i++) release_frames(frames[i]);
+    msg("both runs read back intact, slot by slot, checksums checked");
+    same(s0);
+}
+
+/* ---- stress ---- */
+
+#define STRESS_THREADS 8
+#define STRESS_PAGES   24
+#define STRESS_WRITES  6000
+
+static uint32_t stress_va;
+static uint32_t *stress_shadow;
+static volatile uint32_t stress_bad;
+
+static void stresser(void *arg)
+{
+    uint32_t id = (uint32_t)arg, r = 777 + id;
+    uint32_t base = stress_va + id * STRESS_PAGES * PAGE_SIZE;
+    uint32_t *sh = stress_shadow + id * STRESS_PAGES * (PAGE_SIZE / 4);
+    for (uint32_t i = 0; i < STRESS_WRITES; i++) {
+        r = r * 1103515245u + 12345u;
+        uint32_t p = (r >> 8) % STRESS_PAGES, k = (r >> 16) % (PAGE_SIZE / 4);
+        volatile uint32_t *w = (volatile uint32_t *)(base + p * PAGE_SIZE) + k;
+        if (*w != sh[p * (PAGE_SIZE / 4) + k]) stress_bad++;
+        *w = sh[p * (PAGE_SIZE / 4) + k] = i ^ id << 24;
+    }
+}
+
+static void test_stress(void)
+{
+    struct start s0 = start();
+    uint32_t npages = STRESS_THREADS * STRESS_PAGES, words = npages * PAGE_SIZE / 4;
+    stress_shadow = kmalloc(words * 4);
+    CHECK(stress_shadow, "no memory for the shadow");
+    memset(stress_shadow, 0, words * 4);
+    stress_va = pool(&pa, &pga, BASE_A, "stress", 32, npages);
+    stress_bad = 0;
+    /* The processes: their pager in daemon mode too, with a small limit. */
+    uint32_t limit0 = uvm_pager.limit;
+    CHECK(pager_set_daemon(&uvm_pager, 1) == 0, "the processes' pager has resident pages");
+    CHECK(pager_set_limit(&uvm_pager, 48) == 0, "limit");
+    struct daemon_stats d0 = daemon_stats;
+    static const char *const argv[] = { "many", "8" };
+    struct proc *pr = proc_spawn("many", 2, argv);
+    CHECK(pr, "no process");
+    struct thread *t[STRESS_THREADS];
+    for (uint32_t i = 0; i < STRESS_THREADS; i++)
+        CHECK((t[i] = thread_create("stress", stresser, (void *)i)) != 0, "no thread");
+    for (uint32_t i = 0; i < STRESS_THREADS; i++) thread_join(t[i]);
+    int status = proc_join(pr);
+    written();
+    uint32_t wrong = 0;
+    for (uint32_t i = 0; i < words; i++) wrong += ((volatile uint32_t *)stress_va)[i] != stress_shadow[i];
+    msg("%d threads x %d writes and 8 processes: %u trimmed, %u written in %u commands "
+        "(%u pages a command), %u soft faults, %u repurposed, %u faulting-thread writes",
+        STRESS_THREADS, STRESS_WRITES, daemon_stats.trimmed - d0.trimmed,
+        daemon_stats.written - d0.written, daemon_stats.write_cmds - d0.write_cmds,
+        (daemon_stats.written - d0.written) / (daemon_stats.write_cmds - d0.write_cmds + 1),
+        daemon_stats.soft_faults - d0.soft_faults, daemon_stats.repurposed - d0.repurposed,
+        daemon_stats.fault_writes - d0.fault_writes);
+    CHECK(pager_set_limit(&uvm_pager, limit0) == 0, "limit back");
+    CHECK(pager_set_daemon(&uvm_pager, daemon_default) == 0, "mode back");
+    CHECK(status == 0, "the processes found wrong data (many ended with %d)", status);
+    CHECK(stress_bad == 0 && wrong == 0, "%u reads and %u words at the end were wrong",
+          stress_bad, wrong);
+    CHECK(daemon_stats.fault_writes == d0.fault_writes, "faulting threads wrote %u pages",
+          daemon_stats.fault_writes - d0.fault_writes);
+    CHECK(daemon_stats.written > d0.written, "nothing was written: no pressure");
+    unpool(&pa, &pga, stress_va);
+    kfree(stress_shadow);
+    same(s0);
+}
+
+TEST("daemon_rescue_modified", test_rescue_modified,
+     "a page on the modified list comes back with no disk read, data intact", "disk=8");
+TEST("daemon_rescue_standby", test_rescue_standby,
+     "a standby page comes back with no read, and is written again only if written", "disk=8");
+TEST("daemon_write_race", test_write_race,
+     "writes while the writer writes the same pages: no lost update", "disk=8 solo");
+TEST("daemon_repurpose", test_repurpose,
+     "standby frames repurposed: the old owner reads its pages back from swap", "disk=8 solo");
+TEST("daemon_backoff", test_backoff,
+     "the lists-then-VM inversion backs off while the VM lock is held, then completes", "disk=8");
+TEST("daemon_dma", test_dma,
+     "the writer's 16-page runs: one DMA command, an injected write error retried, PIO",
+     "disk=8 solo blkdebug=tests/blkdebug/daemon_dma.conf");
+TEST("daemon_stress", test_stress,
+     "8 threads and 8 processes paging hard in daemon mode: nothing corrupted, all balanced",
+     "disk=16 timeout=60");
