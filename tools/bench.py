@@ -58,6 +58,13 @@ def _pair(res, hi, lo, limit):
         hi, lo, a, b, a / b, limit)
 
 
+def _at_least(res, key, floor, what):
+    v = res.get((key, 0))
+    if v is None:
+        return False, "missing %s" % key
+    return v >= floor, "%s: %d (%s; target >= %d)" % (key, v, what, floor)
+
+
 def _permille(res, key, limit):
     v = res.get((key, 0))
     if v is None:
@@ -74,6 +81,10 @@ TARGETS = [
     lambda r: _pair(r, "user.fork_cow", "user.fork_eager", 0.1),
     lambda r: _limit(r, "user.cow_first_write", 0, 1600),
     lambda r: _limit(r, "user.getpid", 0, 200),
+    lambda r: _limit(r, "daemon.zero_fault", 0, 400),
+    lambda r: _limit(r, "daemon.soft_fault", 0, 500),
+    lambda r: _at_least(r, "daemon.pages_per_write", 80, "pages per write command x10"),
+    lambda r: _limit(r, "daemon.fault_writes", 0, 0),
 ]
 
 
