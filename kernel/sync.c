@@ -144,11 +144,6 @@ int mutex_trylock(struct mutex *m)
     return 1;
 }
 
-int mutex_held(const struct mutex *m)
-{
-    return m->depth > 0 && m->owner == thread_current();
-}
-
 void sema_init(struct semaphore *s, const char *name, int count)
 {
     s->count = count;

@@ -176,7 +176,10 @@ int mutex_trylock(struct mutex *m);
 static inline uint32_t mutex_depth(const struct mutex *m) { return m->owner ? m->depth : 0; }
 
 /* Does the running thread hold M? */
-int mutex_held(const struct mutex *m);
+static inline int mutex_held(const struct mutex *m)
+{
+    return m->depth > 0 && m->owner == thread_current();
+}
 
 /* Does any thread hold M now?  (A hint: it may change at once.) */
 static inline int mutex_busy(const struct mutex *m) { return m->owner != 0; }

@@ -97,7 +97,7 @@ static void stack_overflow(struct trapframe *tf, uint32_t va)
 }
 
 static int fault_locked(struct trapframe *tf, uint32_t va);
-static int after_fault(struct trapframe *tf, uint32_t va, int r);
+static inline int after_fault(struct trapframe *tf, uint32_t va, int r);
 
 /* fault_locked's answer when no frame can be had now (daemon mode): the
  * handler lets go of the VM lock, waits for the paging daemon, and lets
@@ -138,13 +138,21 @@ static int page_fault(struct trapframe *tf)
 /* What the handler returns for fault_locked's answer R (VM lock let go):
  * after FAULT_WAIT, wait for the daemon and let the access fault again,
  * up to FAULT_WAIT_MAX ticks in a row. */
-static int after_fault(struct trapframe *tf, uint32_t va, int r)
+static int wait_fault(struct trapframe *tf, uint32_t va);
+
+static inline int after_fault(struct trapframe *tf, uint32_t va, int r)
 {
-    struct thread *t = thread_current();
-    if (r != FAULT_WAIT) {
-        if (t) t->vm_waits = 0;
+    if (__builtin_expect(r != FAULT_WAIT, 1)) {
+        struct thread *t = thread_current();
+        if (t && t->vm_waits) t->vm_waits = 0;
         return r;
     }
+    return wait_fault(tf, va);
+}
+
+static int __attribute__((noinline)) wait_fault(struct trapframe *tf, uint32_t va)
+{
+    struct thread *t = thread_current();
     if (t && ++t->vm_waits > FAULT_WAIT_MAX) {
         t->vm_waits = 0;
         return refuse_err(tf, va, "no frame after waiting 5 s for the paging daemon",
@@ -272,14 +280,13 @@ static int write_protected(struct trapframe *tf, uint32_t va)
         return 1;
     }
     /* A copy.  Only a writable private page is ever made copy-on-write,
-     * so the copy's flags are the page's own, writable. */
-    struct vmpool_where w;
-    int legit;
-    struct vmpool *pool = vmpool_find(va, &legit, &w);
-    if (!legit) panic("copy-on-write: %p (pte 0x%x) is in no region of %s", (void *)va, e,
-                      pool ? pool->name : "any pool");
-    uint32_t g = w.pager ? 0 : get_frames(&process_pool, 1);
-    int err = g ? 0 : pager_frame(w.pager, &g);
+     * so the copy's flags are the page's own, writable; and the copy
+     * goes to the pager that holds the original (a present page is in
+     * its working set): no need to look the address up. */
+    struct pager *pg = fr->pager;
+    int at_once = !pg || (!pg->daemon && pg->nresident < pg->limit);     /* the usual case */
+    uint32_t g = at_once ? get_frames(&process_pool, 1) : 0;
+    int err = g ? 0 : pager_frame(pg, &g);
     if (err == -E_AGAIN) return FAULT_WAIT;
     if (err) return refuse_err(tf, va, "out of memory for a copy-on-write copy", err);
     if (!(*pte & PTE_P) || pte_frame(*pte) != f) {  /* getting G evicted the page */
@@ -289,7 +296,7 @@ static int write_protected(struct trapframe *tf, uint32_t va)
     vm_fill_frame(g, (const void *)page);
     remap_page(page, g, (PTE_FLAGS(e) & ~(PTE_COW | PTE_A | PTE_D)) | PTE_W);
     /* F keeps its other mappings (there was more than one). */
-    if (w.pager) pager_loaded(w.pager, page, g);
+    if (pg) pager_loaded(pg, page, g);
     vmstat_counts.fault_cow_copy++;
     return 1;
 }

@@ -12,9 +12,14 @@ void flist_table(struct frame *t, uint32_t f, uint32_t n)
     nframes = n;
 }
 
-static struct frame *entry(uint32_t f)
+static void __attribute__((noreturn, noinline)) outside(uint32_t f)
 {
-    if (f - first >= nframes) panic("flist: frame 0x%x is not in the table", f);
+    panic("flist: frame 0x%x is not in the table", f);
+}
+
+static inline struct frame *entry(uint32_t f)
+{
+    if (__builtin_expect(f - first >= nframes, 0)) outside(f);
     return &table[f - first];
 }
 
@@ -51,7 +56,17 @@ void flist_remove(struct flist *l, uint32_t f)
 uint32_t flist_pop(struct flist *l)
 {
     uint32_t f = l->head;
-    if (f) flist_remove(l, f);
+    if (!f) return 0;
+    struct frame *e = entry(f);
+    if (e->state != l->state)
+        panic("flist_pop(%s): frame 0x%x is in state %u, not this list's", l->name, f, e->state);
+    l->head = e->next;                  /* the head has no prev */
+    if (e->next) entry(e->next)->prev = 0;
+    else l->tail = 0;
+    l->count--;
+    e->state = FS_NONE;
+    e->pager = 0;
+    e->wslot = FRAME_NO_WSLOT;
     return f;
 }
 

@@ -82,7 +82,9 @@ struct pager {
     uint32_t *key;                          /* [nframes] each resident slot's page as the
                                                policy knows it (page number or frame
                                                number), 0 if empty */
-    struct slotset empty;                   /* the empty slots */
+    struct slotset empty;                   /* the empty slots (a pool's own pager) */
+    uint32_t *free_slots;                   /* [nframes] (by frame) the empty slots, a stack */
+    uint32_t nfree_slots;
     struct pager *next;                     /* every attached pager */
     /* Counters for the experiment rows. */
     uint32_t faults;                        /* every page made resident */
