@@ -312,7 +312,16 @@ static void zeroer(void *arg)
 {
     (void)arg;
     for (;;) {
-        if (daemon_zeroed.count >= ZERO_TARGET) {
+        if (!daemon_users) {
+            /* No pager is in daemon mode: its zeroed frames go back to
+             * the pool, and it waits for one. */
+            mutex_lock(&lists_lock);
+            for (uint32_t f; (f = flist_pop(&daemon_zeroed)) != 0;) release_frames(f);
+            mutex_unlock(&lists_lock);
+            sema_down(&zero_sem);
+            continue;
+        }
+        if (daemon_zeroed.count >= ZERO_TARGET || process_pool.nfree <= daemon_wm_low) {
             sema_down(&zero_sem);
             continue;
         }
@@ -344,6 +353,13 @@ static void zeroer(void *arg)
 /* ---- start ---- */
 
 static int started;
+uint32_t daemon_users;
+
+void daemon_use(int delta)
+{
+    daemon_users += delta;
+    if (started) wake(&zero_sem);
+}
 
 void daemon_start(void)
 {

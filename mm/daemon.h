@@ -109,6 +109,12 @@ void daemon_init(void);
  * mode does). */
 void daemon_start(void);
 
+/* Pagers in daemon mode now; with none, the zero thread gives its
+ * frames back to the pool and waits.  DELTA +1 or -1 as one enters or
+ * leaves daemon mode (mm/pager.c). */
+extern uint32_t daemon_users;
+void daemon_use(int delta);
+
 /* Frames that can be had now without a disk write: free, zeroed and
  * standby. */
 uint32_t daemon_available(void);

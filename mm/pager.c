@@ -152,6 +152,7 @@ int pager_detach(struct pager *pg)
     mutex_unlock(&vm_lock);
     kfree(pg->mem);
     pg->mem = 0;
+    if (pg->daemon) daemon_use(-1);
     return 0;
 }
 
@@ -193,6 +194,7 @@ static int setup(struct pager *pg, const char *name, const char *policy, uint32_
     layout(pg, ops, nframes, mem, &polmem);
     pg->name = name;
     pg->daemon = daemon_default;
+    if (pg->daemon) daemon_use(1);
     pg->nframes = pg->limit = nframes;
     pg->bits = (struct pte_bits){ pg, bits_accessed, bits_dirty };
     for (uint32_t s = 0; s < nframes; s++) slotset_add(&pg->empty, s);
@@ -239,6 +241,7 @@ int pager_set_daemon(struct pager *pg, int daemon)
 {
     if (pg->nresident) return -E_BUSY;
     if (daemon) daemon_start();
+    if (pg->mem && daemon != pg->daemon) daemon_use(daemon ? 1 : -1);
     pg->daemon = daemon;
     return 0;
 }
