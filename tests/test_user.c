@@ -28,6 +28,11 @@
  *   copy-on-write-shared and shared pages all go through swap (the
  *   pager's counters prove each kind was evicted), and every word of
  *   every page is checked by the program.
+ * kernel_half_shared: a kernel mapping made while one space is current
+ *   (the kernel heap growing by a new page table, in each direction) is
+ *   seen at once from another: the kernel half's page tables are shared
+ *   by every directory (aspace_set_kernel_pde writes a new kernel PDE
+ *   into all of them).
  * user_exhaust: with memory plus swap a few MiB (USER_EXHAUST_FRAMES
  *   resident, a 4 MiB swap disk), sbrk, mmap and fork are each refused
  *   with -E_NOMEM at the commit limit (mm/commit.h), and everything
@@ -36,6 +41,9 @@
 #include "tests/harness.h"
 #include "tests/util.h"
 #include "kernel/proc.h"
+#include "kernel/x86.h"
+#include "mm/kmalloc.h"
+#include "mm/aspace.h"
 #include "kernel/thread.h"
 #include "mm/swap.h"
 #include "mm/paging.h"
@@ -197,6 +205,54 @@ static void test_user_exhaust(void)
     same_as(s0);
 }
 
+/* Touch SIZE bytes at P with a pattern from SEED, or check it. */
+static void pattern(volatile uint32_t *p, uint32_t size, uint32_t seed)
+{
+    for (uint32_t i = 0; i < size / 4; i += 65536) p[i] = seed ^ i;    /* a page every 256 KiB */
+}
+
+static uint32_t pattern_bad(volatile uint32_t *p, uint32_t size, uint32_t seed)
+{
+    uint32_t bad = 0;
+    for (uint32_t i = 0; i < size / 4; i += 65536) bad += p[i] != (seed ^ i);
+    return bad;
+}
+
+static void test_kernel_half_shared(void)
+{
+    /* A kernel-half pool of its own (between the reverse-map arena and
+     * the kmap windows: mm/memlayout.h), 8 MiB further on at each run, so
+     * that its page tables are new every time (kernel page tables stay). */
+    static uint32_t run_no;
+    enum { SIZE = 6u << 20 };                   /* more than a page table's 4 MiB */
+    uint32_t base = 0xF0000000u + (run_no++ % 16) * (16u << 20);
+    static struct vmpool kp;
+    CHECK(vmpool_init(&kp, "khalf", base, 16u << 20, PTE_W) == 0, "pool");
+    uint32_t ra = vmpool_alloc(&kp, SIZE), rb = vmpool_alloc(&kp, SIZE);
+    CHECK(ra && rb, "regions");
+    volatile uint32_t *a = (volatile uint32_t *)ra, *b = (volatile uint32_t *)rb;
+    struct aspace *as = aspace_create();
+    CHECK(as, "no space");
+    uint32_t kpt0 = vmstat_counts.frames_kpt;
+    pattern(a, SIZE, 1);                        /* made in kernel_as, seen from AS */
+    uint32_t kpt1 = vmstat_counts.frames_kpt;
+    cli();
+    aspace_switch(as);
+    uint32_t bad_a = pattern_bad(a, SIZE, 1);
+    pattern(b, SIZE, 2);                        /* made in AS, seen from kernel_as */
+    aspace_switch(&kernel_as);
+    sti();
+    uint32_t kpt2 = vmstat_counts.frames_kpt;
+    uint32_t bad_b = pattern_bad(b, SIZE, 2);
+    msg("%u new kernel page tables made in the kernel's space, %u in a process space; "
+        "%u and %u words wrong when read from the other", kpt1 - kpt0, kpt2 - kpt1, bad_a, bad_b);
+    CHECK(kpt1 > kpt0 && kpt2 > kpt1, "no new kernel page table was needed: the test proves nothing");
+    CHECK(bad_a == 0 && bad_b == 0, "a kernel mapping made in one space is not seen in another");
+    CHECK(vmpool_release(&kp, ra) == 0 && vmpool_release(&kp, rb) == 0 && vmpool_destroy(&kp) == 0,
+          "teardown");
+    aspace_destroy(as);
+}
+
 TEST("user_hello", test_user_hello, "a user program prints its arguments and exit status",
      "log=hello.from.pid.\\d+,.3.arguments:.'hello'.'one'.'two.words'");
 TEST("user_syscall_bad", test_user_syscall_bad,
@@ -226,3 +282,5 @@ TEST("user_exhaust", test_user_exhaust,
      "sbrk, mmap and fork refused cleanly at the commit limit; a bystander survives",
      "disk=4 timeout=60 log=hog:.sbrk.refused log=hog:.mmap.refused log=hog:.fork.refused "
      "log=hog:.the.bystander");
+TEST("kernel_half_shared", test_kernel_half_shared,
+     "kernel mappings made in one space are seen in every other", "");
