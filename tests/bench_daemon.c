@@ -141,6 +141,8 @@ static void pager_thread(void *arg)
 static void overlap(int daemon, const char *mode)
 {
     ov_va = setup("overlap", 64, PAGERS * PAGER_PAGES, daemon);
+    struct ata_stats a0, a1;
+    ata_get_stats(&a0);
     uint64_t t0 = rdtsc();
     uint32_t k0 = pit_ticks();
     struct thread *c = thread_create("compute", computer, 0), *p[PAGERS];
@@ -151,6 +153,9 @@ static void overlap(int daemon, const char *mode)
     for (uint32_t i = 0; i < PAGERS; i++) thread_join(p[i]);
     uint64_t t = rdtsc() - t0;
     uint32_t k = pit_ticks() - k0;
+    ata_get_stats(&a1);
+    msg("%s: %u disk commands slept through, %u polled; %u DMA commands", mode,
+        a1.irq_waits - a0.irq_waits, a1.poll_waits - a0.poll_waits, a1.dma_cmds - a0.dma_cmds);
     char key[40];
     ksnprintf(key, sizeof key, "daemon.overlap_%s_minstr", mode);
     bench_report(key, 0, (uint32_t)(t / 1000000),
