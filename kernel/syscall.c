@@ -17,6 +17,7 @@
 #include "mm/physmem.h"
 #include "mm/swap.h"
 #include "mm/commit.h"
+#include "mm/daemon.h"
 #include "mm/memview.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
@@ -116,7 +117,7 @@ static int sys_vmstat(struct trapframe *tf)
     struct sys_vmstat st;
     uvm_count(p->vm, &c);
     st = (struct sys_vmstat){ p->pid, c.resident, c.swapped, c.cow, c.shared,
-                              process_pool.nfree, swap_stats.used,
+                              daemon_free_frames(), swap_stats.used,
                               vmstat_counts.fault_cow_copy, vmstat_counts.fault_cow_reuse,
                               vmstat_counts.fault_zero, vmstat_counts.fault_image,
                               (uint32_t)proc_count(), commit_stats.charged, commit_limit() };

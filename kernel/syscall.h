@@ -64,7 +64,8 @@ struct sys_vmstat {
     uint32_t swapped;           /* ... in swap */
     uint32_t cow;               /* ... mapped copy-on-write */
     uint32_t shared;            /* ... mapped from shared memory */
-    uint32_t frames_free;       /* free frames in the process pool */
+    uint32_t frames_free;       /* free frames of the process pool, the zeroed
+                                   ones too (daemon_free_frames) */
     uint32_t swap_used;         /* swap slots in use */
     uint32_t cow_copies;        /* copy-on-write faults that copied, since boot */
     uint32_t cow_reuses;        /* ... that found the writer was the last sharer */

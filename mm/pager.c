@@ -403,7 +403,15 @@ int pager_trim_one(struct pager *pg)
     frame_for_each_map(f, to_trans, fr);
     slot_clear(pg, s, f);
     /* A write in flight has not made its copy yet: still dirty. */
-    daemon_trimmed(f, (fr->flags & (FRAME_DIRTY | FRAME_INFLIGHT)) != 0);
+    int dirty = (fr->flags & (FRAME_DIRTY | FRAME_INFLIGHT)) != 0;
+    /* The page has left the working set: an eviction, as in sync mode
+     * (a later rescue counts as a fault again); a clean one needs no
+     * write.  The writer's writes count in swap_stats, not here. */
+    pg->evictions++;
+    pg->clean_drops += !dirty;
+    pg->evict_shared += fr->maps > 1;
+    pg->evict_object += fr->objpage != 0;
+    daemon_trimmed(f, dirty);
     return 1;
 }
 

@@ -90,9 +90,14 @@ struct pager {
     uint32_t faults;                        /* every page made resident */
     uint32_t soft_faults;                   /* ... of which rescued from a list (daemon mode) */
     uint32_t disk_reads;                    /* pages read back from swap */
-    uint32_t disk_writes;                   /* pages written to swap */
-    uint32_t evictions;
-    uint32_t clean_drops;                   /* evictions that needed no write */
+    uint32_t disk_writes;                   /* pages written to swap by this pager's
+                                               evictions (in daemon mode the writer's
+                                               writes count in swap_stats.writes and
+                                               daemon_stats.written, not here) */
+    uint32_t evictions;                     /* pages out of the resident set (in
+                                               daemon mode: trimmed to a list) */
+    uint32_t clean_drops;                   /* evictions that needed no write (daemon
+                                               mode: trimmed to standby) */
     uint32_t evict_shared;                  /* evictions of frames mapped more than once */
     uint32_t evict_object;                  /* evictions of shared objects' pages */
     uint32_t copies_dropped;                /* swap copies of resident pages given up

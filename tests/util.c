@@ -6,6 +6,7 @@
 #include "mm/physmem.h"
 #include "mm/daemon.h"
 #include "mm/kmalloc.h"
+#include "kernel/thread.h"
 #include "mm/memlayout.h"
 #include "lib/string.h"
 
@@ -13,6 +14,19 @@ uint32_t free_frames(void)
 {
     daemon_settle();                    /* a frame freed by the writer counts at once */
     return daemon_free_frames() + vmstat_counts.frames_kpt + vmstat_counts.frames_rmap;
+}
+
+void daemon_page_out_lists(void)
+{
+    for (int i = 0; i < 1000 && daemon_modified.count; i++) {
+        daemon_hold_writer(0);          /* (wakes it) */
+        thread_sleep(1);
+    }
+    daemon_settle();
+    CHECK(daemon_modified.count == 0, "the writer left %u pages on the modified list",
+          daemon_modified.count);
+    while (daemon_repurpose_one()) {
+    }
 }
 
 void *frame_map(uint32_t f) { return kmap(f); }

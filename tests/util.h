@@ -27,6 +27,15 @@ static inline uint32_t rand_next(uint32_t *seed)
  * compare this count before and after. */
 uint32_t free_frames(void);
 
+/* Daemon mode (mm/daemon.h): push every page on the daemon's lists out
+ * to swap, as sync-mode eviction would have: wait until the writer has
+ * written the modified list, then repurpose every standby frame (its
+ * page's PTEs become swap entries, or 0 if it needs no copy) back to
+ * the pool, so that the pages' next touch reads the disk instead of
+ * being rescued from memory.  Fails the test if the writer does not
+ * empty the modified list.  With the lists empty (sync mode), nothing. */
+void daemon_page_out_lists(void);
+
 /* Reach physical frame F from a test, with or without paging: returns a
  * pointer to its 4 KiB, valid until frame_unmap. */
 void *frame_map(uint32_t f);
