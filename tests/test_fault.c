@@ -5,7 +5,9 @@
  *   Pages are dirtied with a pattern and released, then allocated again,
  *   in the same pool and in another one, and through a pager that drops
  *   never-written pages clean; every byte of every fresh page must read
- *   0.  It fails if the handler's zeroing (map_fresh_page) is skipped.
+ *   0.  It fails if the handler's zeroing (map_fresh_page) is skipped,
+ *   or (daemon mode) if the zero thread's is: fresh pages are then
+ *   taken from the zeroed list, refilled from dirtied frames.
  * fault_overlap: two threads fault on one page, and the first is made to
  *   yield while it holds the VM lock, before it maps (fault_map_hook), so
  *   the second really waits for the lock with the page unmapped.  There
@@ -40,6 +42,7 @@
 #include "mm/fault.h"
 #include "mm/kmalloc.h"
 #include "mm/tlb_model.h"
+#include "mm/daemon.h"
 
 static struct vmpool pa, pb;
 static struct pager pgr;
@@ -60,6 +63,34 @@ static void all_zero(const char *what, uint32_t va, uint32_t npages)
               "handed out unzeroed", what, i % PAGE_SIZE, i / PAGE_SIZE, b);
     }
     msg("%s: %u fresh pages, every byte 0", what, npages);
+}
+
+/* Daemon mode (a pager in it, so the zero thread works): a demand-zero
+ * fault that takes a frame from the zeroed list does not zero it, so the
+ * zero thread must have.  Frames are dirtied and released, the zeroed
+ * list is used up, and the zero thread refills it from the pool, whose
+ * lowest free frames are the dirty ones; fresh pages of the paged pool
+ * B then take them (only a daemon pager's faults use the list). */
+static void zeroed_list_zero(void)
+{
+    uint32_t d = vmpool_alloc(&pa, 96 * PAGE_SIZE);
+    CHECK(d, "region");
+    dirty(d, 96);
+    CHECK(vmpool_release(&pa, d) == 0, "release");
+    uint32_t n = daemon_zeroed.count + 1, used0 = daemon_stats.zeroed_used, made0;
+    uint32_t z = vmpool_alloc(&pb, n * PAGE_SIZE);
+    CHECK(z, "region");
+    for (uint32_t i = 0; i < n; i++) (void)((volatile uint32_t *)(z + i * PAGE_SIZE))[0];
+    made0 = daemon_stats.zeroed_made;
+    for (int i = 0; i < 500 && daemon_stats.zeroed_made - made0 < 48; i++) thread_sleep(1);
+    uint32_t y = vmpool_alloc(&pb, 32 * PAGE_SIZE);
+    CHECK(y, "region");
+    all_zero("zeroed list, refilled from released dirty frames", y, 32);
+    CHECK(daemon_stats.zeroed_made - made0 >= 32 && daemon_stats.zeroed_used - used0 > n,
+          "the zero thread made %u frames, and faults took %u from the list: the zeroed list "
+          "was not exercised", daemon_stats.zeroed_made - made0,
+          daemon_stats.zeroed_used - used0);
+    CHECK(vmpool_release(&pb, z) == 0 && vmpool_release(&pb, y) == 0, "release");
 }
 
 static void test_fresh_page_zero(void)
@@ -89,6 +120,7 @@ static void test_fresh_page_zero(void)
      * touches the frames are reused for pages filled with a pattern. */
     CHECK(swap_present(), "no swap disk");
     CHECK(pager_attach(&pb, &pgr, "fifo", 4, 1) == 0, "pager");
+    if (pgr.daemon) zeroed_list_zero();
     uint32_t ro = vmpool_alloc(&pb, 8 * PAGE_SIZE), rw = vmpool_alloc(&pb, 8 * PAGE_SIZE);
     CHECK(ro && rw, "regions");
     for (int round = 0; round < 3; round++) {
