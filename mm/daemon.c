@@ -38,6 +38,8 @@ struct flist daemon_modified = { 0, 0, 0, FS_MODIFIED, "modified" };
 
 static struct mutex lists_lock = MUTEX_INIT("lists", LOCK_LISTS);
 static volatile int writer_held;        /* tests: the writer takes nothing */
+static volatile int zero_held;          /* tests: the zero thread holds no frame */
+static int started;                     /* the threads run (daemon_start) */
 static struct semaphore trim_sem, write_sem, zero_sem;
 static volatile uint32_t inflight;      /* frames the writer is writing */
 
@@ -158,6 +160,20 @@ void daemon_hold_writer(int hold)
     writer_held = hold;
     if (!hold) wake(&write_sem);
     else daemon_settle();               /* what it took already finishes */
+}
+
+void daemon_hold_zero(int hold)
+{
+    zero_held = hold;
+    if (!started) return;
+    wake(&zero_sem);
+    for (int i = 0; hold && i < 1000 && (daemon_zeroing || daemon_zeroed.count); i++) {
+        wake(&zero_sem);
+        thread_sleep(1);
+    }
+    if (hold && (daemon_zeroing || daemon_zeroed.count))
+        panic("daemon_hold_zero: the zero thread still holds %u frames after 10 s",
+              daemon_zeroing + daemon_zeroed.count);
 }
 
 uint32_t daemon_free_frames(void)
@@ -312,9 +328,9 @@ static void zeroer(void *arg)
 {
     (void)arg;
     for (;;) {
-        if (!daemon_users) {
-            /* No pager is in daemon mode: its zeroed frames go back to
-             * the pool, and it waits for one. */
+        if (!daemon_users || zero_held) {
+            /* No pager is in daemon mode (or a test holds the thread):
+             * its zeroed frames go back to the pool, and it waits. */
             mutex_lock(&lists_lock);
             for (uint32_t f; (f = flist_pop(&daemon_zeroed)) != 0;) release_frames(f);
             mutex_unlock(&lists_lock);
@@ -352,7 +368,6 @@ static void zeroer(void *arg)
 
 /* ---- start ---- */
 
-static int started;
 uint32_t daemon_users;
 
 void daemon_use(int delta)

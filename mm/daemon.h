@@ -163,6 +163,11 @@ void daemon_settle(void);
  * returns when what it had taken is written), or let it go on (0). */
 void daemon_hold_writer(int hold);
 
+/* For tests that read the frame pool directly: make the zero thread give
+ * its zeroed frames back to the pool and take no more (HOLD 1; returns
+ * when it holds none), or let it go on (0). */
+void daemon_hold_zero(int hold);
+
 /* Free frames, counting the zeroed ones and those being zeroed (which
  * are free frames too, in the zero thread's hands), read together. */
 uint32_t daemon_free_frames(void);

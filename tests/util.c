@@ -18,11 +18,13 @@ uint32_t free_frames(void)
 
 void daemon_page_out_lists(void)
 {
-    for (int i = 0; i < 1000 && daemon_modified.count; i++) {
+    /* (A run that fails goes back on the list: settle before looking.) */
+    for (int i = 0; i < 1000; i++) {
+        daemon_settle();
+        if (!daemon_modified.count) break;
         daemon_hold_writer(0);          /* (wakes it) */
         thread_sleep(1);
     }
-    daemon_settle();
     CHECK(daemon_modified.count == 0, "the writer left %u pages on the modified list",
           daemon_modified.count);
     while (daemon_repurpose_one()) {
@@ -37,6 +39,7 @@ void frame_unmap(void *p) { kunmap(p); }
  * frame: 96 KiB for 3 GiB of RAM), backed before the pool is emptied. */
 void pool_exhaust(struct frame_pool *pool)
 {
+    daemon_hold_zero(1);                /* its frames in the pool, and it takes none */
     uint32_t n = 0, words = (pool->nframes + 31) / 32, free0 = pool->nfree;
     uint32_t kpt0 = vmstat_counts.frames_kpt;       /* the bitmap may need a kernel table */
     uint32_t *took = kmalloc(words * 4);
@@ -66,4 +69,5 @@ void pool_exhaust(struct frame_pool *pool)
           "%s pool: %u free after freeing the bitmap, %u before it", pool->name, pool->nfree,
           free0);
     msg("%s pool: exhausted at exactly %u frames, all returned", pool->name, before);
+    daemon_hold_zero(0);
 }

@@ -44,7 +44,7 @@ void frame_unmap(void *p);
 /* Take every free frame of POOL one at a time (checking each is inside
  * the pool, not in the ISA hole and not handed out twice), check the
  * pool is then empty, and give them all back.  Fails the test on any
- * difference. */
+ * difference.  The zero thread is held meanwhile (daemon_hold_zero). */
 struct frame_pool;
 void pool_exhaust(struct frame_pool *pool);
 
