@@ -64,9 +64,11 @@ static void test_memview(void)
     uint16_t *maps = kmalloc(n * 2);
     CHECK(maps, "memory");
     memset(maps, 0, n * 2);
+    /* The walk and the comparison in one hold of the VM lock: between two,
+     * the processes (and the paging daemon's threads) change mappings. */
+    mutex_lock(&vm_lock);
     walk_all(maps);
     uint32_t mapped_more = 0, wrong = 0;
-    mutex_lock(&vm_lock);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t st = frame_state(&process_pool, process_pool.base + i);
         if (st == FRAME_FREE || st == FRAME_INACC) continue;
