@@ -21,8 +21,8 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 
-CMDLINE_KEY(pager, "pager", "daemon or sync: pagers evict in the background, or in the "
-            "faulting thread (the default, for now)");
+CMDLINE_KEY(pager, "pager", "daemon or sync: pagers evict in the background (the default), "
+            "or in the faulting thread");
 CMDLINE_KEY(wm_low, "wm_low", "N: the trimmer starts when fewer than N frames are available");
 CMDLINE_KEY(wm_high, "wm_high", "N: ... and trims until N are (or are being written)");
 
@@ -395,7 +395,7 @@ void daemon_init(void)
     const char *mode = cmdline_get("pager");
     if (mode && strcmp(mode, "daemon") && strcmp(mode, "sync"))
         cmdline_refuse("pager=%s: expected daemon or sync", mode);
-    daemon_default = mode && !strcmp(mode, "daemon");
+    daemon_default = !mode || !strcmp(mode, "daemon");
     uint32_t n = process_pool.nfree, low = n / 64;
     if (low < 16) low = 16;
     if (low > 1024) low = 1024;

@@ -97,8 +97,9 @@ extern struct daemon_stats daemon_stats;
 /* Watermarks, in frames (wm_low=, wm_high=). */
 extern uint32_t daemon_wm_low, daemon_wm_high;
 
-/* 1 if pagers start in daemon mode (pager=daemon), 0 if in sync mode
- * (pager=sync, the default for now: the existing swap tests expect it). */
+/* 1 if pagers start in daemon mode (pager=daemon, the default), 0 if in
+ * sync mode (pager=sync: eviction in the faulting thread; the replacement
+ * experiments put their pagers in it whatever pager= says). */
 extern int daemon_default;
 
 /* Read pager=, wm_low=, wm_high= and set up the lists (after swap_init

@@ -5,7 +5,9 @@
  * replacement policy (mm/replace/) for a victim, writes it to swap if it
  * is dirty (mm/swap.c) and frees its frame.  A later touch of the victim
  * faults, and the pager reads it back.  Pools without a pager (the kernel
- * heap) are never paged out.
+ * heap) are never paged out.  That is sync mode (pager=sync); in daemon
+ * mode, the default, a page over the limit leaves by the paging daemon's
+ * lists instead, and a background thread writes it (mm/daemon.h).
  *
  * Two kinds of pager:
  *   a pool's own   (pager_attach) one VMPool's pages, in one space; the

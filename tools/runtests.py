@@ -9,7 +9,9 @@
       several to an argument separated by commas or spaces; a pattern
       that matches no test is an error that lists them all.  Prints
       "pass tests/NAME  SECS" or "FAIL tests/NAME  SECS: reason" per test,
-      then the five slowest, and last "N passed, N failed".  --twice
+      then the five slowest, and last "N passed, N failed".  The swap
+      and fault tests of OTHER_MODE_TESTS run once more as NAME@sync,
+      booted with pager=sync (daemon mode is the default).  --twice
       boots each kernel test that expects nothing with test=NAME,NAME,
       so that it must pass twice in one boot.
   runtests.py run [--mem MB] [--disk MB] [--iso F] [--qemu-log F]
@@ -82,6 +84,22 @@ BOOT_CASES = [
     ("all-3584M",  3584,    "test=all",     16),
 ]
 BOOT_CASE_TIMEOUT = 300
+
+# The pager mode: pagers start in daemon mode (pager=daemon, the default:
+# mm/daemon.h), and the kernel tests below boot once more, as NAME@sync,
+# with pager=sync (eviction in the faulting thread), so that both modes
+# keep passing every swap and fault test.  Not here: swap_full and
+# swap_write_fails, whose pagers are in sync mode whatever pager= says;
+# the replacement experiments (replacement_*, workloads, replay,
+# policy_kernel_equals_host), sync regardless (tests/experiment.c: exact
+# fault counts); and the daemon_* tests, which set their pagers' mode.
+OTHER_MODE = ("sync", "pager=sync")
+OTHER_MODE_TESTS = [
+    "swap_integrity", "swap_checksum", "swap_read_error", "swap_write_error",
+    "swap_exhaustion", "heap_evicts", "fresh_page_zero", "read_only_no_writes",
+    "tlb_model_invalidate", "thread_vm_stress", "thread_fault_race", "user_many",
+    "user_exhaust", "user_sbrk", "user_fork_cow", "user_mmap", "user_shm",
+]
 
 # Scripted checks on the host: (name, command, timeout).  Each passes if
 # it exits 0.
@@ -290,12 +308,17 @@ def boot_test(name, mem, options, host, tag="", timeout=None, icount=False):
     return why, log, text, secs
 
 
-def run_kernel_test(t, twice):
+def run_kernel_test(t, twice, mode=None):
     """Boot kernel test T once per RAM size it asks for; with TWICE, a
-    test that expects nothing runs twice in each boot (test=NAME,NAME)."""
+    test that expects nothing runs twice in each boot (test=NAME,NAME).
+    MODE, (SUFFIX, OPTION) as OTHER_MODE, boots it as NAME@SUFFIX with
+    the kernel option OPTION added."""
     name, mems = t["name"], mems_of(t)
     doubled = twice and t["expect"] == "nothing"
     options = "test=" + (",".join([name, name]) if doubled else name)
+    if mode:
+        options += " " + mode[1]
+        name = "%s@%s" % (name, mode[0])
     timeout = timeout_of(t["host"]) * (2 if doubled else 1)
     total = 0.0
     for mem in mems:
@@ -371,11 +394,21 @@ def all_tests(twice):
     """Every test of every kind, and the host build job the host tests
     wait for.  With TWICE, only the kernel tests."""
     out = []
-    for t in list_tests():
+    listed = list_tests()
+    missing = set(OTHER_MODE_TESTS) - {t["name"] for t in listed}
+    if missing:
+        sys.exit("runtests: OTHER_MODE_TESTS names tests the kernel does not have: "
+                 + " ".join(sorted(missing)))
+    for t in listed:
         if t["kind"] == "test":
             out.append(Test(t["name"], "kernel", lambda t=t: run_kernel_test(t, twice),
                             timeout_of(t["host"]) * len(mems_of(t)) * (2 if twice else 1),
                             manual="manual" in t["host"]))
+            if t["name"] in OTHER_MODE_TESTS:
+                out.append(Test("%s@%s" % (t["name"], OTHER_MODE[0]), "kernel",
+                                lambda t=t: run_kernel_test(t, twice, OTHER_MODE),
+                                timeout_of(t["host"]) * len(mems_of(t)) * (2 if twice else 1),
+                                manual="manual" in t["host"]))
     build = Job("host/build", lambda: run_command(
         "host/build", ["make", "--no-print-directory", "-f", "tests/host/host.mk"], 600), 30)
     if twice:
