@@ -83,7 +83,7 @@ BOOT     := $(RUNNER) run --mem $(MEM) --disk $(DISK)
 # Builds in parallel, unless the caller's make already has a -j.
 PMAKE    := $(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
 
-.PHONY: all deps run test test-twice host-test bench debug gdb iso run-iso qemu-log clean \
+.PHONY: all deps run test test-twice host-test bench debug gdb iso run-iso qemu-log mutants clean \
         replacement-report help kernel-files bench-files
 
 all: deps ## build build/kernel.elf, kernel.asm (disassembly with source) and kernel.sym
@@ -143,6 +143,9 @@ test: all ## every test, all kinds in one parallel pool; T='PATTERN,...' selects
 
 test-twice: all ## each kernel test that expects nothing, run twice in one boot
 	$(RUNNER) test --twice $(if $(T),'$(T)')
+
+mutants: deps ## put known one-line bugs in a copy of the tree; each must fail its test (M='NAME,...')
+	@python3 tools/mutants.py $(if $(M),--mutants '$(M)')
 
 host-test: deps ## build the host unit tests (make test T='host/*' runs them)
 	@$(PMAKE) -f tests/host/host.mk

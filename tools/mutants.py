@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""tools/mutants.py - put known bugs into the kernel, one at a time, and see the tests catch them.
+
+    make mutants                 every mutant below
+    make mutants M=no_zero,...   the ones named (M= takes shell patterns)
+
+A test is only worth what it would catch.  Each mutant is a one-line
+bug a student (or we) could plausibly write, with the test that exists
+to catch it.  For each, this copies the tracked tree into a scratch
+directory (build/mutants/tree; the working tree is never touched),
+makes the one change, builds, and runs `tools/runtests.py` on its
+tests.  A mutant is *killed* when a test fails, and the line that
+failed is printed; it *survives* when every test passes, which means
+that test guards nothing.  The exit status is 0 only if every mutant
+was killed.
+
+If the code has changed so that a mutant's text is no longer in its
+file exactly once, that mutant is reported as stale (and counts as a
+failure): update its text here along with the code.
+
+Host tools only: Python 3's standard library and git.  A run takes
+about ten seconds per mutant after one full build.
+"""
+import argparse
+import fnmatch
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCRATCH = os.path.join(ROOT, "build", "mutants")
+TREE = os.path.join(SCRATCH, "tree")
+
+# (name, file, text as it is, text with the bug, tests that must fail, the bug in words)
+MUTANTS = [
+    ("no_zero", "mm/paging.c",
+     "    memset((void *)PG_ROUND_DOWN(va), 0, PAGE_SIZE);\n    /* Zeroing",
+     "    /* Zeroing",
+     "fresh_page_zero", "a demand-zero fault does not zero its frame"),
+    ("zero_thread_no_zero", "mm/daemon.c",
+     "        memset(p, 0, PAGE_SIZE);\n", "",
+     "fresh_page_zero", "the zero-page thread puts frames on the zeroed list unzeroed"),
+    ("no_recheck", "mm/fault.c",
+     "if (e & PTE_P) {                            /* another thread mapped it first */",
+     "if (0) {",
+     "fault_overlap", "the fault handler does not look at the PTE again after taking the lock"),
+    ("ata_error_ignored", "drivers/ata_pio.c",
+     "            if (st & (ST_ERR | ST_DF))\n"
+     "                return ata_device_error(r, what, lba + i, b, st, -1);\n"
+     "            ata_drv.stats.sectors_written",
+     "            ata_drv.stats.sectors_written",
+     "ata_midwrite_error", "the error bit is not read after each sector written by PIO"),
+    ("tlb_model_not_told", "mm/paging.c",
+     "    if (tlb_observer) tlb_observer->page(tlb_observer->ctx, va);\n", "",
+     "tlb_model_invalidate", "tlb_flush_page does not tell the TLB model"),
+    ("trim_no_flush", "mm/pager.c",
+     "    *pte = pte_to_trans(e);\n"
+     "    if (!as || as == current_as || va >= KERNEL_BASE) tlb_flush_page(va);",
+     "    *pte = pte_to_trans(e);",
+     "tlb_model_invalidate", "the trimmer makes a PTE a transition entry without a flush"),
+    ("no_guard", "mm/fault.c",
+     "if (thread_guard_hit(va)) stack_overflow(tf, va);",
+     "if (0 && thread_guard_hit(va)) stack_overflow(tf, va);",
+     "stack_guard_direct", "the fault path does not recognise a stack guard page"),
+    ("a_clear_no_flush", "mm/pager.c",
+     "        *pte &= ~bit;\n"
+     "        if (!as || as == current_as || va >= KERNEL_BASE) tlb_flush_page(va);",
+     "        *pte &= ~bit;",
+     "policy_kernel_equals_host", "a policy's A bit is cleared without flushing the TLB entry"),
+    ("ad_left_set", "mm/paging.c",
+     "    *pte_of(va) &= ~(PTE_A | PTE_D);\n", "",
+     "read_only_no_writes", "A and D stay set after the kernel zeroes a fresh page"),
+    ("trim_always_dirty", "mm/pager.c",
+     "    int dirty = (fr->flags & (FRAME_DIRTY | FRAME_INFLIGHT)) != 0;",
+     "    int dirty = 1;",
+     "read_only_no_writes", "the trimmer sends clean pages to the modified list"),
+    ("unmap_no_invlpg", "mm/paging.c",
+     "    if (old && here) tlb_flush_page(va);", "    (void)here;",
+     "free_page", "an unmapped page's TLB entry is not invalidated"),
+    ("mutex_no_exclusion", "kernel/sync.c",
+     "    while (m->owner) thread_block(&m->waiters);\n", "",
+     "locks", "a contended mutex lets a second holder in"),
+]
+
+
+def tracked_files():
+    out = subprocess.run(["git", "-C", ROOT, "ls-files", "-z"], capture_output=True, check=True)
+    return [p for p in out.stdout.decode().split("\0") if p]
+
+
+def fresh_tree():
+    """Copy the tracked files (as they are in the working tree) to TREE."""
+    if os.path.isdir(TREE):
+        shutil.rmtree(TREE)
+    for rel in tracked_files():
+        src = os.path.join(ROOT, rel)
+        if not os.path.isfile(src):
+            continue                        # deleted in the working tree
+        dst = os.path.join(TREE, rel)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copy2(src, dst)
+
+
+def run(cmd, log):
+    with open(log, "w") as f:
+        return subprocess.run(cmd, cwd=TREE, stdout=f, stderr=subprocess.STDOUT).returncode
+
+
+def first_failure(log):
+    """The first FAIL line of a runner log, shortened."""
+    with open(log, errors="replace") as f:
+        for line in f:
+            if line.startswith("FAIL"):
+                return " ".join(line.split())[:220]
+    return "(no FAIL line; see %s)" % log
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("-m", "--mutants", default="*",
+                    help="comma-separated shell patterns of mutant names (default: all)")
+    args = ap.parse_args()
+    pats = [p for p in args.mutants.split(",") if p] or ["*"]
+    chosen = [m for m in MUTANTS if any(fnmatch.fnmatch(m[0], p) for p in pats)]
+    if not chosen:
+        sys.exit("mutants: %s names no mutant; the mutants are: %s"
+                 % (args.mutants, ", ".join(m[0] for m in MUTANTS)))
+
+    os.makedirs(SCRATCH, exist_ok=True)
+    print("mutants: copying the tree to %s and building it once ..." % os.path.relpath(TREE, ROOT),
+          flush=True)
+    fresh_tree()
+    if run(["make", "-s", "all"], os.path.join(SCRATCH, "build.log")) != 0:
+        sys.exit("mutants: the unmutated tree does not build; see build/mutants/build.log")
+
+    killed = survived = stale = 0
+    for i, (name, rel, old, new, tests, what) in enumerate(chosen, 1):
+        path = os.path.join(TREE, rel)
+        with open(path) as f:
+            text = f.read()
+        n = text.count(old)
+        head = "[%d/%d] %-20s %s" % (i, len(chosen), name, what)
+        if n != 1:
+            print("%s\n      STALE: its text is in %s %d times, not once; update tools/mutants.py"
+                  % (head, rel, n), flush=True)
+            stale += 1
+            continue
+        t0 = time.time()
+        log = os.path.join(SCRATCH, name + ".log")
+        try:
+            with open(path, "w") as f:
+                f.write(text.replace(old, new))
+            if run(["make", "-s", "all"], log) != 0:
+                print("%s\n      STALE: the mutant does not build; see %s"
+                      % (head, os.path.relpath(log, ROOT)), flush=True)
+                stale += 1
+                continue
+            rc = run([sys.executable, "tools/runtests.py", "test", tests], log)
+        finally:
+            with open(path, "w") as f:
+                f.write(text)
+        if rc != 0:
+            killed += 1
+            print("%s\n      killed by %s in %.0f s: %s"
+                  % (head, tests, time.time() - t0, first_failure(log)), flush=True)
+        else:
+            survived += 1
+            print("%s\n      SURVIVED: %s passed with the bug in %s"
+                  % (head, tests, rel), flush=True)
+    print("mutants: %d killed, %d survived, %d stale" % (killed, survived, stale))
+    sys.exit(0 if survived == stale == 0 else 1)
+
+
+if __name__ == "__main__":
+    main()
