@@ -11,6 +11,9 @@
 # counts vary from boot to boot.
 #
 #   make run WORKLOAD=scan NFRAMES=50 POLICY=clock   one replacement experiment
+#   make run TRACE=FILE NFRAMES=100,500 POLICIES=clock,clock_pro
+#                                                    a trace file replayed in the kernel
+#   make replacement-report QUICK=1                  the report in seconds
 #   make test T='swap_*,host/*'                      tests whose names match
 #
 # Every target first runs tools/deps.sh, which installs missing packages.
@@ -31,14 +34,21 @@ ARGS     ?= test=all
 WORKLOAD ?=
 NFRAMES  ?= 25
 POLICY   ?= clock_pro
+POLICIES ?=
 NPAGES   ?= 100
+TRACE    ?=
+QUICK    ?=
+TRACES   ?=
+SIZES    ?=
 T        ?=
 GDBPORT  ?= $(shell echo $$((20000 + $$(id -u) % 10000)))
 NPROC    := $(shell nproc 2>/dev/null || echo 1)
 # The kernel options of every boot target: ARGS, or with WORKLOAD=NAME
-# one replacement experiment.
-KOPTS    := $(if $(WORKLOAD),workload=$(WORKLOAD) npages=$(NPAGES) nframes=$(NFRAMES) \
-            policy=$(POLICY),$(ARGS))
+# one replacement experiment, or with TRACE=FILE the trace replayed
+# (named after the file, at NFRAMES frames, under POLICIES or POLICY).
+KOPTS    := $(if $(TRACE),trace=$(basename $(notdir $(TRACE))) nframes=$(NFRAMES) \
+            policies=$(or $(POLICIES),$(POLICY)),$(if $(WORKLOAD),workload=$(WORKLOAD) \
+            npages=$(NPAGES) nframes=$(NFRAMES) policy=$(POLICY),$(ARGS)))
 
 # Freestanding 32-bit code: no PIC, no stack protector, no SSE/x87 (the
 # kernel never saves FPU state), frame pointers kept for backtraces.  The
@@ -68,7 +78,7 @@ OBJS     := $(ASRC:%.asm=$(B)/%.o) $(CSRC:%.c=$(B)/%.o) $(CXXSRC:%.cc=$(B)/%.o) 
 KERNEL   := $(B)/kernel.elf
 
 RUNNER   := $(PYTHON) tools/runtests.py
-BOOT     := $(RUNNER) run --mem $(MEM) --disk $(DISK)
+BOOT     := $(RUNNER) run --mem $(MEM) --disk $(DISK) $(if $(TRACE),--trace '$(TRACE)')
 # Builds in parallel, unless the caller's make already has a -j.
 PMAKE    := $(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
 
@@ -121,11 +131,13 @@ $(B)/kernel.asm: $(KERNEL)
 $(B)/kernel.sym: $(KERNEL)
 	$(Q)$(NM) -n -C $< > $@
 
-run: all ## boot ARGS (default test=all); WORKLOAD=NAME runs one replacement experiment
+run: all ## boot ARGS (default test=all); WORKLOAD=NAME one experiment; TRACE=FILE a trace's replay
 	$(BOOT) -- $(KOPTS)
 
-replacement-report: all ## every workload x policy x frame count: CSV, plots, summary
-	$(PYTHON) tools/report.py
+replacement-report: all ## workloads x policies x 5 sizes (QUICK=1; TRACES= at SIZES=): CSV, plots, summary
+	$(PYTHON) tools/report.py $(if $(filter-out 0,$(QUICK)),--quick) \
+	    $(if $(TRACES),--traces '$(TRACES)') $(if $(SIZES),--sizes '$(SIZES)') \
+	    $(if $(POLICIES),--policies '$(POLICIES)')
 
 test: all ## every test, all kinds in one parallel pool; T='PATTERN,...' selects by name
 	$(RUNNER) test $(if $(T),'$(T)')
@@ -164,6 +176,8 @@ help: ## this list
 	@awk -F ':.*## ' '/^[a-z-]+:.*## /{ printf "  make %-20s %s\n", $$1, $$2 }' Makefile
 	@echo "variables: MEM=$(MEM) (MiB) DISK=$(DISK) (MiB of swap) ARGS='$(ARGS)' GDBPORT=$(GDBPORT)"
 	@echo "           T='PATTERN,...' WORKLOAD= NFRAMES=$(NFRAMES) POLICY=$(POLICY) NPAGES=$(NPAGES) V=1"
+	@echo "           TRACE=FILE POLICIES=P,Q (run); QUICK=1 TRACES='FILE ...' SIZES=N,N" \
+	      "(replacement-report)"
 
 clean: ## remove build/
 	rm -rf $(B)

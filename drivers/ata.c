@@ -1,5 +1,7 @@
-/* drivers/ata.c - the swap disk's driver: ATA PIO and bus-master DMA for
- * the IDE primary bus, slave drive (QEMU's `-drive ...,if=ide,index=1`).
+/* drivers/ata.c - the IDE disks' driver: ATA PIO and bus-master DMA for
+ * the two drives of the IDE primary bus: the slave is the swap disk
+ * (QEMU's `-drive ...,if=ide,index=1`, mm/swap.c), the master a trace
+ * disk when one is attached (index=0, tests/trace_in.c).
  *
  * How ATA works.  The drive is reached through the "task file", a
  * handful of 8-bit I/O ports (plus one 16-bit data port) on the bus:
@@ -10,13 +12,15 @@
  *   0x1F3  LBA  0-7      the 28-bit sector number (LBA28) is spread over
  *   0x1F4  LBA  8-15       these three registers and the low nibble of
  *   0x1F5  LBA 16-23       the drive register
- *   0x1F6  drive         0xE0 | slave << 4 | LBA 24-27 (0xF0 for us)
+ *   0x1F6  drive         0xE0 | slave << 4 | LBA 24-27
  *   0x1F7  status / command (reading it gives the status, writing it
  *                          starts a command)
  *   0x3F6  alternate status / device control: the same status byte
  *          without side effects; written, nIEN (no interrupts) and SRST
  *          (software reset of both drives on the bus)
  *
+ * The two drives share these ports: the drive register's slave bit says
+ * which of them the next command is for (and which answers in status).
  * A command is: select the drive, fill in count and LBA, write the
  * command byte.  The drive then raises BSY ("busy: the other bits mean
  * nothing, do not touch the task file") while it works.  If something
@@ -85,8 +89,9 @@
 #define ATA_IRQ         14      /* the primary channel's interrupt line */
 
 /* Drive register: bits 7 and 5 are always 1, bit 6 selects LBA
- * addressing, bit 4 the slave; the low nibble is LBA 24-27. */
-#define DRIVE_SLAVE_LBA 0xF0
+ * addressing, bit 4 the slave (unit 1); the low nibble is LBA 24-27. */
+#define DRIVE_LBA       0xE0
+#define DRIVE_UNIT_BIT  4
 
 /* Device control register. */
 #define CTRL_NIEN       0x02    /* the drive raises no interrupts */
@@ -159,8 +164,9 @@
 #define BM_ST_ACTIVE    0x01
 #define BM_ST_ERR       0x02
 #define BM_ST_INT       0x04
-#define BM_ST_DRV1_DMA  0x40    /* the slave, our drive, can do DMA */
-#define BM_ST_CLEAR     (BM_ST_DRV1_DMA | BM_ST_INT | BM_ST_ERR)
+#define BM_ST_DRV0_DMA  0x20    /* the master can do DMA */
+#define BM_ST_DRV1_DMA  0x40    /* the slave can do DMA */
+#define BM_ST_CLEAR     (BM_ST_DRV0_DMA | BM_ST_DRV1_DMA | BM_ST_INT | BM_ST_ERR)
 
 /* Prog-if (PCI_CLASS bits 8-15) of an IDE controller: bit 0 set means
  * the primary channel is in PCI native mode (ports in BAR0/BAR1 and a
@@ -194,17 +200,24 @@ _Static_assert(sizeof prdt == 256, "the PRD table must fill its alignment");
 _Static_assert(ATA_DMA_MAX_PAGES * ATA_PAGE_SECTORS == MAX_PER_CMD,
                "a DMA command moves at most 256 sectors");
 
-static int present;             /* ata_init found an ATA disk */
-static uint32_t nsectors;       /* its size, from IDENTIFY words 60-61 */
-static char model[41];          /* IDENTIFY words 27-46, trailing blanks cut */
-static struct ata_stats stats;
+/* What ata_init found of each drive (ATA_MASTER, ATA_SLAVE). */
+struct drive {
+    const char *name;           /* "primary master", "primary slave": for messages */
+    int present;                /* ata_init found an ATA disk here */
+    uint32_t nsectors;          /* its size, from IDENTIFY words 60-61 */
+    char model[41];             /* IDENTIFY words 27-46, trailing blanks cut */
+    int dma_ok;                 /* IDENTIFY says it does DMA */
+    int mult_ok;                /* it does READ/WRITE MULTIPLE of a page */
+    int mult_on;                /* the PIO page calls use it (ata_set_multiple) */
+    int mult_stale;             /* the block size must be set (again) first */
+};
+static struct drive drives[ATA_DRIVES] = { { .name = "primary master" },
+                                           { .name = "primary slave" } };
+static struct ata_stats stats;  /* both drives' */
 static struct mutex disk_lock = MUTEX_INIT("disk", LOCK_DISK);
 
 static uint16_t bm_base;        /* the primary channel's bus master, 0: none */
 static int dma_on;              /* the page calls use DMA (ata_set_dma) */
-static int mult_ok;             /* the drive does READ/WRITE MULTIPLE of a page */
-static int mult_on;             /* the PIO page calls use it (ata_set_multiple) */
-static int mult_stale;          /* the block size must be set (again) first */
 
 /* A DMA command waited for by sleeping.  The issuer arms it; the first
  * of the IRQ handler and the watchdog to see it disarms it and raises
@@ -218,6 +231,7 @@ static volatile uint8_t irq_bmst, irq_st;   /* what the handler read */
 
 /* One call's worth of sectors: where they go on the disk and in memory. */
 struct req {
+    struct drive *d;                /* the drive */
     int write;                      /* 1: memory to disk */
     uint32_t lba;                   /* first sector */
     uint32_t count;                 /* sectors in all */
@@ -292,9 +306,9 @@ static void error_bits(uint8_t err, char *buf, int size)
 
 /* Software-reset the bus after a timeout so that the next command starts
  * from a clean state.  The bus master is stopped first, abandoning any
- * transfer.  SRST resets both drives and deselects ours (every command
- * selects it again anyway); it may also change the multiple block size
- * (QEMU puts back its default, 16), so that is set again before the
+ * transfer.  SRST resets both drives (every command selects its drive
+ * again anyway); it may also change their multiple block size (QEMU
+ * puts back its default, 16), so that is set again before each drive's
  * next READ/WRITE MULTIPLE. */
 static void reset_bus(void)
 {
@@ -309,7 +323,8 @@ static void reset_bus(void)
     outb(ATA_CONTROL, CTRL_NIEN);
     delay400();
     wait_status(0, &st);
-    mult_stale = 1;
+    for (uint32_t u = 0; u < ATA_DRIVES; u++)
+        drives[u].mult_stale = 1;
 }
 
 /* Write "LBA x" or "LBA x-y" for N sectors from LBA into BUF. */
@@ -366,15 +381,22 @@ static int timeout(const struct req *r, const char *what, uint32_t lba, uint32_t
     return failed(r, lba);
 }
 
-/* Select our drive for LBA's top nibble and wait until it can take a
- * command.  A drive that still offers data (DRQ) from an earlier,
- * abandoned command would ignore the new one and hand us the stale
- * sectors, so the bus is reset first.  Returns 0 or -E_IO (reported). */
-static int select_drive(const struct req *r, uint32_t lba, const char *what)
+/* The drive register's value that selects drive D, with LBA's top nibble. */
+static uint8_t drive_bits(const struct drive *d, uint32_t lba)
+{
+    return (uint8_t)(DRIVE_LBA | (uint32_t)(d - drives) << DRIVE_UNIT_BIT | ((lba >> 24) & 0x0F));
+}
+
+/* Select drive D for LBA's top nibble and wait until it can take a
+ * command (R: the request, or 0 for a command that moves no data).  A
+ * drive that still offers data (DRQ) from an earlier, abandoned command
+ * would ignore the new one and hand us the stale sectors, so the bus is
+ * reset first.  Returns 0 or -E_IO (reported). */
+static int select_drive(struct drive *d, const struct req *r, uint32_t lba, const char *what)
 {
     uint8_t st;
     for (int tries = 0; tries < 2; tries++) {
-        outb(ATA_DRIVE, DRIVE_SLAVE_LBA | ((lba >> 24) & 0x0F));
+        outb(ATA_DRIVE, drive_bits(d, lba));
         delay400();
         if (wait_status(0, &st) < 0)
             return timeout(r, what, lba, 1, st);
@@ -387,12 +409,12 @@ static int select_drive(const struct req *r, uint32_t lba, const char *what)
     return failed(r, lba);
 }
 
-/* Fill in the task file and start command CMD for N (1..256) sectors
- * at LBA.  Returns 0 or -E_IO (reported). */
-static int start_command(const struct req *r, uint8_t cmd, uint32_t lba, uint32_t n,
-                         const char *what)
+/* Fill in the task file of drive D and start command CMD for N (1..256)
+ * sectors at LBA (R: the request, or 0).  Returns 0 or -E_IO (reported). */
+static int start_command(struct drive *d, const struct req *r, uint8_t cmd, uint32_t lba,
+                         uint32_t n, const char *what)
 {
-    int rc = select_drive(r, lba, what);
+    int rc = select_drive(d, r, lba, what);
     if (rc < 0)
         return rc;
     outb(ATA_SECCOUNT, (uint8_t)n);         /* 256 is written as 0 */
@@ -422,7 +444,7 @@ static int pio_command(struct req *r, uint32_t first, uint32_t n, uint32_t block
     const char *what = r->write ? "write" : "read";
     uint32_t lba = r->lba + first;
     uint8_t st;
-    int rc = start_command(r, cmds[r->write][block > 1], lba, n, what);
+    int rc = start_command(r->d, r, cmds[r->write][block > 1], lba, n, what);
     if (rc < 0)
         return rc;
     for (uint32_t i = 0; i < n; i += block) {
@@ -465,19 +487,19 @@ static int pio_command(struct req *r, uint32_t first, uint32_t n, uint32_t block
     return 0;
 }
 
-/* Tell the drive to move a page (8 sectors) per DRQ block in READ/WRITE
+/* Tell drive D to move a page (8 sectors) per DRQ block in READ/WRITE
  * MULTIPLE.  Returns 0 or -E_IO (reported). */
-static int set_multiple(void)
+static int set_multiple(struct drive *d)
 {
     uint8_t st;
-    int rc = start_command(0, CMD_SET_MULT, 0, ATA_PAGE_SECTORS, "SET MULTIPLE MODE");
+    int rc = start_command(d, 0, CMD_SET_MULT, 0, ATA_PAGE_SECTORS, "SET MULTIPLE MODE");
     if (rc < 0)
         return rc;
     if (wait_status(0, &st) < 0)
         return timeout(0, "SET MULTIPLE MODE", 0, 0, st);
     if (st & (ST_ERR | ST_DF))
         return device_error(0, "SET MULTIPLE MODE", 0, 0, st, -1);
-    mult_stale = 0;
+    d->mult_stale = 0;
     return 0;
 }
 
@@ -486,12 +508,13 @@ static int set_multiple(void)
  * at a time.  Returns 0 or -E_IO (reported). */
 static int pio_pages(struct req *r, uint32_t first, uint32_t n)
 {
-    if (mult_on && mult_stale && set_multiple() < 0) {
-        kprintf("ata: the drive refused a block size of %u; PIO a sector at a time "
-                "from now on\n", ATA_PAGE_SECTORS);
-        mult_ok = mult_on = 0;
+    struct drive *d = r->d;
+    if (d->mult_on && d->mult_stale && set_multiple(d) < 0) {
+        kprintf("ata: the %s refused a block size of %u; PIO a sector at a time "
+                "from now on\n", d->name, ATA_PAGE_SECTORS);
+        d->mult_ok = d->mult_on = 0;
     }
-    return pio_command(r, first, n, mult_on ? ATA_PAGE_SECTORS : 1);
+    return pio_command(r, first, n, d->mult_on ? ATA_PAGE_SECTORS : 1);
 }
 
 /* ---- Bus-master DMA ----------------------------------------------- */
@@ -628,7 +651,7 @@ static int dma_command(struct req *r, uint32_t first, uint32_t n)
     outb(ATA_CONTROL, sleep ? 0 : CTRL_NIEN);   /* the interrupt only if we sleep on it */
     if (sleep)
         arm();
-    int rc = start_command(r, r->write ? CMD_WRITE_DMA : CMD_READ_DMA, lba, n, what);
+    int rc = start_command(r->d, r, r->write ? CMD_WRITE_DMA : CMD_READ_DMA, lba, n, what);
     if (rc < 0) {
         if (sleep)
             disarm();
@@ -659,11 +682,12 @@ static int dma_command(struct req *r, uint32_t first, uint32_t n)
 }
 
 /* Move the N sectors from sector FIRST of page request R (one command's
- * worth): by DMA if it is on, and if that fails, once more by DMA, then
- * once by PIO; by PIO alone if not.  Returns 0 or -E_IO. */
+ * worth): by DMA if it is on and the drive does it, and if that fails,
+ * once more by DMA, then once by PIO; by PIO alone if not.  Returns 0 or
+ * -E_IO. */
 static int pages_command(struct req *r, uint32_t first, uint32_t n)
 {
-    for (int attempt = 1; dma_on && attempt <= 2; attempt++) {
+    for (int attempt = 1; dma_on && r->d->dma_ok && attempt <= 2; attempt++) {
         r->done = first;
         if (dma_command(r, first, n) == 0)
             return 0;
@@ -678,22 +702,37 @@ static int pages_command(struct req *r, uint32_t first, uint32_t n)
 
 /* ---- The calls ---------------------------------------------------- */
 
-/* Check a request from a public entry point.  Returns 0 if it may go to
- * the disk, -E_IO if there is none, -E_INVAL (with a message) if the
- * request is malformed or runs past the end of the disk. */
-static int check_request(const char *fn, uint32_t lba, uint32_t count, const void *buf)
+/* Drive UNIT, or 0 (with a message naming FN) if UNIT is neither
+ * ATA_MASTER nor ATA_SLAVE. */
+static struct drive *drive_of(const char *fn, unsigned unit)
 {
-    if (!present) {
-        kprintf("%s: no disk (ata_init did not find one)\n", fn);
+    if (unit < ATA_DRIVES)
+        return &drives[unit];
+    kprintf("%s: there is no drive %u (ATA_MASTER is 0, ATA_SLAVE 1)\n", fn, unit);
+    return 0;
+}
+
+/* Check a request from a public entry point for drive UNIT.  Returns 0
+ * if it may go to the disk, -E_IO if there is none, -E_INVAL (with a
+ * message) if the request is malformed, names no drive or runs past the
+ * end of the disk. */
+static int check_request(const char *fn, unsigned unit, uint32_t lba, uint32_t count,
+                         const void *buf)
+{
+    struct drive *d = drive_of(fn, unit);
+    if (!d)
+        return -E_INVAL;
+    if (!d->present) {
+        kprintf("%s: no disk on the %s (ata_init did not find one)\n", fn, d->name);
         return -E_IO;
     }
     if (count == 0 || buf == 0) {
         kprintf("%s: bad request: %u sectors at LBA %u, buffer %p\n", fn, count, lba, buf);
         return -E_INVAL;
     }
-    if (lba >= nsectors || count > nsectors - lba) {
+    if (lba >= d->nsectors || count > d->nsectors - lba) {
         kprintf("%s: %u sectors at LBA %u run past the end of the disk (%u sectors)\n",
-                fn, count, lba, nsectors);
+                fn, count, lba, d->nsectors);
         return -E_INVAL;
     }
     return 0;
@@ -711,23 +750,23 @@ static int run(struct req *r)
     return rc;
 }
 
-int ata_read(uint32_t lba, uint32_t count, void *buf)
+int ata_read(unsigned unit, uint32_t lba, uint32_t count, void *buf)
 {
-    int rc = check_request("ata_read", lba, count, buf);
+    int rc = check_request("ata_read", unit, lba, count, buf);
     if (rc < 0)
         return rc;
-    struct req r = { 0, lba, count, buf, 0, 0 };
+    struct req r = { &drives[unit], 0, lba, count, buf, 0, 0 };
     mutex_lock(&disk_lock);
     rc = run(&r);
     mutex_unlock(&disk_lock);
     return rc;
 }
 
-/* Ask the drive to put its write cache on the medium.  Returns 0 or -E_IO. */
-static int flush_cache(uint32_t lba)
+/* Ask drive D to put its write cache on the medium.  Returns 0 or -E_IO. */
+static int flush_cache(struct drive *d, uint32_t lba)
 {
     uint8_t st;
-    int rc = select_drive(0, lba, "cache flush");
+    int rc = select_drive(d, 0, lba, "cache flush");
     if (rc < 0)
         return rc;
     outb(ATA_COMMAND, CMD_FLUSH);
@@ -740,29 +779,29 @@ static int flush_cache(uint32_t lba)
     return 0;
 }
 
-int ata_write(uint32_t lba, uint32_t count, const void *buf)
+int ata_write(unsigned unit, uint32_t lba, uint32_t count, const void *buf)
 {
-    int rc = check_request("ata_write", lba, count, buf);
+    int rc = check_request("ata_write", unit, lba, count, buf);
     if (rc < 0)
         return rc;
-    struct req r = { 1, lba, count, (uint8_t *)buf, 0, 0 };    /* buf is only read */
+    struct req r = { &drives[unit], 1, lba, count, (uint8_t *)buf, 0, 0 };  /* buf is only read */
     mutex_lock(&disk_lock);
     rc = run(&r);
     if (rc == 0)
-        rc = flush_cache(lba);
+        rc = flush_cache(r.d, lba);
     mutex_unlock(&disk_lock);
     return rc;
 }
 
 /* The page calls: check every page, then run the request.  FN names the
  * caller in messages. */
-static int pages_io(const char *fn, int write, uint32_t lba, const struct ata_page *pages,
-                    uint32_t npages)
+static int pages_io(const char *fn, unsigned unit, int write, uint32_t lba,
+                    const struct ata_page *pages, uint32_t npages)
 {
     /* A count too large for 32 bits is past the end of any LBA28 disk. */
     uint32_t count = npages > UINT32_MAX / ATA_PAGE_SECTORS ? UINT32_MAX
                                                            : npages * ATA_PAGE_SECTORS;
-    int rc = check_request(fn, lba, count, pages);
+    int rc = check_request(fn, unit, lba, count, pages);
     if (rc < 0)
         return rc;
     for (uint32_t i = 0; i < npages; i++) {
@@ -773,21 +812,21 @@ static int pages_io(const char *fn, int write, uint32_t lba, const struct ata_pa
             return -E_INVAL;
         }
     }
-    struct req r = { write, lba, count, 0, pages, 0 };
+    struct req r = { &drives[unit], write, lba, count, 0, pages, 0 };
     mutex_lock(&disk_lock);
     rc = run(&r);
     mutex_unlock(&disk_lock);
     return rc;
 }
 
-int ata_read_pages(uint32_t lba, const struct ata_page *pages, uint32_t npages)
+int ata_read_pages(unsigned unit, uint32_t lba, const struct ata_page *pages, uint32_t npages)
 {
-    return pages_io("ata_read_pages", 0, lba, pages, npages);
+    return pages_io("ata_read_pages", unit, 0, lba, pages, npages);
 }
 
-int ata_write_pages(uint32_t lba, const struct ata_page *pages, uint32_t npages)
+int ata_write_pages(unsigned unit, uint32_t lba, const struct ata_page *pages, uint32_t npages)
 {
-    return pages_io("ata_write_pages", 1, lba, pages, npages);
+    return pages_io("ata_write_pages", unit, 1, lba, pages, npages);
 }
 
 int ata_set_dma(int on)
@@ -796,10 +835,13 @@ int ata_set_dma(int on)
     return dma_on;
 }
 
-int ata_set_multiple(int on)
+int ata_set_multiple(unsigned unit, int on)
 {
-    mult_on = on && mult_ok;
-    return mult_on;
+    struct drive *d = drive_of("ata_set_multiple", unit);
+    if (!d)
+        return 0;
+    d->mult_on = on && d->mult_ok;
+    return d->mult_on;
 }
 
 /* ---- Finding the disk and the controller -------------------------- */
@@ -819,13 +861,13 @@ static void identify_string(const uint16_t *id, int first, int nwords, char *s)
     s[n] = 0;
 }
 
-/* Send IDENTIFY to the primary slave and read its 256 words into ID.
- * Returns 0, or -E_IO (with a message) if no ATA disk answers. */
-static int identify(uint16_t *id)
+/* Send IDENTIFY to drive D and read its 256 words into ID.  Returns 0,
+ * or -E_IO (with a message) if no ATA disk answers. */
+static int identify(struct drive *d, uint16_t *id)
 {
     uint8_t st;
     outb(ATA_CONTROL, CTRL_NIEN);
-    outb(ATA_DRIVE, DRIVE_SLAVE_LBA);
+    outb(ATA_DRIVE, drive_bits(d, 0));
     delay400();
     st = inb(ATA_STATUS);
     if (st == 0xFF) {               /* pulled-up data lines: nothing there */
@@ -833,7 +875,7 @@ static int identify(uint16_t *id)
         return -E_IO;
     }
     if (wait_status(0, &st) < 0) {
-        kprintf("ata: no disk: primary slave stays busy (status 0x%x)\n", st);
+        kprintf("ata: no disk: %s stays busy (status 0x%x)\n", d->name, st);
         reset_bus();
         return -E_IO;
     }
@@ -845,18 +887,18 @@ static int identify(uint16_t *id)
     delay400();
     st = inb(ATA_STATUS);
     if (st == 0 || st == 0xFF) {    /* no drive answers at this position */
-        kprintf("ata: no disk on the primary IDE slave (status 0x%x after IDENTIFY)\n", st);
+        kprintf("ata: no disk on the IDE %s (status 0x%x after IDENTIFY)\n", d->name, st);
         return -E_IO;
     }
     if (wait_status(0, &st) < 0) {
-        kprintf("ata: no disk: primary slave did not answer IDENTIFY (status 0x%x)\n", st);
+        kprintf("ata: no disk: %s did not answer IDENTIFY (status 0x%x)\n", d->name, st);
         reset_bus();
         return -E_IO;
     }
     /* ATAPI and SATA devices abort IDENTIFY and leave a signature here. */
     uint8_t sig1 = inb(ATA_LBA1), sig2 = inb(ATA_LBA2);
     if (sig1 || sig2) {
-        kprintf("ata: primary slave is not an ATA disk (signature 0x%x%x)\n", sig2, sig1);
+        kprintf("ata: %s is not an ATA disk (signature 0x%x%x)\n", d->name, sig2, sig1);
         return -E_IO;
     }
     if (wait_status(ST_DRQ, &st) < 0) {
@@ -906,16 +948,18 @@ static uint16_t find_bus_master(void)
     return base;
 }
 
-/* Set up DMA if the drive (IDENTIFY in ID) and the controller can: the
- * bus master stopped, its status clear, and, once, IRQ 14's handler, the
- * watchdog and the semaphore.  Leaves bm_base 0 if not. */
-static void setup_dma(const uint16_t *id)
+/* Set up DMA for drive D if it (IDENTIFY in ID) and the controller can:
+ * the bus master stopped, its status clear, and, once, IRQ 14's handler,
+ * the watchdog and the semaphore.  Leaves D->dma_ok 0 if not, and
+ * bm_base 0 if there is no bus master. */
+static void setup_dma(struct drive *d, const uint16_t *id)
 {
-    bm_base = 0;
+    d->dma_ok = 0;
     if (!(id[ID_CAPS] & (1u << 8))) {
-        kprintf("ata: the drive does not do DMA\n");
+        kprintf("ata: the %s does not do DMA\n", d->name);
         return;
     }
+    bm_base = 0;
     uint16_t base = find_bus_master();
     if (!base)
         return;
@@ -924,6 +968,7 @@ static void setup_dma(const uint16_t *id)
     outb(base + BM_CMD, 0);
     outb(base + BM_STATUS, BM_ST_CLEAR);
     bm_base = base;
+    d->dma_ok = 1;
     if (!irq_ready) {
         sema_init(&dma_done, "ata dma", 0);
         trap_register(T_IRQ0 + ATA_IRQ, ata_irq);
@@ -933,47 +978,54 @@ static void setup_dma(const uint16_t *id)
     }
 }
 
-int ata_init(void)
+int ata_init(unsigned unit)
 {
     static uint16_t id[256];        /* the IDENTIFY sector */
+    struct drive *d = drive_of("ata_init", unit);
+    if (!d)
+        return -E_INVAL;
 
     mutex_lock(&disk_lock);
-    present = 0;
-    nsectors = 0;
-    model[0] = 0;
-    mult_ok = mult_on = dma_on = 0;
-    int rc = identify(id);
+    d->present = 0;
+    d->nsectors = 0;
+    d->model[0] = 0;
+    d->mult_ok = d->mult_on = d->dma_ok = 0;
+    int rc = identify(d, id);
     if (rc < 0)
         goto out;
     rc = -E_IO;
     if (!(id[ID_CAPS] & (1u << 9))) {
-        kprintf("ata: primary slave does not support LBA addressing\n");
+        kprintf("ata: %s does not support LBA addressing\n", d->name);
         goto out;
     }
     uint32_t n = id[60] | ((uint32_t)id[61] << 16);    /* LBA28 sectors */
     if (n == 0 || n > LBA28_LIMIT) {
-        kprintf("ata: primary slave reports %u LBA28 sectors\n", n);
+        kprintf("ata: %s reports %u LBA28 sectors\n", d->name, n);
         goto out;
     }
-    nsectors = n;
-    identify_string(id, 27, 20, model);
-    present = 1;
+    d->nsectors = n;
+    identify_string(id, 27, 20, d->model);
+    d->present = 1;
     rc = 0;
 
-    mult_ok = (id[ID_MULTIPLE] & 0xFF) >= ATA_PAGE_SECTORS && set_multiple() == 0;
-    mult_on = mult_ok;
-    setup_dma(id);
+    d->mult_ok = (id[ID_MULTIPLE] & 0xFF) >= ATA_PAGE_SECTORS && set_multiple(d) == 0;
+    d->mult_on = d->mult_ok;
+    setup_dma(d, id);
     dma_on = bm_base != 0;
-    kprintf("ata: primary slave '%s': %u sectors (%u KiB), LBA28 PIO; pages by %s%s\n",
-            model, nsectors, nsectors / 2, dma_on ? "bus-master DMA on IRQ 14, else " : "",
-            mult_on ? "READ/WRITE MULTIPLE (8 sectors a block)" : "PIO a sector at a time");
+    kprintf("ata: %s '%s': %u sectors (%u KiB), LBA28 PIO; pages by %s%s\n", d->name,
+            d->model, d->nsectors, d->nsectors / 2,
+            dma_on && d->dma_ok ? "bus-master DMA on IRQ 14, else " : "",
+            d->mult_on ? "READ/WRITE MULTIPLE (8 sectors a block)" : "PIO a sector at a time");
 out:
     mutex_unlock(&disk_lock);
     return rc;
 }
 
-uint32_t ata_sectors(void) { return present ? nsectors : 0; }
+uint32_t ata_sectors(unsigned unit)
+{
+    return unit < ATA_DRIVES && drives[unit].present ? drives[unit].nsectors : 0;
+}
 
-const char *ata_model(void) { return model; }
+const char *ata_model(unsigned unit) { return unit < ATA_DRIVES ? drives[unit].model : ""; }
 
 void ata_get_stats(struct ata_stats *out) { *out = stats; }

@@ -54,6 +54,6 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
     if (ram_ignored)
         kprintf(" (%u MiB above 4 GiB ignored: no PAE)", (uint32_t)(ram_ignored >> 20));
     kprintf(", command line '%s'\n", cmdline_raw());
-    experiment_main();      /* tests/experiment.c workload= / report= modes */
+    experiment_main();      /* tests/experiment.c workload= / report= / trace= modes */
     harness_run(cmdline_get("test"));
 }
