@@ -9,16 +9,18 @@ at 10, 25, 50, 75 and 90 frames of 100 pages, and every trace file given
 with --traces (make replacement-report TRACES="FILE ...") at --sizes
 frames (default 100, 500 and 1000; FILE@N,N gives one trace sizes of its
 own), then prints a summary against OPT and against the better of clock
-and clock_pro.  --quick (QUICK=1) is one
-size and a few workloads, for an edit-run loop.
+and clock_pro.  --quick (QUICK=1) is one size and a few workloads, for
+an edit-run loop.
 
 How it runs.  Each built-in workload is one boot with report=WORKLOAD
 (tests/experiment.c), or with many cores a few that share its policies
-out; the boots run side by side, one per core, longest first.  They run
-under -icount shift=0, where guest time counts instructions: every
-figure is then exactly repeatable but aging's.  Aging samples the A bits
-on timer ticks, and the ticks fall wherever the waits for the emulated
-disk (which last as long as the host's disk takes) put them, so its
+out; the boots run side by side, one per core, longest first.  Every
+figure but aging's depends on nothing but the reference string and the
+policy, so it is exactly repeatable.  Aging samples the A bits on timer
+ticks.  The boots run under -icount shift=0, where guest time counts
+instructions, so a tick comes every 10 million of them whatever the
+host's speed; but the waits for the emulated disk last as long as the
+host's disk takes, and they move where the ticks fall, so aging's
 figures move a little from run to run.  The boot that records a
 workload's reference string writes it, in binary, onto a disk of its
 own (tools/tracedisk.py): printing 1.6 million numbers over the serial
