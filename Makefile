@@ -12,6 +12,9 @@
 #
 #   make run WORKLOAD=scan NFRAMES=50 POLICY=clock   one replacement experiment
 #   make run PROG=hello ARGV="one two"               one user program (kernel/run.c)
+#   make run TRACE=FILE NFRAMES=100,500 POLICIES=clock,clock_pro
+#                                                    a trace file replayed in the kernel
+#   make replacement-report QUICK=1                  the report in seconds
 #   make test T='swap_*,host/*'                      tests whose names match
 #
 # Every target first runs tools/deps.sh, which installs missing packages.
@@ -34,22 +37,31 @@ PROG     ?=
 ARGV     ?=
 NFRAMES  ?= 25
 POLICY   ?= clock_pro
+POLICIES ?=
 NPAGES   ?= 100
+TRACE    ?=
+QUICK    ?=
+TRACES   ?=
+SIZES    ?=
 T        ?=
 GDBPORT  ?= $(shell echo $$((20000 + $$(id -u) % 10000)))
 NPROC    := $(shell nproc 2>/dev/null || echo 1)
 # The kernel options of every boot target: ARGS (default test=all); or,
-# with WORKLOAD=NAME, one replacement experiment; or, with PROG=NAME, one
-# user program with the space-separated arguments ARGV (run=NAME,A,B:
-# kernel/run.c).  With WORKLOAD or PROG, ARGS adds options only if given.
+# with TRACE=FILE, the trace replayed (named after the file, at NFRAMES
+# frames, under POLICIES or POLICY); or, with WORKLOAD=NAME, one
+# replacement experiment; or, with PROG=NAME, one user program with the
+# space-separated arguments ARGV (run=NAME,A,B: kernel/run.c).  With
+# TRACE, WORKLOAD or PROG, ARGS adds options only if given.
 comma    := ,
 empty    :=
 space    := $(empty) $(empty)
 KOPTS    := $(strip \
-            $(if $(WORKLOAD),workload=$(WORKLOAD) npages=$(NPAGES) nframes=$(NFRAMES) \
-                 policy=$(POLICY)) \
+            $(if $(TRACE),trace=$(basename $(notdir $(TRACE))) nframes=$(NFRAMES) \
+                 policies=$(or $(POLICIES),$(POLICY)), \
+                 $(if $(WORKLOAD),workload=$(WORKLOAD) npages=$(NPAGES) nframes=$(NFRAMES) \
+                      policy=$(POLICY))) \
             $(if $(PROG),run=$(subst $(space),$(comma),$(strip $(PROG) $(ARGV)))) \
-            $(if $(WORKLOAD)$(PROG),$(if $(filter file,$(origin ARGS)),,$(ARGS)),$(ARGS)))
+            $(if $(TRACE)$(WORKLOAD)$(PROG),$(if $(filter file,$(origin ARGS)),,$(ARGS)),$(ARGS)))
 
 # Freestanding 32-bit code: no PIC, no stack protector, no SSE/x87 (the
 # kernel never saves FPU state), frame pointers kept for backtraces.  The
@@ -79,7 +91,7 @@ OBJS     := $(ASRC:%.asm=$(B)/%.o) $(CSRC:%.c=$(B)/%.o) $(CXXSRC:%.cc=$(B)/%.o) 
 KERNEL   := $(B)/kernel.elf
 
 RUNNER   := $(PYTHON) tools/runtests.py
-BOOT     := $(RUNNER) run --mem $(MEM) --disk $(DISK)
+BOOT     := $(RUNNER) run --mem $(MEM) --disk $(DISK) $(if $(TRACE),--trace '$(TRACE)')
 # Builds in parallel, unless the caller's make already has a -j.
 PMAKE    := $(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
 
@@ -132,11 +144,13 @@ $(B)/kernel.asm: $(KERNEL)
 $(B)/kernel.sym: $(KERNEL)
 	$(Q)$(NM) -n -C $< > $@
 
-run: all ## boot ARGS (default test=all); WORKLOAD=NAME one experiment; PROG=NAME ARGV=.. one program
+run: all ## boot ARGS (default test=all); or WORKLOAD=NAME, TRACE=FILE, PROG=NAME ARGV=..
 	$(BOOT) -- $(KOPTS)
 
-replacement-report: all ## every workload x policy x frame count: CSV, plots, summary
-	$(PYTHON) tools/report.py
+replacement-report: all ## workloads x policies x 5 sizes (QUICK=1; TRACES= at SIZES=): CSV, plots, summary
+	$(PYTHON) tools/report.py $(if $(filter-out 0,$(QUICK)),--quick) \
+	    $(if $(TRACES),--traces '$(TRACES)') $(if $(SIZES),--sizes '$(SIZES)') \
+	    $(if $(POLICIES),--policies '$(POLICIES)')
 
 test: all ## every test, all kinds in one parallel pool; T='PATTERN,...' selects by name
 	$(RUNNER) test $(if $(T),'$(T)')
@@ -179,6 +193,8 @@ help: ## this list
 	@echo "variables: MEM=$(MEM) (MiB) DISK=$(DISK) (MiB of swap) ARGS='$(ARGS)' GDBPORT=$(GDBPORT)"
 	@echo "           T='PATTERN,...' WORKLOAD= NFRAMES=$(NFRAMES) POLICY=$(POLICY) NPAGES=$(NPAGES) V=1"
 	@echo "           PROG=NAME ARGV='A B' (one user program: run=NAME,A,B)"
+	@echo "           TRACE=FILE POLICIES=P,Q (run); QUICK=1 TRACES='FILE ...' SIZES=N,N" \
+	      "(replacement-report)"
 
 clean: ## remove build/
 	rm -rf $(B)

@@ -1,11 +1,13 @@
-/* drivers/ata.c - the swap disk's driver: its calls (drivers/ata.h).
+/* drivers/ata.c - the IDE disks' driver: its calls (drivers/ata.h).
  *
- * The top layer of the driver for the IDE primary bus's slave drive
- * (QEMU's `-drive ...,if=ide,index=1`).  Each call checks its request,
- * takes the disk lock for its whole length, and splits the request into
- * commands of at most 256 sectors, which the layers below carry out
- * (drivers/ata_priv.h lists them; the hardware is drawn in
- * drivers/ata_regs.h):
+ * The top layer of the driver for the IDE primary bus's two drives: the
+ * slave is the swap disk (QEMU's `-drive ...,if=ide,index=1`,
+ * mm/swap.c), the master a trace disk when one is attached (index=0,
+ * tests/trace_in.c).  Each call names its drive (ATA_MASTER,
+ * ATA_SLAVE), checks its request, takes the disk lock for its whole
+ * length, and splits the request into commands of at most 256 sectors,
+ * which the layers below carry out on that drive (drivers/ata_priv.h
+ * lists them; the hardware is drawn in drivers/ata_regs.h):
  *
  *   ata_read, ata_write        a buffer in kernel memory, by PIO
  *                              (drivers/ata_pio.c); a write ends with a
@@ -17,27 +19,32 @@
  *                              DMA command is tried once more by DMA,
  *                              then once by PIO (pages_command)
  *
- * ata_init (drivers/ata_probe.c) finds the disk and fills in ata_drv,
- * the state every layer shares, which lives here with the disk lock. */
+ * ata_init (drivers/ata_probe.c) finds a disk and fills in its entry of
+ * ata_bus, the state every layer shares (each drive's, and the bus
+ * master, DMA switch and counters the two have in common), which lives
+ * here with the disk lock. */
 #include "drivers/ata_priv.h"
 #include "drivers/ata_regs.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
 #include "mm/memlayout.h"
 
-struct ata_drive ata_drv;
+struct ata_bus ata_bus = { .drive = { { .name = "primary master" },
+                                       { .name = "primary slave" } } };
 struct mutex ata_disk_lock = MUTEX_INIT("disk", LOCK_DISK);
 
 /* Move the N sectors from sector FIRST of page request R (one command's
- * worth): by DMA if it is on, and if that fails, once more by DMA, then
- * once by PIO; by PIO alone if not.  Returns 0 or -E_IO. */
+ * worth): by DMA if it is on and R's drive does it, and if that fails,
+ * once more by DMA, then once by PIO; by PIO alone if not.  Returns 0 or
+ * -E_IO. */
 static int pages_command(struct ata_req *r, uint32_t first, uint32_t n)
 {
-    for (int attempt = 1; ata_drv.dma_on && attempt <= 2; attempt++) {
+    int dma = ata_bus.dma_on && ata_bus.drive[r->unit].dma_ok;
+    for (int attempt = 1; dma && attempt <= 2; attempt++) {
         r->done = first;
         if (ata_dma_command(r, first, n) == 0)
             return 0;
-        ata_drv.stats.retries++;
+        ata_bus.stats.retries++;
         kprintf("ata: DMA %s of LBA %u-%u failed; retrying by %s\n",
                 r->write ? "write" : "read", r->lba + first, r->lba + first + n - 1,
                 attempt == 1 ? "DMA" : "PIO");
@@ -46,22 +53,27 @@ static int pages_command(struct ata_req *r, uint32_t first, uint32_t n)
     return ata_pio_pages(r, first, n);
 }
 
-/* Check a request from a public entry point.  Returns 0 if it may go to
- * the disk, -E_IO if there is none, -E_INVAL (with a message) if the
- * request is malformed or runs past the end of the disk. */
-static int check_request(const char *fn, uint32_t lba, uint32_t count, const void *buf)
+/* Check a request from a public entry point for drive UNIT.  Returns 0
+ * if it may go to the disk, -E_IO if there is none, -E_INVAL (with a
+ * message) if the request is malformed, names no drive or runs past the
+ * end of the disk. */
+static int check_request(const char *fn, unsigned unit, uint32_t lba, uint32_t count,
+                         const void *buf)
 {
-    if (!ata_drv.present) {
-        kprintf("%s: no disk (ata_init did not find one)\n", fn);
+    struct ata_drive *d = ata_drive_of(fn, unit);
+    if (!d)
+        return -E_INVAL;
+    if (!d->present) {
+        kprintf("%s: no disk on the %s (ata_init did not find one)\n", fn, d->name);
         return -E_IO;
     }
     if (count == 0 || buf == 0) {
         kprintf("%s: bad request: %u sectors at LBA %u, buffer %p\n", fn, count, lba, buf);
         return -E_INVAL;
     }
-    if (lba >= ata_drv.nsectors || count > ata_drv.nsectors - lba) {
+    if (lba >= d->nsectors || count > d->nsectors - lba) {
         kprintf("%s: %u sectors at LBA %u run past the end of the disk (%u sectors)\n",
-                fn, count, lba, ata_drv.nsectors);
+                fn, count, lba, d->nsectors);
         return -E_INVAL;
     }
     return 0;
@@ -79,41 +91,41 @@ static int run(struct ata_req *r)
     return rc;
 }
 
-int ata_read(uint32_t lba, uint32_t count, void *buf)
+int ata_read(unsigned unit, uint32_t lba, uint32_t count, void *buf)
 {
-    int rc = check_request("ata_read", lba, count, buf);
+    int rc = check_request("ata_read", unit, lba, count, buf);
     if (rc < 0)
         return rc;
-    struct ata_req r = { 0, lba, count, buf, 0, 0 };
+    struct ata_req r = { unit, 0, lba, count, buf, 0, 0 };
     mutex_lock(&ata_disk_lock);
     rc = run(&r);
     mutex_unlock(&ata_disk_lock);
     return rc;
 }
 
-int ata_write(uint32_t lba, uint32_t count, const void *buf)
+int ata_write(unsigned unit, uint32_t lba, uint32_t count, const void *buf)
 {
-    int rc = check_request("ata_write", lba, count, buf);
+    int rc = check_request("ata_write", unit, lba, count, buf);
     if (rc < 0)
         return rc;
-    struct ata_req r = { 1, lba, count, (uint8_t *)buf, 0, 0 };    /* buf is only read */
+    struct ata_req r = { unit, 1, lba, count, (uint8_t *)buf, 0, 0 };  /* buf is only read */
     mutex_lock(&ata_disk_lock);
     rc = run(&r);
     if (rc == 0)
-        rc = ata_flush_cache(lba);
+        rc = ata_flush_cache(unit, lba);
     mutex_unlock(&ata_disk_lock);
     return rc;
 }
 
 /* The page calls: check every page, then run the request.  FN names the
  * caller in messages. */
-static int pages_io(const char *fn, int write, uint32_t lba, const struct ata_page *pages,
-                    uint32_t npages)
+static int pages_io(const char *fn, unsigned unit, int write, uint32_t lba,
+                    const struct ata_page *pages, uint32_t npages)
 {
     /* A count too large for 32 bits is past the end of any LBA28 disk. */
     uint32_t count = npages > UINT32_MAX / ATA_PAGE_SECTORS ? UINT32_MAX
                                                            : npages * ATA_PAGE_SECTORS;
-    int rc = check_request(fn, lba, count, pages);
+    int rc = check_request(fn, unit, lba, count, pages);
     if (rc < 0)
         return rc;
     for (uint32_t i = 0; i < npages; i++) {
@@ -124,33 +136,36 @@ static int pages_io(const char *fn, int write, uint32_t lba, const struct ata_pa
             return -E_INVAL;
         }
     }
-    struct ata_req r = { write, lba, count, 0, pages, 0 };
+    struct ata_req r = { unit, write, lba, count, 0, pages, 0 };
     mutex_lock(&ata_disk_lock);
     rc = run(&r);
     mutex_unlock(&ata_disk_lock);
     return rc;
 }
 
-int ata_read_pages(uint32_t lba, const struct ata_page *pages, uint32_t npages)
+int ata_read_pages(unsigned unit, uint32_t lba, const struct ata_page *pages, uint32_t npages)
 {
-    return pages_io("ata_read_pages", 0, lba, pages, npages);
+    return pages_io("ata_read_pages", unit, 0, lba, pages, npages);
 }
 
-int ata_write_pages(uint32_t lba, const struct ata_page *pages, uint32_t npages)
+int ata_write_pages(unsigned unit, uint32_t lba, const struct ata_page *pages, uint32_t npages)
 {
-    return pages_io("ata_write_pages", 1, lba, pages, npages);
+    return pages_io("ata_write_pages", unit, 1, lba, pages, npages);
 }
 
 int ata_set_dma(int on)
 {
-    ata_drv.dma_on = on && ata_drv.bm_base;
-    return ata_drv.dma_on;
+    ata_bus.dma_on = on && ata_bus.bm_base;
+    return ata_bus.dma_on;
 }
 
-int ata_set_multiple(int on)
+int ata_set_multiple(unsigned unit, int on)
 {
-    ata_drv.mult_on = on && ata_drv.mult_ok;
-    return ata_drv.mult_on;
+    struct ata_drive *d = ata_drive_of("ata_set_multiple", unit);
+    if (!d)
+        return 0;
+    d->mult_on = on && d->mult_ok;
+    return d->mult_on;
 }
 
-void ata_get_stats(struct ata_stats *out) { *out = ata_drv.stats; }
+void ata_get_stats(struct ata_stats *out) { *out = ata_bus.stats; }

@@ -1,5 +1,10 @@
-/* drivers/ata.h - the swap disk: an ATA driver for the IDE primary bus
- * slave, with PIO and bus-master DMA.
+/* drivers/ata.h - the IDE disks: an ATA driver for the two drives of the
+ * IDE primary bus, with PIO and bus-master DMA.
+ *
+ * Every call names its drive, ATA_MASTER or ATA_SLAVE.  The slave
+ * (QEMU's `-drive ...,if=ide,index=1`) is the swap disk (mm/swap.c);
+ * the master (index=0) carries a trace for the kernel's replay when the
+ * host runner attaches one (tests/trace_in.c).
  *
  * Two ways in.  ata_read/ata_write move sectors between the disk and a
  * buffer in kernel virtual memory by PIO, and a write is flushed to the
@@ -21,6 +26,10 @@
 #define DRIVERS_ATA_H
 
 #include <stdint.h>
+
+#define ATA_MASTER          0u      /* drive 0 of the primary bus: a trace disk */
+#define ATA_SLAVE           1u      /* drive 1: the swap disk */
+#define ATA_DRIVES          2u
 
 #define ATA_SECTOR_SIZE     512u
 #define ATA_PAGE_SECTORS    8u      /* sectors in a 4 KiB page */
@@ -57,64 +66,67 @@ struct ata_page {
     void *va;
 };
 
-/* Find the disk with IDENTIFY and record its size and model; find the
+/* Find drive UNIT with IDENTIFY and record its size and model; find the
  * IDE controller's bus master on PCI and set up DMA and IRQ 14 if there
  * is one; choose READ/WRITE MULTIPLE if the drive has it.  Returns 0,
- * or -E_IO (with a message saying why) if there is no drive, it is not
- * an ATA disk, or it does not answer in time.  A disk without DMA is no
- * error: the page calls then use PIO. */
-int ata_init(void);
+ * -E_INVAL if UNIT is no drive, or -E_IO (with a message saying why) if
+ * there is no disk there, it is not an ATA disk, or it does not answer
+ * in time.  A disk without DMA is no error: the page calls then use PIO. */
+int ata_init(unsigned unit);
 
-/* Sectors on the disk, or 0 if ata_init has not found one. */
-uint32_t ata_sectors(void);
+/* Sectors on drive UNIT, or 0 if ata_init has not found a disk there. */
+uint32_t ata_sectors(unsigned unit);
 
-/* The drive's model string (e.g. "QEMU HARDDISK"), or "" if none. */
-const char *ata_model(void);
+/* Drive UNIT's model string (e.g. "QEMU HARDDISK"), or "" if none. */
+const char *ata_model(unsigned unit);
 
-/* Read COUNT sectors starting at sector LBA into BUF (COUNT * 512 bytes)
- * by PIO.  Returns 0, -E_INVAL if COUNT is 0, BUF is null or the range
- * runs past the end of the disk (nothing is sent to the drive), or -E_IO
- * if there is no disk, the drive reports an error or it times out.
- * After a failure the contents of BUF are unspecified. */
-int ata_read(uint32_t lba, uint32_t count, void *buf);
+/* Read COUNT sectors of drive UNIT starting at sector LBA into BUF
+ * (COUNT * 512 bytes) by PIO.  Returns 0, -E_INVAL if UNIT is no drive,
+ * COUNT is 0, BUF is null or the range runs past the end of the disk
+ * (nothing is sent to the drive), or -E_IO if there is no disk, the
+ * drive reports an error or it times out.  After a failure the contents
+ * of BUF are unspecified. */
+int ata_read(unsigned unit, uint32_t lba, uint32_t count, void *buf);
 
-/* Write COUNT sectors from BUF to the disk starting at sector LBA by
+/* Write COUNT sectors from BUF to drive UNIT starting at sector LBA by
  * PIO, then flush the drive's write cache so the data is on the medium
  * when this returns 0.  Errors as for ata_read.  After -E_IO from a
  * drive error, the sectors before the one that failed were written
  * (ata_stats.fail_done says how many) and the others were not; after a
  * timeout any of them may or may not have been. */
-int ata_write(uint32_t lba, uint32_t count, const void *buf);
+int ata_write(unsigned unit, uint32_t lba, uint32_t count, const void *buf);
 
-/* Read NPAGES pages from the disk, starting at sector LBA, into PAGES[0],
- * PAGES[1], ... (8 sectors each, in that order).  By DMA if the
- * controller has it (a failed command is retried once by DMA, then once
- * by PIO), else by PIO.  Returns 0; -E_INVAL if NPAGES is 0, PAGES is
- * null, a page's addresses are not page-aligned, or the range runs past
- * the end of the disk (nothing is sent to the drive); -E_IO if there is
- * no disk or every try failed (contents of the pages unspecified). */
-int ata_read_pages(uint32_t lba, const struct ata_page *pages, uint32_t npages);
+/* Read NPAGES pages from drive UNIT, starting at sector LBA, into
+ * PAGES[0], PAGES[1], ... (8 sectors each, in that order).  By DMA if the
+ * controller and the drive have it (a failed command is retried once by
+ * DMA, then once by PIO), else by PIO.  Returns 0; -E_INVAL if UNIT is
+ * no drive, NPAGES is 0, PAGES is null, a page's addresses are not
+ * page-aligned, or the range runs past the end of the disk (nothing is
+ * sent to the drive); -E_IO if there is no disk or every try failed
+ * (contents of the pages unspecified). */
+int ata_read_pages(unsigned unit, uint32_t lba, const struct ata_page *pages, uint32_t npages);
 
-/* Write NPAGES pages to the disk, starting at sector LBA; as
+/* Write NPAGES pages to drive UNIT, starting at sector LBA; as
  * ata_read_pages otherwise.  There is no cache flush: swap contents
  * need not survive a power cut, since no page of a swapped process
  * survives one either.  0 means the drive has acknowledged every sector
  * (it may still hold them in its cache). */
-int ata_write_pages(uint32_t lba, const struct ata_page *pages, uint32_t npages);
+int ata_write_pages(unsigned unit, uint32_t lba, const struct ata_page *pages,
+                    uint32_t npages);
 
-/* Let the page calls use DMA (ON = 1) or force them to PIO (ON = 0),
- * from their next command on; for tests and measurements.  Returns
- * whether DMA is in use now: never without a bus master.  ata_init
- * turns it on when it finds one. */
+/* Let the page calls of both drives use DMA (ON = 1) or force them to
+ * PIO (ON = 0), from their next command on; for tests and measurements.
+ * Returns whether DMA is in use now: never without a bus master.
+ * ata_init turns it on when it finds one. */
 int ata_set_dma(int on);
 
-/* Let the PIO page calls use READ/WRITE MULTIPLE, a page per data
- * block (ON = 1), or force them to a sector at a time (ON = 0).
+/* Let the PIO page calls of drive UNIT use READ/WRITE MULTIPLE, a page
+ * per data block (ON = 1), or force them to a sector at a time (ON = 0).
  * Returns whether multiple mode is in use now: never if the drive does
- * not support it.  ata_init turns it on if it does. */
-int ata_set_multiple(int on);
+ * not support it (or there is none).  ata_init turns it on if it does. */
+int ata_set_multiple(unsigned unit, int on);
 
-/* Copy the running totals into *OUT. */
+/* Copy the running totals, both drives', into *OUT. */
 void ata_get_stats(struct ata_stats *out);
 
 #endif

@@ -4,7 +4,9 @@
  * the page calls move up to ATA_DMA_MAX_PAGES pages in one READ DMA or
  * WRITE DMA command, wherever the pages lie in physical memory: the
  * controller follows a table of physical regions (PRDs, drawn in
- * drivers/ata_regs.h), one a page, and the CPU copies nothing.
+ * drivers/ata_regs.h), one a page, and the CPU copies nothing.  The
+ * channel has one bus master for both its drives: it moves the data of
+ * whichever drive the command went to (ata_start_command selects it).
  *
  * Waiting.  A thread with interrupts on sleeps on a semaphore that the
  * IRQ 14 handler raises when the drive interrupts at the command's end;
@@ -57,11 +59,11 @@ static volatile uint8_t irq_bmst, irq_st;   /* what the handler read */
 static int ata_irq(struct trapframe *tf)
 {
     (void)tf;
-    ata_drv.stats.irqs++;
-    uint8_t b = inb(ata_drv.bm_base + BM_STATUS);
+    ata_bus.stats.irqs++;
+    uint8_t b = inb(ata_bus.bm_base + BM_STATUS);
     if (!(b & BM_ST_INT))
         return 1;                       /* not the drive's interrupt */
-    outb(ata_drv.bm_base + BM_STATUS, BM_ST_CLEAR);
+    outb(ata_bus.bm_base + BM_STATUS, BM_ST_CLEAR);
     uint8_t st = inb(ATA_STATUS);
     if (!inflight)
         return 1;                       /* late: the watchdog gave up on it */
@@ -119,7 +121,7 @@ static void disarm(void)
 static int dma_ended(uint32_t unused, uint8_t *bmst)
 {
     (void)unused;
-    uint8_t b = inb(ata_drv.bm_base + BM_STATUS);
+    uint8_t b = inb(ata_bus.bm_base + BM_STATUS);
     *bmst = b;
     if (!(b & BM_ST_ACTIVE) || (b & BM_ST_INT))
         return 1;
@@ -134,9 +136,9 @@ static int dma_wait(int sleep, uint8_t *bmst, uint8_t *st)
 {
     if (sleep) {
         sema_down(&dma_done);
-        ata_drv.stats.irq_waits++;
+        ata_bus.stats.irq_waits++;
         if (timed_out) {
-            *bmst = inb(ata_drv.bm_base + BM_STATUS);
+            *bmst = inb(ata_bus.bm_base + BM_STATUS);
             *st = inb(ATA_ALTSTATUS);
             return -E_IO;
         }
@@ -145,12 +147,12 @@ static int dma_wait(int sleep, uint8_t *bmst, uint8_t *st)
         return 0;
     }
     int rc = ata_poll_until(dma_ended, 0, bmst);
-    ata_drv.stats.poll_waits++;
+    ata_bus.stats.poll_waits++;
     if (rc == 0)
         rc = ata_wait_status(0, st);
     else
         *st = inb(ATA_ALTSTATUS);
-    outb(ata_drv.bm_base + BM_STATUS, BM_ST_CLEAR);
+    outb(ata_bus.bm_base + BM_STATUS, BM_ST_CLEAR);
     return rc;
 }
 
@@ -162,7 +164,7 @@ int ata_dma_command(struct ata_req *r, uint32_t first, uint32_t n)
     const char *what = r->write ? "DMA write" : "DMA read";
     uint32_t lba = r->lba + first, npages = n / ATA_PAGE_SECTORS;
     const struct ata_page *pg = &r->pages[first / ATA_PAGE_SECTORS];
-    uint16_t bm = ata_drv.bm_base;
+    uint16_t bm = ata_bus.bm_base;
     uint8_t dir = r->write ? 0 : BM_CMD_TOMEM, bmst, st;
 
     for (uint32_t i = 0; i < npages; i++)
@@ -187,7 +189,7 @@ int ata_dma_command(struct ata_req *r, uint32_t first, uint32_t n)
         outb(ATA_CONTROL, CTRL_NIEN);
         return rc;
     }
-    ata_drv.stats.dma_cmds++;
+    ata_bus.stats.dma_cmds++;
     outb(bm + BM_CMD, dir | BM_CMD_START);
     rc = dma_wait(sleep, &bmst, &st);
     outb(bm + BM_CMD, dir);                     /* stop: the transfer is over */
@@ -203,9 +205,9 @@ int ata_dma_command(struct ata_req *r, uint32_t first, uint32_t n)
         return ata_failed(r, lba);
     }
     if (r->write)
-        ata_drv.stats.sectors_written += n;
+        ata_bus.stats.sectors_written += n;
     else
-        ata_drv.stats.sectors_read += n;
+        ata_bus.stats.sectors_read += n;
     r->done += n;
     return 0;
 }
@@ -243,13 +245,15 @@ static uint16_t find_bus_master(void)
 /* The bus master is left stopped with its status clear; IRQ 14's
  * handler, the watchdog and the semaphore are installed once, at the
  * first ata_init that finds a bus master. */
-void ata_dma_setup(const uint16_t *id)
+void ata_dma_setup(unsigned unit, const uint16_t *id)
 {
-    ata_drv.bm_base = 0;
+    struct ata_drive *d = &ata_bus.drive[unit];
+    d->dma_ok = 0;
     if (!(id[ID_CAPS] & (1u << 8))) {
-        kprintf("ata: the drive does not do DMA\n");
+        kprintf("ata: the %s does not do DMA\n", d->name);
         return;
     }
+    ata_bus.bm_base = 0;
     uint16_t base = find_bus_master();
     if (!base)
         return;
@@ -257,7 +261,8 @@ void ata_dma_setup(const uint16_t *id)
         panic("ata: PRD table at %p is outside the identity-mapped kernel", (void *)prdt);
     outb(base + BM_CMD, 0);
     outb(base + BM_STATUS, BM_ST_CLEAR);
-    ata_drv.bm_base = base;
+    ata_bus.bm_base = base;
+    d->dma_ok = 1;
     if (!irq_ready) {
         sema_init(&dma_done, "ata dma", 0);
         trap_register(T_IRQ0 + ATA_IRQ, ata_irq);

@@ -55,9 +55,9 @@ int ata_pio_command(struct ata_req *r, uint32_t first, uint32_t n, uint32_t bloc
                 return ata_timeout(r, what, lba + i, b, st);
             if (st & (ST_ERR | ST_DF))
                 return ata_device_error(r, what, lba + i, b, st, -1);
-            ata_drv.stats.sectors_written += b;
+            ata_bus.stats.sectors_written += b;
         } else {
-            ata_drv.stats.sectors_read += b;
+            ata_bus.stats.sectors_read += b;
         }
         r->done += b;
     }
@@ -80,10 +80,11 @@ int ata_pio_command(struct ata_req *r, uint32_t first, uint32_t n, uint32_t bloc
  * that refuses it is used a sector at a time from then on. */
 int ata_pio_pages(struct ata_req *r, uint32_t first, uint32_t n)
 {
-    if (ata_drv.mult_on && ata_drv.mult_stale && ata_set_block_size() < 0) {
-        kprintf("ata: the drive refused a block size of %u; PIO a sector at a time "
-                "from now on\n", ATA_PAGE_SECTORS);
-        ata_drv.mult_ok = ata_drv.mult_on = 0;
+    struct ata_drive *d = &ata_bus.drive[r->unit];
+    if (d->mult_on && d->mult_stale && ata_set_block_size(r->unit) < 0) {
+        kprintf("ata: the %s refused a block size of %u; PIO a sector at a time "
+                "from now on\n", d->name, ATA_PAGE_SECTORS);
+        d->mult_ok = d->mult_on = 0;
     }
-    return ata_pio_command(r, first, n, ata_drv.mult_on ? ATA_PAGE_SECTORS : 1);
+    return ata_pio_command(r, first, n, d->mult_on ? ATA_PAGE_SECTORS : 1);
 }

@@ -1,7 +1,9 @@
-/* drivers/ata_priv.h - inside the swap disk's driver: its state and its layers.
+/* drivers/ata_priv.h - inside the IDE disks' driver: its state and its layers.
  *
- * The driver (its calls are in drivers/ata.h) is five files, each one
- * layer, each using only the ones above it:
+ * The driver of the IDE primary bus's two drives, the master (a trace
+ * disk) and the slave (the swap disk); its calls are in drivers/ata.h,
+ * and each names its drive (ATA_MASTER, ATA_SLAVE).  It is five files,
+ * each one layer, each using only the ones above it:
  *
  *   drivers/ata_taskfile.c  the task file: select the drive, start a
  *                           command, wait for the status (bounded),
@@ -12,7 +14,7 @@
  *   drivers/ata_dma.c       moving pages by bus-master DMA: the PRD
  *                           table, IRQ 14, sleeping or polling for the
  *                           end, finding the bus master on PCI
- *   drivers/ata_probe.c     finding the disk (IDENTIFY) and what it and
+ *   drivers/ata_probe.c     finding a disk (IDENTIFY) and what it and
  *                           the controller can do: ata_init
  *   drivers/ata.c           the calls: checking requests, the disk lock,
  *                           splitting them into commands, retrying a
@@ -20,7 +22,9 @@
  *
  * The hardware they drive (ports, bits, commands) is drawn in
  * drivers/ata_regs.h.  Every function here is called with the disk lock
- * held (ata_disk_lock), except ata_dma_setup's interrupt handler. */
+ * held (ata_disk_lock), except ata_dma_setup's interrupt handler.  The
+ * lock is the bus's, not a drive's: the two drives share the task file
+ * and the bus master, so one command at a time runs on either. */
 #ifndef DRIVERS_ATA_PRIV_H
 #define DRIVERS_ATA_PRIV_H
 
@@ -40,23 +44,32 @@
 #define TIMEOUT_TICKS   (5 * PIT_HZ)
 #define FLUSH_TRIES     6
 
-/* What ata_init found and what the calls may use (drivers/ata.c). */
+/* What ata_init found of one drive, and what the calls may use. */
 struct ata_drive {
-    int present;                /* ata_init found an ATA disk */
+    const char *name;           /* "primary master", "primary slave": for messages */
+    int present;                /* ata_init found an ATA disk here */
     uint32_t nsectors;          /* its size, from IDENTIFY words 60-61 */
     char model[41];             /* IDENTIFY words 27-46, trailing blanks cut */
-    uint16_t bm_base;           /* the primary channel's bus master, 0: none */
-    int dma_on;                 /* the page calls use DMA (ata_set_dma) */
-    int mult_ok;                /* the drive does READ/WRITE MULTIPLE of a page */
+    int dma_ok;                 /* it does DMA, and there is a bus master */
+    int mult_ok;                /* it does READ/WRITE MULTIPLE of a page */
     int mult_on;                /* the PIO page calls use it (ata_set_multiple) */
     int mult_stale;             /* the block size must be set (again) first */
-    struct ata_stats stats;     /* the running totals ata_get_stats copies */
 };
-extern struct ata_drive ata_drv;
+
+/* The driver's state (drivers/ata.c): each drive's, indexed by unit
+ * (ATA_MASTER, ATA_SLAVE), and what the controller has once for both. */
+struct ata_bus {
+    struct ata_drive drive[ATA_DRIVES];
+    uint16_t bm_base;           /* the primary channel's bus master, 0: none */
+    int dma_on;                 /* the page calls use DMA (ata_set_dma) */
+    struct ata_stats stats;     /* both drives' running totals (ata_get_stats) */
+};
+extern struct ata_bus ata_bus;
 extern struct mutex ata_disk_lock;      /* one command at a time (drivers/ata.h) */
 
 /* One call's worth of sectors: where they go on the disk and in memory. */
 struct ata_req {
+    unsigned unit;                  /* the drive: ATA_MASTER or ATA_SLAVE */
     int write;                      /* 1: memory to disk */
     uint32_t lba;                   /* first sector */
     uint32_t count;                 /* sectors in all */
@@ -66,6 +79,10 @@ struct ata_req {
 };
 
 /* ---- drivers/ata_taskfile.c ---- */
+
+/* Drive UNIT's state, or 0 (with a message naming FN, the caller) if
+ * UNIT is neither ATA_MASTER nor ATA_SLAVE. */
+struct ata_drive *ata_drive_of(const char *fn, unsigned unit);
 
 /* The 400 ns the drive needs after a select or a command. */
 void ata_delay400(void);
@@ -81,8 +98,8 @@ int ata_poll_until(int (*done)(uint32_t arg, uint8_t *last), uint32_t arg, uint8
 int ata_wait_status(uint8_t need, uint8_t *st);
 
 /* Software-reset the bus (stopping the bus master first), so that the
- * next command starts clean; the multiple block size must then be set
- * again. */
+ * next command starts clean; both drives' multiple block size must then
+ * be set again. */
 void ata_reset_bus(void);
 
 /* Count a failed command of request R (0 for commands that move no
@@ -101,18 +118,19 @@ int ata_device_error(const struct ata_req *r, const char *what, uint32_t lba, ui
 int ata_timeout(const struct ata_req *r, const char *what, uint32_t lba, uint32_t n,
                 uint8_t st);
 
-/* Select the drive for LBA and start command CMD for N (1..256) sectors
- * at LBA.  Returns 0 or -E_IO (reported, counted against R). */
+/* Select R's drive (R->unit) for LBA and start command CMD for N
+ * (1..256) sectors at LBA.  Returns 0 or -E_IO (reported, counted
+ * against R). */
 int ata_start_command(const struct ata_req *r, uint8_t cmd, uint32_t lba, uint32_t n,
                       const char *what);
 
-/* SET MULTIPLE MODE: a page (8 sectors) per block; clears mult_stale.
- * Returns 0 or -E_IO (reported). */
-int ata_set_block_size(void);
+/* SET MULTIPLE MODE on drive UNIT: a page (8 sectors) per block; clears
+ * its mult_stale.  Returns 0 or -E_IO (reported). */
+int ata_set_block_size(unsigned unit);
 
-/* FLUSH CACHE: the drive's write cache to the medium.  LBA names the
+/* FLUSH CACHE: drive UNIT's write cache to the medium.  LBA names the
  * write it follows in messages.  Returns 0 or -E_IO (reported). */
-int ata_flush_cache(uint32_t lba);
+int ata_flush_cache(unsigned unit, uint32_t lba);
 
 /* ---- drivers/ata_pio.c ---- */
 
@@ -123,8 +141,8 @@ int ata_flush_cache(uint32_t lba);
 int ata_pio_command(struct ata_req *r, uint32_t first, uint32_t n, uint32_t block);
 
 /* Move the N sectors from sector FIRST of page request R by PIO: a page
- * per block if multiple mode is on, else a sector at a time.  Returns 0
- * or -E_IO (reported). */
+ * per block if multiple mode is on for R's drive, else a sector at a
+ * time.  Returns 0 or -E_IO (reported). */
 int ata_pio_pages(struct ata_req *r, uint32_t first, uint32_t n);
 
 /* ---- drivers/ata_dma.c ---- */
@@ -134,8 +152,10 @@ int ata_pio_pages(struct ata_req *r, uint32_t first, uint32_t n);
  * Returns 0 or -E_IO (reported). */
 int ata_dma_command(struct ata_req *r, uint32_t first, uint32_t n);
 
-/* Find and set up the bus master if the drive (IDENTIFY in ID) and the
- * controller can do DMA; sets ata_drv.bm_base, 0 if not. */
-void ata_dma_setup(const uint16_t *id);
+/* Find and set up the bus master if drive UNIT (IDENTIFY in ID) and the
+ * controller can do DMA; sets the drive's dma_ok, and ata_bus.bm_base (0
+ * if there is no bus master).  A drive without DMA leaves the bus master
+ * as it was: the other drive may use it. */
+void ata_dma_setup(unsigned unit, const uint16_t *id);
 
 #endif

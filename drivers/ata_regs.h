@@ -13,12 +13,16 @@
  *   0x1F3  LBA  0-7      the 28-bit sector number (LBA28) is spread over
  *   0x1F4  LBA  8-15       these three registers and the low nibble of
  *   0x1F5  LBA 16-23       the drive register
- *   0x1F6  drive         0xE0 | slave << 4 | LBA 24-27 (0xF0 for us)
+ *   0x1F6  drive         0xE0 | slave << 4 | LBA 24-27
  *   0x1F7  status / command (reading it gives the status, writing it
  *                          starts a command)
  *   0x3F6  alternate status / device control: the same status byte
  *          without side effects; written, nIEN (no interrupts) and SRST
  *          (software reset of both drives on the bus)
+ *
+ * The bus's two drives, master (drive 0) and slave (drive 1), share
+ * these ports: the drive register's slave bit says which of them the
+ * next command is for (and which answers in status).
  *
  * A command is: select the drive, fill in count and LBA, write the
  * command byte.  The drive then raises BSY ("busy: the other bits mean
@@ -63,8 +67,13 @@
 #define ATA_IRQ         14      /* the primary channel's interrupt line */
 
 /* Drive register: bits 7 and 5 are always 1, bit 6 selects LBA
- * addressing, bit 4 the slave; the low nibble is LBA 24-27. */
-#define DRIVE_SLAVE_LBA 0xF0
+ * addressing, bit 4 the slave (drive 1); the low nibble is LBA 24-27.
+ * DRIVE_SELECT(UNIT, LBA) is the value that selects drive UNIT (0 or 1)
+ * for LBA's top nibble. */
+#define DRIVE_LBA       0xE0
+#define DRIVE_UNIT_BIT  4
+#define DRIVE_SELECT(unit, lba) \
+    ((uint8_t)(DRIVE_LBA | (uint32_t)(unit) << DRIVE_UNIT_BIT | (((lba) >> 24) & 0x0F)))
 
 /* Device control register. */
 #define CTRL_NIEN       0x02    /* the drive raises no interrupts */
@@ -127,8 +136,9 @@
 #define BM_ST_ACTIVE    0x01
 #define BM_ST_ERR       0x02
 #define BM_ST_INT       0x04
-#define BM_ST_DRV1_DMA  0x40    /* the slave, our drive, can do DMA */
-#define BM_ST_CLEAR     (BM_ST_DRV1_DMA | BM_ST_INT | BM_ST_ERR)
+#define BM_ST_DRV0_DMA  0x20    /* the master can do DMA */
+#define BM_ST_DRV1_DMA  0x40    /* the slave can do DMA */
+#define BM_ST_CLEAR     (BM_ST_DRV0_DMA | BM_ST_DRV1_DMA | BM_ST_INT | BM_ST_ERR)
 
 /* Prog-if (PCI_CLASS bits 8-15) of an IDE controller: bit 0 set means
  * the primary channel is in PCI native mode (ports in BAR0/BAR1 and a

@@ -1,9 +1,9 @@
 /* drivers/ata_taskfile.c - talking to the drive through its task file.
  *
- * The bottom layer of the swap disk's driver (drivers/ata_priv.h): select
- * the drive, start a command, wait for the status, and when something
- * goes wrong, say what in one line and reset the bus.  The ports and
- * bits are drawn in drivers/ata_regs.h.
+ * The bottom layer of the IDE disks' driver (drivers/ata_priv.h): select
+ * a drive, master or slave, start a command, wait for the status, and
+ * when something goes wrong, say what in one line and reset the bus.
+ * The ports and bits are drawn in drivers/ata_regs.h.
  *
  * Waiting.  Every wait here polls the status register, with nIEN set so
  * that the drive raises no interrupt.  Every wait is bounded (a fixed
@@ -18,6 +18,14 @@
 #include "kernel/x86.h"
 #include "lib/errno.h"
 #include "lib/printf.h"
+
+struct ata_drive *ata_drive_of(const char *fn, unsigned unit)
+{
+    if (unit < ATA_DRIVES)
+        return &ata_bus.drive[unit];
+    kprintf("%s: there is no drive %u (ATA_MASTER is 0, ATA_SLAVE 1)\n", fn, unit);
+    return 0;
+}
 
 void ata_delay400(void)
 {
@@ -66,16 +74,16 @@ static void error_bits(uint8_t err, char *buf, int size)
         ksnprintf(buf, size, "none");
 }
 
-/* SRST resets both drives and deselects ours (every command selects it
- * again anyway); it may also change the multiple block size (QEMU puts
- * back its default, 16), so that is set again before the next READ/WRITE
- * MULTIPLE. */
+/* SRST resets both drives (every command selects its drive again
+ * anyway); it may also change their multiple block size (QEMU puts back
+ * its default, 16), so that is set again before each drive's next
+ * READ/WRITE MULTIPLE. */
 void ata_reset_bus(void)
 {
     uint8_t st;
-    if (ata_drv.bm_base) {
-        outb(ata_drv.bm_base + BM_CMD, 0);
-        outb(ata_drv.bm_base + BM_STATUS, BM_ST_CLEAR);
+    if (ata_bus.bm_base) {
+        outb(ata_bus.bm_base + BM_CMD, 0);
+        outb(ata_bus.bm_base + BM_STATUS, BM_ST_CLEAR);
     }
     outb(ATA_CONTROL, CTRL_NIEN | CTRL_SRST);
     for (int i = 0; i < 50; i++)        /* SRST must be held >= 5 us */
@@ -83,7 +91,8 @@ void ata_reset_bus(void)
     outb(ATA_CONTROL, CTRL_NIEN);
     ata_delay400();
     ata_wait_status(0, &st);
-    ata_drv.mult_stale = 1;
+    for (unsigned u = 0; u < ATA_DRIVES; u++)
+        ata_bus.drive[u].mult_stale = 1;
 }
 
 /* Write "LBA x" or "LBA x-y" for N sectors from LBA into BUF. */
@@ -97,9 +106,9 @@ static void lba_range(char *buf, int size, uint32_t lba, uint32_t n)
 
 int ata_failed(const struct ata_req *r, uint32_t lba)
 {
-    ata_drv.stats.errors++;
-    ata_drv.stats.fail_lba = lba;
-    ata_drv.stats.fail_done = r ? r->done : 0;
+    ata_bus.stats.errors++;
+    ata_bus.stats.fail_lba = lba;
+    ata_bus.stats.fail_done = r ? r->done : 0;
     return -E_IO;
 }
 
@@ -132,15 +141,17 @@ int ata_timeout(const struct ata_req *r, const char *what, uint32_t lba, uint32_
     return ata_failed(r, lba);
 }
 
-/* Select our drive for LBA's top nibble and wait until it can take a
- * command.  A drive that still offers data (DRQ) from an earlier,
- * abandoned command would ignore the new one and hand us the stale
- * sectors, so the bus is reset first.  Returns 0 or -E_IO (reported). */
-static int select_drive(const struct ata_req *r, uint32_t lba, const char *what)
+/* Select drive UNIT for LBA's top nibble and wait until it can take a
+ * command (R: the request, or 0 for a command that moves no data).  A
+ * drive that still offers data (DRQ) from an earlier, abandoned command
+ * would ignore the new one and hand us the stale sectors, so the bus is
+ * reset first.  Returns 0 or -E_IO (reported). */
+static int select_drive(unsigned unit, const struct ata_req *r, uint32_t lba,
+                        const char *what)
 {
     uint8_t st;
     for (int tries = 0; tries < 2; tries++) {
-        outb(ATA_DRIVE, DRIVE_SLAVE_LBA | ((lba >> 24) & 0x0F));
+        outb(ATA_DRIVE, DRIVE_SELECT(unit, lba));
         ata_delay400();
         if (ata_wait_status(0, &st) < 0)
             return ata_timeout(r, what, lba, 1, st);
@@ -153,10 +164,13 @@ static int select_drive(const struct ata_req *r, uint32_t lba, const char *what)
     return ata_failed(r, lba);
 }
 
-int ata_start_command(const struct ata_req *r, uint8_t cmd, uint32_t lba, uint32_t n,
-                      const char *what)
+/* Select drive UNIT and start command CMD for N sectors at LBA (R: the
+ * request, or 0); ata_start_command for any drive.  Returns 0 or -E_IO
+ * (reported). */
+static int start_command(unsigned unit, const struct ata_req *r, uint8_t cmd, uint32_t lba,
+                         uint32_t n, const char *what)
 {
-    int rc = select_drive(r, lba, what);
+    int rc = select_drive(unit, r, lba, what);
     if (rc < 0)
         return rc;
     outb(ATA_SECCOUNT, (uint8_t)n);         /* 256 is written as 0 */
@@ -168,26 +182,32 @@ int ata_start_command(const struct ata_req *r, uint8_t cmd, uint32_t lba, uint32
     return 0;
 }
 
+int ata_start_command(const struct ata_req *r, uint8_t cmd, uint32_t lba, uint32_t n,
+                      const char *what)
+{
+    return start_command(r->unit, r, cmd, lba, n, what);
+}
+
 /* ---- Commands that move no data ----------------------------------- */
 
-int ata_set_block_size(void)
+int ata_set_block_size(unsigned unit)
 {
     uint8_t st;
-    int rc = ata_start_command(0, CMD_SET_MULT, 0, ATA_PAGE_SECTORS, "SET MULTIPLE MODE");
+    int rc = start_command(unit, 0, CMD_SET_MULT, 0, ATA_PAGE_SECTORS, "SET MULTIPLE MODE");
     if (rc < 0)
         return rc;
     if (ata_wait_status(0, &st) < 0)
         return ata_timeout(0, "SET MULTIPLE MODE", 0, 0, st);
     if (st & (ST_ERR | ST_DF))
         return ata_device_error(0, "SET MULTIPLE MODE", 0, 0, st, -1);
-    ata_drv.mult_stale = 0;
+    ata_bus.drive[unit].mult_stale = 0;
     return 0;
 }
 
-int ata_flush_cache(uint32_t lba)
+int ata_flush_cache(unsigned unit, uint32_t lba)
 {
     uint8_t st;
-    int rc = select_drive(0, lba, "cache flush");
+    int rc = select_drive(unit, 0, lba, "cache flush");
     if (rc < 0)
         return rc;
     outb(ATA_COMMAND, CMD_FLUSH);

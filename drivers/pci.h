@@ -4,7 +4,7 @@
  * (vendor, device, class), what it decodes (its BARs, base address
  * registers) and what it may do (the command register).  Drivers find
  * their device here by class and read where its registers live; the
- * swap disk's driver (drivers/ata_dma.c) finds the IDE controller's bus
+ * IDE disks' driver (drivers/ata_dma.c) finds the IDE controller's bus
  * master this way.  Nothing here allocates or moves BARs: the BIOS has
  * already placed them. */
 #ifndef DRIVERS_PCI_H

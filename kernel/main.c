@@ -61,6 +61,6 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
         kprintf(" (%u MiB above 4 GiB ignored: no PAE)", (uint32_t)(ram_ignored >> 20));
     kprintf(", command line '%s'\n", cmdline_raw());
     run_main();             /* kernel/run.c      run=PROG: one user program, then the end */
-    experiment_main();      /* tests/experiment.c workload= / report= modes */
+    experiment_main();      /* tests/experiment.c workload= / report= / trace= modes */
     harness_run(cmdline_get("test"));
 }

@@ -158,13 +158,19 @@ static void sbuf_putc(char c, void *arg)
     if (b->p < b->end) *b->p++ = c;
 }
 
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    struct sbuf b = { buf, buf + (size ? size - 1 : 0) };
+    int n = vformat(sbuf_putc, &b, fmt, ap);
+    if (size) *b.p = '\0';
+    return n;
+}
+
 int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
-    struct sbuf b = { buf, buf + (size ? size - 1 : 0) };
     va_start(ap, fmt);
-    int n = vformat(sbuf_putc, &b, fmt, ap);
+    int n = kvsnprintf(buf, size, fmt, ap);
     va_end(ap);
-    if (size) *b.p = '\0';
     return n;
 }

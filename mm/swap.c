@@ -63,15 +63,15 @@ int swap_present(void) { return nslots != 0; }
 
 int swap_init(void)
 {
-    if (ata_init() != 0) {
+    if (ata_init(ATA_SLAVE) != 0) {
         ksnprintf(absent_why, sizeof absent_why, "no disk on the IDE primary slave");
         return -E_IO;
     }
-    uint32_t n = ata_sectors() / SECTORS_PER_SLOT;
+    uint32_t n = ata_sectors(ATA_SLAVE) / SECTORS_PER_SLOT;
     if (n > MAX_SLOTS) n = MAX_SLOTS;
     if (n < 2) {
         ksnprintf(absent_why, sizeof absent_why, "the disk has %u sectors: swap needs at "
-                  "least %u (a header slot and one page slot)", ata_sectors(),
+                  "least %u (a header slot and one page slot)", ata_sectors(ATA_SLAVE),
                   2 * SECTORS_PER_SLOT);
         kprintf("swap: %s\n", absent_why);
         return -E_IO;
@@ -91,10 +91,10 @@ int swap_init(void)
     static uint32_t hdr[128];
     hdr[0] = SWAP_MAGIC;
     hdr[1] = n;
-    if (ata_write(0, 1, hdr) != 0) kprintf("swap: could not write the header\n");
+    if (ata_write(ATA_SLAVE, 0, 1, hdr) != 0) kprintf("swap: could not write the header\n");
     nslots = n;
     swap_stats.nslots = n - 1;
-    kprintf("swap: %u slots of 4 KiB on %s\n", n - 1, ata_model());
+    kprintf("swap: %u slots of 4 KiB on %s\n", n - 1, ata_model(ATA_SLAVE));
     return 0;
 }
 
@@ -161,7 +161,7 @@ int swap_write(uint32_t *slot, uint32_t frame)
             err = -E_SWAPFULL;
             break;
         }
-        if ((err = ata_write_pages(swap_lba(*slot), &one, 1)) == 0) {
+        if ((err = ata_write_pages(ATA_SLAVE, swap_lba(*slot), &one, 1)) == 0) {
             crc[*slot] = sum;
             swap_stats.writes++;
             swap_stats.write_cmds++;
@@ -218,7 +218,7 @@ int swap_write_run(const uint32_t *frames, uint32_t n, uint32_t *first)
         pages[i].va = kmap(frames[i]);
         crc[s + i] = crc32(pages[i].va, PAGE_SIZE);
     }
-    int err = ata_write_pages(swap_lba(s), pages, n);
+    int err = ata_write_pages(ATA_SLAVE, swap_lba(s), pages, n);
     for (uint32_t i = 0; i < n; i++) kunmap(pages[i].va);
     if (err) {
         /* Every slot of the run is retired: which sector failed is not
@@ -247,11 +247,11 @@ int swap_read(uint32_t slot, uint32_t frame)
     mutex_lock(&swap_lock);
     void *page = kmap(frame);
     struct ata_page one = { frame * PAGE_SIZE, page };   /* DMA uses pa, PIO va */
-    int err = ata_read_pages(swap_lba(slot), &one, 1);
+    int err = ata_read_pages(ATA_SLAVE, swap_lba(slot), &one, 1);
     if (err) {
         kprintf("swap: read of slot %u failed; retrying once\n", slot);
         swap_stats.read_retries++;
-        err = ata_read_pages(swap_lba(slot), &one, 1);
+        err = ata_read_pages(ATA_SLAVE, swap_lba(slot), &one, 1);
         if (err) failed(err, "reading", slot);
     }
     if (!err) {

@@ -58,7 +58,8 @@ void tracefile_init(struct tracefile *t);
 void tracefile_feed(struct tracefile *t, const char *buf, uint32_t len, int last);
 
 /* The next reference: its page number into *PAGE and 1 into *WRITE if it
- * is a write, else 0.  Returns one of the TRACEFILE_ codes above. */
+ * is a write, else 0, and T->tok_line is the line it is on.  Returns one
+ * of the TRACEFILE_ codes above. */
 int tracefile_next(struct tracefile *t, uint32_t *page, int *write);
 
 #endif

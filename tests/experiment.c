@@ -10,12 +10,19 @@
  *   workload=NAME [npages=100] [nframes=25] [policy=P] [seed=1]
  *       one experiment; prints its row, then OPT's and LRU's for the
  *       same references and nframes
- *   report=NAME [npages=100] [nframes=3,5,...] [policies=P,Q,...]
- *       every policy at every size: the trace (TRACE lines), then rows
- *       (ROW lines) as they are measured; tools/report.py collects them. */
+ *   report=NAME [npages=100] [nframes=10,25,...] [policies=P,Q,...]
+ *       every policy at every size: rows (ROW lines) as they are
+ *       measured, and the reference string, in binary, onto the disk on
+ *       the IDE primary master if there is one; tools/report.py collects
+ *       both (send_refs below says how the string is laid out)
+ *   trace=NAME [nframes=100,500,1000] [policies=P,Q,...] [seed=1]
+ *       the same rows for the trace on the trace disk, replayed
+ *       (tests/trace_replay.c) */
 #include "tests/experiment.h"
 #include "tests/harness.h"
+#include "tests/trace_replay.h"
 #include "tests/util.h"
+#include "drivers/ata.h"
 #include "mm/pager.h"
 #include "mm/swap.h"
 #include "mm/refstring.h"
@@ -30,15 +37,25 @@
 
 CMDLINE_KEY(workload, "workload", "NAME: run one replacement experiment (npages= nframes= policy= seed=)");
 CMDLINE_KEY(report, "report", "NAME: a workload's report: every policy at every nframes= size");
+CMDLINE_KEY(trace, "trace", "NAME: replay the trace on the trace disk: every policy, every "
+            "nframes= size");
 CMDLINE_KEY(npages, "npages", "N: pages of the experiment's region (default 100)");
 CMDLINE_KEY(nframes, "nframes", "N (workload=) or N,N,... (report=): resident frames");
 CMDLINE_KEY(policy, "policy", "NAME: the replacement policy (default " PAGER_DEFAULT_POLICY ")");
 CMDLINE_KEY(policies, "policies", "P,Q,...: the policies report= runs (default all)");
 CMDLINE_KEY(seed, "seed", "N: seed of the workload's randomness (default 1)");
 
-#define EXP_BASE   0x80000000u
+/* The experiment's pool: NPAGES pages, up to EXP_MAX_PAGES (1 GiB), and
+ * room before them for the region table that vmpool_init keeps in the
+ * pool's first pages (a sixteenth of the pool, at most 4 MiB: mm/
+ * vmpool.c), all below the kernel heap at KHEAP_BASE. */
+#define EXP_BASE   0x7F800000u
+#define EXP_META   ((4u << 20) + 16 * PAGE_SIZE)
+_Static_assert(EXP_BASE + EXP_MAX_PAGES * PAGE_SIZE + EXP_META <= KHEAP_BASE,
+               "the largest experiment pool must end below the kernel heap");
 #define TRACE_CAP  (2u << 20)               /* references (8 MiB); sort needs 1.6M */
 #define SLACK_FRAMES 64                     /* page tables, region tables, heap pages */
+#define REFS_MAGIC "VMLABREF"               /* send_refs's header */
 
 static struct vmpool xp;
 static struct pager xpg;
@@ -76,8 +93,8 @@ int experiment_run(const struct workload *w, const char *policy, uint32_t npages
                 swap_absent_why());
         return -E_IO;
     }
-    if (npages == 0 || npages > WL_MAX_PAGES) {
-        kprintf("experiment: npages=%u must be 1..%u\n", npages, WL_MAX_PAGES);
+    if (npages == 0 || npages > EXP_MAX_PAGES) {
+        kprintf("experiment: npages=%u must be 1..%u\n", npages, EXP_MAX_PAGES);
         return -E_INVAL;
     }
     /* The trace buffer is heap memory, backed on first touch: back all of
@@ -87,7 +104,7 @@ int experiment_run(const struct workload *w, const char *policy, uint32_t npages
     int err = fits(nframes < npages ? nframes : npages);
     if (err) return err;
     uint32_t free0 = free_frames(), slots0 = swap_stats.used;
-    uint32_t size = 2 * PG_ROUND_UP(npages * PAGE_SIZE) + 16 * PAGE_SIZE;
+    uint32_t size = npages * PAGE_SIZE + EXP_META;
     if ((err = vmpool_init(&xp, "workload", EXP_BASE, size, PTE_W)) != 0) return err;
     if ((err = pager_attach(&xp, &xpg, policy, nframes, seed)) != 0) {
         vmpool_destroy(&xp);
@@ -189,6 +206,30 @@ static uint32_t need_nframes(const char *text, uint32_t npages)
     return nf;
 }
 
+int experiment_sizes(const char *dflt, uint32_t npages, uint32_t *nf, int max)
+{
+    static char buf[256];
+    const char *sizes[EXP_MAX_SIZES];
+    int n = cmdline_list("nframes", dflt, buf, sizeof buf, sizes,
+                         max < EXP_MAX_SIZES ? max : EXP_MAX_SIZES);
+    for (int i = 0; i < n; i++) {
+        nf[i] = need_nframes(sizes[i], npages);
+        if (fits(nf[i])) qemu_exit(EXIT_FAIL);
+    }
+    return n;
+}
+
+int experiment_policies(const char **pols, int max)
+{
+    static char buf[256];
+    int n = 0;
+    if (cmdline_get("policies"))
+        n = cmdline_list("policies", 0, buf, sizeof buf, pols, max);
+    else while (n < max && policy_name(n)) pols[n] = policy_name(n), n++;
+    for (int k = 0; k < n; k++) need_policy(pols[k]);
+    return n;
+}
+
 /* A ratio A/B printed as x.yy, rounded to the nearest hundredth. */
 static void print_ratio(uint32_t a, uint32_t b)
 {
@@ -196,8 +237,9 @@ static void print_ratio(uint32_t a, uint32_t b)
     kprintf("%u.%02u", hundredths / 100, hundredths % 100);
 }
 
-/* Progress of a long run (wl_progress): every tenth of the references,
- * and at least every 10 s, with the time taken and the time left. */
+/* Progress of a long run (wl_progress): every tenth of the accesses
+ * (if TENTHS, set by progress_begin), and at least every 10 s, with the
+ * time taken and the time left. */
 static uint32_t prog_total, prog_t0, prog_last, prog_next;
 
 static void progress(uint32_t done)
@@ -213,6 +255,17 @@ static void progress(uint32_t done)
     kprintf("experiment: progress %u%% (%u of %u accesses) after %u s, about %u s left\n",
             pct, done, prog_total, secs, left);
 }
+
+/* Show the progress of the next run, of TOTAL accesses: every tenth of
+ * them if TENTHS, and every 10 s.  progress_end() stops it. */
+static void progress_begin(uint32_t total, int tenths)
+{
+    prog_total = total, prog_t0 = prog_last = pit_ticks();
+    prog_next = tenths ? total / 10 : 0xFFFFFFFFu;
+    if (total >= 10) wl_progress(1, progress);
+}
+
+static void progress_end(void) { wl_progress(0, 0); }
 
 static uint32_t counted;            /* accesses counted by count_accesses */
 static void count_accesses(uint32_t done) { counted = done; }
@@ -249,10 +302,9 @@ static void one(const char *name)
     if (lru.faults > 20000)
         kprintf("experiment: this is a long run (every fault that needs the disk costs "
                 "about a tenth of a millisecond or more); progress is shown as it goes\n");
-    prog_total = accesses, prog_t0 = prog_last = pit_ticks(), prog_next = accesses / 10;
-    if (accesses >= 10) wl_progress(1, progress);
+    progress_begin(accesses, 1);
     int err = experiment_run(w, policy, npages, nframes, seed, 0, 0, 0, &r);
-    wl_progress(0, 0);
+    progress_end();
     if (err) qemu_exit(EXIT_FAIL);
     explain_rows();
     experiment_row(w->name, npages, nframes, policy, &r);
@@ -267,51 +319,83 @@ static void one(const char *name)
     qemu_exit(r.ok && opt.faults <= r.faults ? EXIT_PASS : EXIT_FAIL);
 }
 
+int experiment_rows(const char *name, const struct workload *w, const uint32_t *trace,
+                    uint32_t n, uint32_t npages, const uint32_t *nf, int nsizes,
+                    const char *const *pols, int npols, uint32_t seed, int show_progress)
+{
+    struct exp_result r, opt, lru;
+    int bad = 0;
+    explain_rows();
+    for (int i = 0; i < nsizes; i++) {
+        if (experiment_reference(trace, n, npages, nf[i], &opt, &lru)) qemu_exit(EXIT_FAIL);
+        experiment_row(name, npages, nf[i], "opt", &opt);
+        experiment_row(name, npages, nf[i], "lru", &lru);
+        for (int k = 0; k < npols; k++) {
+            if (show_progress) progress_begin(n, 0);
+            int err = experiment_run(w, pols[k], npages, nf[i], seed, 0, 0, 0, &r);
+            progress_end();
+            if (err) qemu_exit(EXIT_FAIL);
+            experiment_row(name, npages, nf[i], pols[k], &r);
+            bad += !r.ok || r.faults < opt.faults;
+        }
+    }
+    return bad;
+}
+
+/* Write the N references of TRACE, in binary, to the disk on the IDE
+ * primary master, if there is one (tools/report.py attaches it), for the
+ * host to read once the boot is over: much faster than printing them
+ * (the serial port takes about 90 us a character under -icount).
+ *
+ *   sector 0    "VMLABREF", then N (32 bits, little-endian)
+ *   sector 1..  the N references, REF(page, write) each, 32 bits
+ *
+ * TRACE must be backed past its N entries to the next whole sector.
+ * Without a disk there it says so and sends nothing; a disk too small,
+ * or one that fails, ends the boot (EXIT_FAIL). */
+static void send_refs(const uint32_t *trace, uint32_t n)
+{
+    static uint8_t hdr[ATA_SECTOR_SIZE];
+    if (ata_init(ATA_MASTER) != 0) {
+        kprintf("experiment: no disk on the IDE primary master: the reference string is not "
+                "sent\n");
+        return;
+    }
+    uint32_t sectors = (n * 4 + ATA_SECTOR_SIZE - 1) / ATA_SECTOR_SIZE;
+    if (1 + sectors > ata_sectors(ATA_MASTER)) {
+        kprintf("experiment: %u references need %u sectors; the disk on the IDE primary "
+                "master has %u\n", n, 1 + sectors, ata_sectors(ATA_MASTER));
+        qemu_exit(EXIT_FAIL);
+    }
+    memcpy(hdr, REFS_MAGIC, 8);
+    memcpy(hdr + 8, &n, 4);
+    if ((sectors && ata_write(ATA_MASTER, 1, sectors, trace) != 0) ||
+        ata_write(ATA_MASTER, 0, 1, hdr) != 0)
+        qemu_exit(EXIT_FAIL);
+    kprintf("experiment: %u references written to the disk on the IDE primary master\n", n);
+}
+
+/* report=NAME: every policy at every size, OPT and LRU with them.  The
+ * reference string is recorded once (it depends on neither) and sent to
+ * the host on a disk (send_refs). */
 static void report(const char *name)
 {
     const struct workload *w = need_workload(name);
     uint32_t npages = cmdline_uint("npages", 100), seed = cmdline_uint("seed", 1);
-    const char *sizes[32], *pols[16];
-    static char sbuf[256], pbuf[256];
-    int nsizes = cmdline_list("nframes", "3,5,10,20,25,33,40,50,60,66,75,80,90,95,100", sbuf,
-                              sizeof sbuf, sizes, 32);
-    int npols = 0;
-    if (cmdline_get("policies"))
-        npols = cmdline_list("policies", 0, pbuf, sizeof pbuf, pols, 16);
-    else while (npols < 16 && policy_name(npols)) pols[npols] = policy_name(npols), npols++;
-    uint32_t nf[32];
-    for (int i = 0; i < nsizes; i++) {
-        nf[i] = need_nframes(sizes[i], npages);
-        if (fits(nf[i])) qemu_exit(EXIT_FAIL);
-    }
-    for (int k = 0; k < npols; k++) need_policy(pols[k]);
+    const char *pols[EXP_MAX_POLICIES];
+    uint32_t nf[EXP_MAX_SIZES];
+    int nsizes = experiment_sizes("10,25,50,75,90", npages, nf, EXP_MAX_SIZES);
+    int npols = experiment_policies(pols, EXP_MAX_POLICIES);
 
     uint32_t *trace = kmalloc(TRACE_CAP * 4), n = 0;
-    struct exp_result r, opt, lru;
+    struct exp_result r;
     if (!trace) qemu_exit(EXIT_FAIL);
     /* The reference string does not depend on the policy or the frame
      * count: record it once. */
     if (experiment_run(w, pols[0], npages, npages, seed, trace, TRACE_CAP, &n, &r) || !r.ok)
         qemu_exit(EXIT_FAIL);
-    kprintf("TRACE-BEGIN %s %u\n", w->name, n);
-    for (uint32_t i = 0; i < n; i += 32) {
-        kprintf("TRACE");
-        for (uint32_t k = i; k < n && k < i + 32; k++) kprintf(" %u", trace[k] >> 1);
-        kprintf("\n");
-    }
-    kprintf("TRACE-END\n");
-    explain_rows();
-    int bad = 0;
-    for (int i = 0; i < nsizes; i++) {
-        if (experiment_reference(trace, n, npages, nf[i], &opt, &lru)) qemu_exit(EXIT_FAIL);
-        experiment_row(w->name, npages, nf[i], "opt", &opt);
-        experiment_row(w->name, npages, nf[i], "lru", &lru);
-        for (int k = 0; k < npols; k++) {
-            if (experiment_run(w, pols[k], npages, nf[i], seed, 0, 0, 0, &r)) qemu_exit(EXIT_FAIL);
-            experiment_row(w->name, npages, nf[i], pols[k], &r);
-            bad += !r.ok || r.faults < opt.faults;
-        }
-    }
+    send_refs(trace, n);
+    int bad = experiment_rows(w->name, w, trace, n, npages, nf, nsizes, pols, npols, seed, 0);
     kprintf("REPORT-END %s %s\n", w->name, bad ? "with errors" : "ok");
     qemu_exit(bad ? EXIT_FAIL : EXIT_PASS);
 }
@@ -320,4 +404,5 @@ void experiment_main(void)
 {
     if (cmdline_get("workload")) one(cmdline_get("workload"));
     if (cmdline_get("report")) report(cmdline_get("report"));
+    if (cmdline_get("trace")) trace_main(cmdline_get("trace"));
 }

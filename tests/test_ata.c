@@ -83,8 +83,9 @@ void ata_expect(const char *what, const uint8_t *p, uint32_t lba, uint32_t count
 static void read_expect(const char *what, uint32_t lba, uint32_t count, uint32_t salt)
 {
     memset(rbuf, 0xEE, count * ATA_SECTOR_SIZE);
-    int rc = ata_read(lba, count, rbuf);
-    CHECK(rc == 0, "%s: ata_read(%u, %u) returned %d (%s)", what, lba, count, rc, errname(rc));
+    int rc = ata_read(ATA_SLAVE, lba, count, rbuf);
+    CHECK(rc == 0, "%s: ata_read(ATA_SLAVE, %u, %u) returned %d (%s)", what, lba, count, rc,
+          errname(rc));
     ata_expect(what, rbuf, lba, count, salt);
 }
 
@@ -92,8 +93,9 @@ static void read_expect(const char *what, uint32_t lba, uint32_t count, uint32_t
 static void write_pattern(const char *what, uint32_t lba, uint32_t count, uint32_t salt)
 {
     ata_fill(wbuf, lba, count, salt);
-    int rc = ata_write(lba, count, wbuf);
-    CHECK(rc == 0, "%s: ata_write(%u, %u) returned %d (%s)", what, lba, count, rc, errname(rc));
+    int rc = ata_write(ATA_SLAVE, lba, count, wbuf);
+    CHECK(rc == 0, "%s: ata_write(ATA_SLAVE, %u, %u) returned %d (%s)", what, lba, count, rc,
+          errname(rc));
 }
 
 /* Two buffers of BIG sectors each, in kernel-pool frames: identity-
@@ -158,11 +160,11 @@ static void test_ata(void)
     struct ata_stats st0, st;
     uint32_t nread = 0, nwritten = 0;       /* what the counters should say */
 
-    int rc = ata_init();
+    int rc = ata_init(ATA_SLAVE);
     CHECK(rc == 0, "ata_init returned %d (%s)", rc, errname(rc));
-    CHECK(ata_sectors() == DISK_SECTORS, "IDENTIFY says %u sectors, the image has %u",
-          ata_sectors(), DISK_SECTORS);
-    msg("disk '%s', %u sectors = 4 MiB", ata_model(), ata_sectors());
+    CHECK(ata_sectors(ATA_SLAVE) == DISK_SECTORS, "IDENTIFY says %u sectors, the image has %u",
+          ata_sectors(ATA_SLAVE), DISK_SECTORS);
+    msg("disk '%s', %u sectors = 4 MiB", ata_model(ATA_SLAVE), ata_sectors(ATA_SLAVE));
     get_buffers();
     ata_get_stats(&st0);
 
@@ -190,20 +192,20 @@ static void test_ata(void)
      * pattern written over it is replaced by the header again, which swap
      * still owns (and a second run of this test checks). */
     static uint8_t header[ATA_SECTOR_SIZE];
-    CHECK(ata_read(0, 1, header) == 0, "read of LBA 0");
+    CHECK(ata_read(ATA_SLAVE, 0, 1, header) == 0, "read of LBA 0");
     CHECK(((uint32_t *)header)[0] == 0x50415753 && ((uint32_t *)header)[1] == DISK_SECTORS / 8,
           "LBA 0 does not hold the swap header boot wrote (0x%x, %u slots)",
           ((uint32_t *)header)[0], ((uint32_t *)header)[1]);
     write_pattern("LBA 0", 0, 1, 4);
     read_expect("LBA 0", 0, 1, 4);
-    CHECK(ata_write(0, 1, header) == 0, "writing the swap header back to LBA 0");
+    CHECK(ata_write(ATA_SLAVE, 0, 1, header) == 0, "writing the swap header back to LBA 0");
     memset(rbuf, 0, ATA_SECTOR_SIZE);
-    CHECK(ata_read(0, 1, rbuf) == 0 && memcmp(rbuf, header, ATA_SECTOR_SIZE) == 0,
+    CHECK(ata_read(ATA_SLAVE, 0, 1, rbuf) == 0 && memcmp(rbuf, header, ATA_SECTOR_SIZE) == 0,
           "LBA 0 does not hold the swap header after it was written back");
     write_pattern("last sector", DISK_SECTORS - 1, 1, 5);
     read_expect("last sector", DISK_SECTORS - 1, 1, 5);
     memset(rbuf, 0xEE, 2 * ATA_SECTOR_SIZE);
-    rc = ata_read(DISK_SECTORS - 2, 2, rbuf);
+    rc = ata_read(ATA_SLAVE, DISK_SECTORS - 2, 2, rbuf);
     CHECK(rc == 0, "reading the last two sectors returned %d (%s)", rc, errname(rc));
     ata_expect("second-to-last sector", rbuf, DISK_SECTORS - 2, 1, 0);
     ata_expect("last sector, read with its neighbour", rbuf + ATA_SECTOR_SIZE,
@@ -215,15 +217,17 @@ static void test_ata(void)
     /* Bad requests.  wbuf holds a pattern the disk must never see. */
     ata_fill(wbuf, 0, 2, 6);
     ata_get_stats(&st);
-    ata_expect_inval("ata_read of LBA = disk size", ata_read(DISK_SECTORS, 1, rbuf), &st);
+    ata_expect_inval("ata_read of LBA = disk size",
+                     ata_read(ATA_SLAVE, DISK_SECTORS, 1, rbuf), &st);
     ata_expect_inval("ata_write of the last sector and one past it",
-                 ata_write(DISK_SECTORS - 1, 2, wbuf), &st);
-    ata_expect_inval("ata_write of 0 sectors", ata_write(100, 0, wbuf), &st);
-    ata_expect_inval("ata_read of 0 sectors", ata_read(100, 0, rbuf), &st);
-    ata_expect_inval("ata_write at LBA 0xffffffff", ata_write(0xFFFFFFFFu, 2, wbuf), &st);
+                 ata_write(ATA_SLAVE, DISK_SECTORS - 1, 2, wbuf), &st);
+    ata_expect_inval("ata_write of 0 sectors", ata_write(ATA_SLAVE, 100, 0, wbuf), &st);
+    ata_expect_inval("ata_read of 0 sectors", ata_read(ATA_SLAVE, 100, 0, rbuf), &st);
+    ata_expect_inval("ata_write at LBA 0xffffffff",
+                     ata_write(ATA_SLAVE, 0xFFFFFFFFu, 2, wbuf), &st);
     ata_expect_inval("ata_write whose LBA + count wraps around",
-                 ata_write(100, 0xFFFFFFF0u, wbuf), &st);
-    ata_expect_inval("ata_read into a null buffer", ata_read(100, 1, 0), &st);
+                 ata_write(ATA_SLAVE, 100, 0xFFFFFFF0u, wbuf), &st);
+    ata_expect_inval("ata_read into a null buffer", ata_read(ATA_SLAVE, 100, 1, 0), &st);
     read_expect("last sector after the bad writes", DISK_SECTORS - 1, 1, 5);
     read_expect("LBA 100 after the bad writes", 100, 9, 1);
     nread += 10;
@@ -248,15 +252,16 @@ static void test_ata_nodisk(void)
 {
     static uint8_t sector[ATA_SECTOR_SIZE];
     uint32_t t0 = pit_ticks();
-    int rc = ata_init();
+    int rc = ata_init(ATA_SLAVE);
     uint32_t dt = pit_ticks() - t0;
     CHECK(rc == -E_IO, "ata_init without a disk returned %d (%s), expected -E_IO",
           rc, errname(rc));
     CHECK(dt <= PIT_HZ, "ata_init took %u ticks to notice there is no disk", dt);
-    CHECK(ata_sectors() == 0, "ata_sectors() is %u without a disk", ata_sectors());
-    rc = ata_read(0, 1, sector);
+    CHECK(ata_sectors(ATA_SLAVE) == 0, "ata_sectors(ATA_SLAVE) is %u without a disk",
+          ata_sectors(ATA_SLAVE));
+    rc = ata_read(ATA_SLAVE, 0, 1, sector);
     CHECK(rc == -E_IO, "ata_read without a disk returned %d (%s)", rc, errname(rc));
-    rc = ata_write(0, 1, sector);
+    rc = ata_write(ATA_SLAVE, 0, 1, sector);
     CHECK(rc == -E_IO, "ata_write without a disk returned %d (%s)", rc, errname(rc));
     msg("no disk: ata_init gave up after %u ticks; reads and writes refused", dt);
 }
@@ -267,13 +272,13 @@ TEST("ata_nodisk", test_ata_nodisk, "ATA PIO without a disk: -E_IO at once, no h
 static void test_ata_read_error(void)
 {
     struct ata_stats st0, st;
-    int rc = ata_init();
+    int rc = ata_init(ATA_SLAVE);
     CHECK(rc == 0, "ata_init returned %d (%s)", rc, errname(rc));
     get_buffers();
     write_pattern("sectors around the bad one", EIO_SECTOR - 1, 3, 7);
     ata_get_stats(&st0);
 
-    rc = ata_read(EIO_SECTOR, 1, rbuf);
+    rc = ata_read(ATA_SLAVE, EIO_SECTOR, 1, rbuf);
     CHECK(rc == -E_IO, "the injected error was not reported: ata_read(%u) returned %d (%s)",
           EIO_SECTOR, rc, errname(rc));
     ata_get_stats(&st);
@@ -331,15 +336,15 @@ static uint32_t shadow[WINDOW];
 static void midwrite(const struct midwrite *m, uint32_t salt)
 {
     struct ata_stats s0, s;
-    CHECK(ata_set_dma(m->dma) == m->dma && ata_set_multiple(m->multiple) == m->multiple,
+    CHECK(ata_set_dma(m->dma) == m->dma && ata_set_multiple(ATA_SLAVE, m->multiple) == m->multiple,
           "%s: could not set DMA %d, multiple %d", m->what, m->dma, m->multiple);
     struct ata_page pages[WINDOW / ATA_PAGE_SECTORS];
     for (uint32_t k = 0; k < WINDOW / ATA_PAGE_SECTORS; k++)   /* identity-mapped: va = pa */
         pages[k] = (struct ata_page){ (uint32_t)wbuf + k * PAGE_SIZE, wbuf + k * PAGE_SIZE };
     ata_fill(wbuf, m->lba, m->count, salt);
     ata_get_stats(&s0);
-    int rc = m->pages ? ata_write_pages(m->lba, pages, m->count / ATA_PAGE_SECTORS)
-                      : ata_write(m->lba, m->count, wbuf);
+    int rc = m->pages ? ata_write_pages(ATA_SLAVE, m->lba, pages, m->count / ATA_PAGE_SECTORS)
+                      : ata_write(ATA_SLAVE, m->lba, m->count, wbuf);
     ata_get_stats(&s);
     CHECK(rc == -E_IO, "%s returned %d (%s), expected -E_IO", m->what, rc, errname(rc));
     CHECK(s.fail_lba == m->fail_lba && s.fail_done == m->done,
@@ -361,13 +366,13 @@ static void midwrite(const struct midwrite *m, uint32_t salt)
 
 static void test_ata_midwrite_error(void)
 {
-    int rc = ata_init();
+    int rc = ata_init(ATA_SLAVE);
     CHECK(rc == 0, "ata_init returned %d (%s)", rc, errname(rc));
     get_buffers();
     for (uint32_t i = 0; i < sizeof midwrites / sizeof midwrites[0]; i++)
         midwrite(&midwrites[i], i + 1);
     ata_set_dma(1);
-    ata_set_multiple(1);
+    ata_set_multiple(ATA_SLAVE, 1);
     put_buffers();
 }
 

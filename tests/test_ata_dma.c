@@ -122,8 +122,8 @@ static void read_check(const char *what, const struct ata_page *p, uint32_t n, u
                        uint32_t salt)
 {
     clobber(p, n);
-    int rc = ata_read_pages(lba, p, n);
-    CHECK(rc == 0, "%s: ata_read_pages(%u, %u pages) returned %d (%s)", what, lba, n, rc,
+    int rc = ata_read_pages(ATA_SLAVE, lba, p, n);
+    CHECK(rc == 0, "%s: ata_read_pages(ATA_SLAVE, %u, %u pages) returned %d (%s)", what, lba, n, rc,
           errname(rc));
     expect_pages(what, p, n, lba, salt);
 }
@@ -133,7 +133,7 @@ static void write_pattern(const char *what, const struct ata_page *p, uint32_t n
                           uint32_t salt)
 {
     fill_pages(p, n, lba, salt);
-    int rc = ata_write_pages(lba, p, n);
+    int rc = ata_write_pages(ATA_SLAVE, lba, p, n);
     CHECK(rc == 0, "%s: ata_write_pages(%u, %u pages) returned %d (%s)", what, lba, n, rc,
           errname(rc));
 }
@@ -167,7 +167,8 @@ static void round_trips(void)
     ata_get_stats(&s1);
     expect_counts("one page", &s0, &s1, 2, 2, 0, 0, 0);
     memset(kbuf, 0xEE, ATA_PAGE_SECTORS * ATA_SECTOR_SIZE);
-    CHECK(ata_read(LBA_ONE, ATA_PAGE_SECTORS, kbuf) == 0, "PIO read of the DMA-written page");
+    CHECK(ata_read(ATA_SLAVE, LBA_ONE, ATA_PAGE_SECTORS, kbuf) == 0,
+          "PIO read of the DMA-written page");
     ata_expect("one page, read by PIO", kbuf, LBA_ONE, ATA_PAGE_SECTORS, 1);
     msg("one page: DMA write, DMA read, PIO read agree; 2 commands, 2 IRQs");
 
@@ -176,7 +177,7 @@ static void round_trips(void)
     ata_get_stats(&s1);
     expect_counts("16-page write", &s0, &s1, 1, 1, 0, 0, 0);
     memset(kbuf, 0xEE, SECT * ATA_SECTOR_SIZE);
-    CHECK(ata_read(LBA_BIG, SECT, kbuf) == 0, "PIO read of the 16 DMA-written pages");
+    CHECK(ata_read(ATA_SLAVE, LBA_BIG, SECT, kbuf) == 0, "PIO read of the 16 DMA-written pages");
     ata_expect("16 pages, read by PIO", kbuf, LBA_BIG, SECT, 2);
     read_check("16 pages", pg, NPAGES, LBA_BIG, 2);
 
@@ -188,7 +189,7 @@ static void round_trips(void)
     read_check("16 pages, rotated", rot, NPAGES, LBA_BIG, 2);
 
     ata_fill(kbuf, LBA_PIO_W, SECT, 3);
-    CHECK(ata_write(LBA_PIO_W, SECT, kbuf) == 0, "PIO write of 128 sectors");
+    CHECK(ata_write(ATA_SLAVE, LBA_PIO_W, SECT, kbuf) == 0, "PIO write of 128 sectors");
     ata_get_stats(&s0);
     read_check("16 pages written by PIO", pg, NPAGES, LBA_PIO_W, 3);
     ata_get_stats(&s1);
@@ -222,7 +223,7 @@ static void irq_and_polling(void)
 static void write_and_arm(const char *what, uint32_t lba, uint32_t salt)
 {
     ata_fill(kbuf, lba, SECT, salt);
-    int rc = ata_write(lba, SECT, kbuf);
+    int rc = ata_write(ATA_SLAVE, lba, SECT, kbuf);
     CHECK(rc == 0, "%s: ata_write(%u, %u) returned %d (%s)", what, lba, SECT, rc, errname(rc));
 }
 
@@ -253,21 +254,22 @@ static void injected_errors(void)
 static void pio_round_trips(void)
 {
     struct ata_stats s0, s1;
-    CHECK(ata_set_multiple(1) == 1, "QEMU's disk does READ/WRITE MULTIPLE, the driver says not");
+    CHECK(ata_set_multiple(ATA_SLAVE, 1) == 1,
+          "QEMU's disk does READ/WRITE MULTIPLE, the driver says not");
     ata_get_stats(&s0);
     write_pattern("PIO multiple", pg, NPAGES, LBA_MULT, 7);
     read_check("PIO multiple", pg, NPAGES, LBA_MULT, 7);
-    CHECK(ata_set_multiple(0) == 0, "multiple mode could not be turned off");
+    CHECK(ata_set_multiple(ATA_SLAVE, 0) == 0, "multiple mode could not be turned off");
     write_pattern("PIO single", pg, NPAGES, LBA_SINGLE, 8);
     read_check("PIO single", pg, NPAGES, LBA_SINGLE, 8);
-    ata_set_multiple(1);
+    ata_set_multiple(ATA_SLAVE, 1);
     ata_get_stats(&s1);
     expect_counts("PIO pages", &s0, &s1, 0, 0, 0, 0, 0);
     CHECK(DELTA(s0, s1, sectors_written) == 2 * SECT && DELTA(s0, s1, sectors_read) == 2 * SECT,
           "PIO moved %u/%u sectors, expected %u each way", DELTA(s0, s1, sectors_written),
           DELTA(s0, s1, sectors_read), 2 * SECT);
     memset(kbuf, 0xEE, SECT * ATA_SECTOR_SIZE);
-    CHECK(ata_read(LBA_MULT, SECT, kbuf) == 0, "ata_read of the PIO-multiple pages");
+    CHECK(ata_read(ATA_SLAVE, LBA_MULT, SECT, kbuf) == 0, "ata_read of the PIO-multiple pages");
     ata_expect("PIO-multiple pages, read by ata_read", kbuf, LBA_MULT, SECT, 7);
     msg("PIO pages: READ/WRITE MULTIPLE and sector-at-a-time round trips; ata_read agrees");
 }
@@ -288,22 +290,25 @@ static void bad_requests(void)
     struct ata_page odd[2] = { pg[0], pg[1] };
     write_pattern("before the bad requests", pg, 2, LBA_ONE, 9);
     ata_get_stats(&st);
-    ata_expect_inval("0 pages", ata_write_pages(LBA_ONE, pg, 0), &st);
-    ata_expect_inval("no page array", ata_read_pages(LBA_ONE, 0, 1), &st);
+    ata_expect_inval("0 pages", ata_write_pages(ATA_SLAVE, LBA_ONE, pg, 0), &st);
+    ata_expect_inval("no page array", ata_read_pages(ATA_SLAVE, LBA_ONE, 0, 1), &st);
     odd[1].pa += 512;
-    ata_expect_inval("a physical address inside a page", ata_write_pages(LBA_ONE, odd, 2), &st);
+    ata_expect_inval("a physical address inside a page",
+                     ata_write_pages(ATA_SLAVE, LBA_ONE, odd, 2), &st);
     odd[1] = pg[1];
     odd[1].va = (uint8_t *)odd[1].va + 4;
-    ata_expect_inval("a virtual address inside a page", ata_read_pages(LBA_ONE, odd, 2), &st);
+    ata_expect_inval("a virtual address inside a page",
+                     ata_read_pages(ATA_SLAVE, LBA_ONE, odd, 2), &st);
     ata_expect_inval("the last page and one past it",
-                     ata_write_pages(DISK_SECTORS - ATA_PAGE_SECTORS, pg, 2), &st);
-    ata_expect_inval("a page count that overflows", ata_read_pages(8, pg, 0x20000001u), &st);
+                     ata_write_pages(ATA_SLAVE, DISK_SECTORS - ATA_PAGE_SECTORS, pg, 2), &st);
+    ata_expect_inval("a page count that overflows",
+                     ata_read_pages(ATA_SLAVE, 8, pg, 0x20000001u), &st);
     read_check("after the bad requests", pg, 2, LBA_ONE, 9);
 }
 
 static void test_ata_dma(void)
 {
-    int rc = ata_init();
+    int rc = ata_init(ATA_SLAVE);
     CHECK(rc == 0, "ata_init returned %d (%s)", rc, errname(rc));
     CHECK(ata_set_dma(1) == 1, "no bus-master DMA on QEMU's PIIX3 IDE");
     CHECK(read_eflags() & EFLAGS_IF, "tests should run with interrupts on");
@@ -326,7 +331,7 @@ TEST("ata_dma", test_ata_dma,
  * ata_init must say so and the page calls must work by PIO. */
 static void test_ata_nodma(void)
 {
-    int rc = ata_init();
+    int rc = ata_init(ATA_SLAVE);
     CHECK(rc == 0, "ata_init returned %d (%s)", rc, errname(rc));
     CHECK(ata_set_dma(1) == 0, "the driver claims DMA on a machine without PCI");
     get_pages();

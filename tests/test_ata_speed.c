@@ -100,10 +100,11 @@ static struct took timed_run(const struct mode *m, int write)
         struct ata_page *p = &buf[i % NBUF];
         int rc;
         if (m->how == OLD_PIO)
-            rc = write ? ata_write(lba, ATA_PAGE_SECTORS, p->va)
-                       : ata_read(lba, ATA_PAGE_SECTORS, p->va);
+            rc = write ? ata_write(ATA_SLAVE, lba, ATA_PAGE_SECTORS, p->va)
+                       : ata_read(ATA_SLAVE, lba, ATA_PAGE_SECTORS, p->va);
         else
-            rc = write ? ata_write_pages(lba, p, m->batch) : ata_read_pages(lba, p, m->batch);
+            rc = write ? ata_write_pages(ATA_SLAVE, lba, p, m->batch)
+                       : ata_read_pages(ATA_SLAVE, lba, p, m->batch);
         CHECK(rc == 0, "%s %s of page %u returned %d (%s)", m->name,
               write ? "write" : "read", i, rc, errname(rc));
     }
@@ -119,9 +120,9 @@ static uint32_t us_per_page(struct took t, uint64_t cpt)
 
 static void test_ata_speed(void)
 {
-    int rc = ata_init();
+    int rc = ata_init(ATA_SLAVE);
     CHECK(rc == 0, "ata_init returned %d (%s)", rc, errname(rc));
-    CHECK(ata_sectors() >= BASE_LBA + NTIMED * ATA_PAGE_SECTORS, "disk too small");
+    CHECK(ata_sectors(ATA_SLAVE) >= BASE_LBA + NTIMED * ATA_PAGE_SECTORS, "disk too small");
     uint32_t f = get_frames(&kernel_pool, NBUF);
     CHECK(f, "no %u kernel frames", NBUF);
     for (uint32_t k = 0; k < NBUF; k++)
@@ -135,7 +136,7 @@ static void test_ata_speed(void)
         const struct mode *md = &modes[m];
         uint32_t salt = m + 1;
         ata_set_dma(md->dma);
-        ata_set_multiple(md->multiple);
+        ata_set_multiple(ATA_SLAVE, md->multiple);
         CHECK(!md->dma || ata_set_dma(1), "no bus-master DMA for mode '%s'", md->name);
         /* Page I of the run comes from BUF[I % 16]: the pattern of its
          * buffer slot, salted by the mode. */
@@ -151,7 +152,7 @@ static void test_ata_speed(void)
             us_per_page(r, cpt), w.ticks, r.ticks);
     }
     ata_set_dma(1);
-    ata_set_multiple(1);
+    ata_set_multiple(ATA_SLAVE, 1);
     CHECK(release_frames(f) == 0, "release of the buffer frames");
 }
 

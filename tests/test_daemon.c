@@ -404,7 +404,7 @@ static void test_dma(void)
             /* Arm the injected write error (a cache flush does:
              * tests/blkdebug/daemon_dma.conf); the retry uses it up. */
             static uint8_t sector[512];
-            CHECK(ata_write(1, 1, sector) == 0, "flush");
+            CHECK(ata_write(ATA_SLAVE, 1, 1, sector) == 0, "flush");
         }
         ata_get_stats(&a0);
         CHECK(swap_write_run(frames, SWAP_RUN_MAX, &first) == 0, "the run would not write");

@@ -194,7 +194,7 @@ static void test_swap_checksum(void)
     uint32_t slot = pte_slot(e);
     static uint8_t sector[512];
     memset(sector, 0x5A, sizeof sector);
-    CHECK(ata_write(swap_lba(slot) + 3, 1, sector) == 0, "raw write to slot %u", slot);
+    CHECK(ata_write(ATA_SLAVE, swap_lba(slot) + 3, 1, sector) == 0, "raw write to slot %u", slot);
     msg("overwrote sector 3 of slot %u on disk", slot);
 
     /* Getting a frame for the swap-in may evict another page first; what

@@ -49,8 +49,8 @@ MUTANTS = [
     ("ata_error_ignored", "drivers/ata_pio.c",
      "            if (st & (ST_ERR | ST_DF))\n"
      "                return ata_device_error(r, what, lba + i, b, st, -1);\n"
-     "            ata_drv.stats.sectors_written",
-     "            ata_drv.stats.sectors_written",
+     "            ata_bus.stats.sectors_written",
+     "            ata_bus.stats.sectors_written",
      "ata_midwrite_error", "the error bit is not read after each sector written by PIO"),
     ("tlb_model_not_told", "mm/paging.c",
      "    if (tlb_observer) tlb_observer->page(tlb_observer->ctx, va);\n", "",

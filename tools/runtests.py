@@ -14,10 +14,12 @@
       booted with pager=sync (daemon mode is the default).  --twice
       boots each kernel test that expects nothing with test=NAME,NAME,
       so that it must pass twice in one boot.
-  runtests.py run [--mem MB] [--disk MB] [--iso F] [--qemu-log F]
-                  [--gdb PORT] [--icount] [-- OPTIONS]
+  runtests.py run [--mem MB] [--disk MB] [--trace FILE] [--iso F]
+                  [--qemu-log F] [--gdb PORT] [--icount] [-- OPTIONS]
       one boot, its serial streamed to this terminal, then the verdict;
-      make run, debug, run-iso and qemu-log all come here
+      make run, debug, run-iso and qemu-log all come here.  --trace puts
+      FILE on a trace disk (tools/tracedisk.py) for trace=NAME, and makes
+      the swap disk big enough for the largest trace (TRACE_SWAP_MB)
   runtests.py gdb-port PORT
       exit 0 if something (make debug's QEMU) listens on PORT, else say so
 
@@ -51,6 +53,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from jobpool import Job, run_jobs  # noqa: E402
 from symbolize import Symbolizer  # noqa: E402
+import tracedisk  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
@@ -101,17 +104,22 @@ OTHER_MODE_TESTS = [
     "user_exhaust", "user_sbrk", "user_fork_cow", "user_mmap", "user_shm",
 ]
 
-# Scripted checks on the host: (name, command, timeout).  Each passes if
-# it exits 0.
+# Scripted checks on the host: (name, command, timeout, whether it needs
+# the host tools built first).  Each passes if it exits 0.
 SCRIPTED = [
-    ("gdb/pt_walk", [sys.executable, os.path.join(ROOT, "tools", "gdb", "check.py")], 120),
+    ("gdb/pt_walk", [sys.executable, os.path.join(ROOT, "tools", "gdb", "check.py")], 120, 0),
     ("gdb/memview", [sys.executable, os.path.join(ROOT, "tools", "gdb", "check.py"), "memview"],
-     120),
-    ("lint/paths", [sys.executable, os.path.join(ROOT, "tools", "check_paths.py")], 60),
-    ("cmdline_bad", [sys.executable, os.path.join(ROOT, "tools", "check_cmdline.py")], 120),
-    ("run_prog", [sys.executable, os.path.join(ROOT, "tools", "check_run.py")], 60),
+     120, 0),
+    ("lint/paths", [sys.executable, os.path.join(ROOT, "tools", "check_paths.py")], 60, 0),
+    ("cmdline_bad", [sys.executable, os.path.join(ROOT, "tools", "check_cmdline.py")], 120, 0),
+    ("run_prog", [sys.executable, os.path.join(ROOT, "tools", "check_run.py")], 60, 0),
+    ("host/replay", [sys.executable, os.path.join(ROOT, "tools", "check_replay.py")], 60, 1),
 ]
 HOST_TIMEOUT = 60                       # seconds for a host unit test (they take one or two)
+# The swap disk of a trace replay: a slot for each of the most distinct
+# pages a trace may have (TRACE_MAX_PAGES, tests/trace_in.h), and the
+# header slot.  The image is sparse: it costs what the swap writes.
+TRACE_SWAP_MB = 1025
 
 
 # ---------------------------------------------------------------- one boot
@@ -151,7 +159,7 @@ def image_path(name):
 
 def swap_disk(name, mb, blkdebug=None):
     """QEMU arguments for a fresh zeroed raw image of MB MiB named after
-    NAME, attached as the IDE primary slave (where drivers/ata.c looks for
+    NAME, attached as the IDE primary slave (where mm/swap.c looks for
     the swap disk).  BLKDEBUG, a config file relative to the repository,
     puts QEMU's blkdebug error injector between the disk and the image."""
     os.makedirs(LOGS, exist_ok=True)
@@ -164,6 +172,26 @@ def swap_disk(name, mb, blkdebug=None):
     # cache=unsafe: the image is thrown away, so the guest's cache flushes
     # need not reach the host's disk (they would cost an fsync each).
     return ["-drive", spec + ",if=ide,index=1,cache=unsafe"]
+
+
+def master_disk(img):
+    """QEMU arguments attaching the raw image IMG as the IDE primary
+    master: a trace disk (tools/tracedisk.py), where drivers/ata.c's
+    ATA_MASTER finds it."""
+    return ["-drive", "file=%s,format=raw,if=ide,index=0,cache=unsafe" % img]
+
+
+def trace_disk(name, trace):
+    """QEMU arguments for a trace disk named after NAME (in build/test-
+    logs) holding the file TRACE, and the image's path.  Exits with a
+    message if TRACE cannot be read."""
+    os.makedirs(LOGS, exist_ok=True)
+    img = image_path(name + "-trace")
+    try:
+        tracedisk.write_trace(trace, img)
+    except OSError as e:
+        sys.exit("runtests: the trace %s: %s" % (trace, e.strerror or e))
+    return master_disk(img), img
 
 
 # Terminal control sequences (GRUB's menu draws with them).
@@ -371,12 +399,13 @@ def host_test_names():
                   for p in glob.glob(os.path.join(ROOT, "tests", "host", "test_*.c")))
 
 
-def run_host_test(name, build):
-    """Run host unit test NAME (build/host/test_X) once the BUILD job is done."""
+def run_host_test(name, build, cmd=None, timeout=HOST_TIMEOUT):
+    """Run host unit test NAME (build/host/test_X), or the command CMD,
+    once the BUILD job is done."""
     if not build.result or not build.result.ok:
         return Outcome(False, "the host unit tests did not build (see host/build)", 0.0)
     exe = os.path.join(BUILD, "host", "test_" + name[len("host/"):])
-    return run_command(name, [exe], HOST_TIMEOUT)
+    return run_command(name, cmd or [exe], timeout)
 
 
 class Test:
@@ -419,10 +448,14 @@ def all_tests(twice):
     for name in host_test_names():
         out.append(Test(name, "host", lambda n=name: run_host_test(n, build), HOST_TIMEOUT,
                         [build]))
-    for name, cmd, timeout in SCRIPTED:
+    for name, cmd, timeout, needs_build in SCRIPTED:
         kind = name.split("/")[0] if "/" in name else "scripted"
-        out.append(Test(name, kind, lambda n=name, c=cmd, s=timeout:
-                        run_command(n, c, s), timeout))
+        if needs_build:
+            out.append(Test(name, kind, lambda n=name, c=cmd, s=timeout:
+                            run_host_test(n, build, c, s), timeout, [build]))
+        else:
+            out.append(Test(name, kind, lambda n=name, c=cmd, s=timeout:
+                            run_command(n, c, s), timeout))
     return out, build
 
 
@@ -523,9 +556,13 @@ def cmd_run(args):
     if too_little(args.mem):
         print("runtests: " + too_little(args.mem))
         return 2
-    extra = []
+    extra, trace_img = [], None
     if args.qemu_log:
         extra += ["-d", "int,cpu_reset,guest_errors", "-D", args.qemu_log]
+    if args.trace:
+        more, trace_img = trace_disk("run-%d" % os.getpid(), args.trace)
+        extra += more
+        args.disk = max(args.disk, TRACE_SWAP_MB)
     if args.disk:                       # one of its own: two boots at once must not share it
         extra += swap_disk("run-%d" % os.getpid(), args.disk)
     if args.gdb:
@@ -541,6 +578,8 @@ def cmd_run(args):
     finally:
         if args.disk:
             os.remove(image_path("run-%d" % os.getpid()))
+        if trace_img:
+            os.remove(trace_img)
     run_prog = any(o.startswith("run=") for o in args.options or [])
     why = verdict(status, text, err, names=RUN_STATUS_NAMES if run_prog else STATUS_NAMES)
     print("vmlab: PASS (QEMU status 33)" if why is None else "vmlab: FAIL: " + why)
@@ -575,6 +614,7 @@ def main():
     r.add_argument("--gdb", type=int, metavar="PORT", help="start halted, gdb stub on PORT")
     r.add_argument("--icount", action="store_true")
     r.add_argument("--disk", type=int, default=0, help="attach a fresh swap disk of this many MiB")
+    r.add_argument("--trace", help="attach a trace disk holding this trace file (trace=NAME)")
     r.add_argument("options", nargs="*", help="kernel options (ram=MB is appended)")
     g = sub.add_parser("gdb-port", help="is make debug's QEMU waiting on PORT?")
     g.add_argument("port", type=int)

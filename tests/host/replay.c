@@ -10,16 +10,20 @@
  * it is): the first reference to each page becomes a write, so that
  * every page reaches swap when evicted, as on real pages.  Then, for
  * each frame count (default 100,500,1000) it prints the kernel's rows,
+ * after the same line naming their columns,
  *
- *   ROW trace,npages,nframes,policy,faults,disk_reads,disk_writes
+ *   ROW workload,npages,nframes,policy,faults,disk_reads,disk_writes
  *
- * first Belady's OPT and exact LRU (mm/refstring.c), then each policy
- * (default all, in the registry's order) run by the model pager
- * (mm/replace/sim.c): the counts the kernel's pager gives on the same
- * string (tests/test_replay.c checks that they agree).  No timer ticks
- * reach the model, so aging samples only every nframes/8 victims; in the
- * kernel it also samples on ticks.  A frame count above the trace's
- * pages is run anyway (nothing is evicted).
+ * (the workload column holds the trace's name), first Belady's OPT and
+ * exact LRU (mm/refstring.c), then each policy (default all, in the
+ * registry's order) run by the model pager (mm/replace/sim.c): exactly
+ * the counts the kernel's replay of the same file gives (make run
+ * TRACE=FILE, tests/trace_replay.c; the host/replay test,
+ * tools/check_replay.py, compares the two).  No timer ticks reach the
+ * model, so aging samples only every nframes/8 victims; the kernel's
+ * trace replay holds the ticks off its policy to match.  A frame count
+ * above the trace's pages is run anyway (nothing is evicted), as in the
+ * kernel.
  *
  * Not a unit test: a tool for measuring policies on the traces of the
  * literature, which stay outside the repository (../shared/traces/).
@@ -97,9 +101,9 @@ static void read_trace(const char *file, struct trace *t)
             uint32_t v = renumber(&rn, page);
             if (v == RENUMBER_FULL)
                 die("%s:%u: more than %u distinct pages (mm/refstring.h's limit)", file,
-                    tf.line, REFSTRING_MAX_PAGES);
+                    tf.tok_line, REFSTRING_MAX_PAGES);
             if (t->n == REFSTRING_MAX_REFS)
-                die("%s:%u: more than %u references (mm/refstring.h's limit)", file, tf.line,
+                die("%s:%u: more than %u references (mm/refstring.h's limit)", file, tf.tok_line,
                     REFSTRING_MAX_REFS);
             if (t->n == cap && !(t->refs = realloc(t->refs, (size_t)(cap *= 2) * 4)))
                 die("out of memory");
@@ -230,7 +234,7 @@ int main(int argc, char **argv)
     free(seen);
     fprintf(stderr, "%s: %s: %u references to %u pages (read in %.2f s)\n", prog, file, t.n,
             t.npages, (double)(clock() - t0) / CLOCKS_PER_SEC);
-    printf("ROW trace,npages,nframes,policy,faults,disk_reads,disk_writes\n");
+    printf("ROW workload,npages,nframes,policy,faults,disk_reads,disk_writes\n");
     for (int i = 0; i < nk; i++)
         run_size(name, &t, k[i], pols, npol, seed);
     fprintf(stderr, "%s: %s: done in %.2f s\n", prog, name,
