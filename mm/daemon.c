@@ -95,29 +95,39 @@ int daemon_unlist(uint32_t f)
 int daemon_take_frame(uint32_t *fp, int *zeroed)
 {
     ASSERT(mutex_held(&vm_lock));
-    uint32_t f;
-    mutex_lock(&lists_lock);
-    if ((f = flist_pop(&daemon_zeroed)) != 0) {
-        mutex_unlock(&lists_lock);
-        *zeroed = 1;
-        daemon_stats.zeroed_used++;
-        if (daemon_zeroed.count < ZERO_TARGET / 2) wake(&zero_sem);
-    } else {
-        mutex_unlock(&lists_lock);
-        *zeroed = 0;
-        if (!(f = get_frames(&process_pool, 1))) {
-            mutex_lock(&lists_lock);
-            if ((f = flist_pop(&daemon_standby)) != 0) {
-                pager_repurpose(f);
-                daemon_stats.repurposed++;
-            }
-            mutex_unlock(&lists_lock);
+    uint32_t f = 0;
+    int z = 0;
+    /* A caller that will overwrite the whole frame (ZEROED null) takes a
+     * free frame first: the zeroed ones are kept for demand-zero faults. */
+    if (!zeroed) f = get_frames(&process_pool, 1);
+    if (!f) {
+        mutex_lock(&lists_lock);
+        if ((f = flist_pop(&daemon_zeroed)) != 0) {
+            z = 1;
+            daemon_stats.zeroed_used++;
+            if (daemon_zeroed.count < ZERO_TARGET / 2) wake(&zero_sem);
         }
+        mutex_unlock(&lists_lock);
     }
-    if (daemon_available() < daemon_wm_low) wake(&trim_sem);
+    if (!f && zeroed) f = get_frames(&process_pool, 1);
+    if (!f) {
+        mutex_lock(&lists_lock);
+        if ((f = flist_pop(&daemon_standby)) != 0) {
+            pager_repurpose(f);
+            daemon_stats.repurposed++;
+        }
+        mutex_unlock(&lists_lock);
+    }
+    if (zeroed) *zeroed = z;
+    daemon_check_low();
     if (!f) return -E_AGAIN;
     *fp = f;
     return 0;
+}
+
+void daemon_check_low(void)
+{
+    if (daemon_available() < daemon_wm_low) wake(&trim_sem);
 }
 
 uint32_t daemon_give_back(void)

@@ -135,11 +135,19 @@ void daemon_trimmed(uint32_t f, int dirty);
  * list (another fault got it first: retry). */
 int daemon_unlist(uint32_t f);
 
-/* A frame for a new page, into *F, and whether it is already zeroed:
- * zeroed list, free pool, repurposed standby frame, in that order.
- * Returns 0, or -E_AGAIN if there is none (the caller lets go of the VM
- * lock and calls daemon_wait). */
+/* A frame for a new page, into *F.  With ZEROED, for a demand-zero
+ * page: zeroed list, free pool, repurposed standby frame, in that order,
+ * and *ZEROED says whether it is zeroed already.  With ZEROED null, for
+ * a page the caller fills whole (a copy, a page read in): free pool
+ * first, then zeroed list, then standby.  Wakes the trimmer below the
+ * low watermark.  Returns 0, or -E_AGAIN if there is none (the caller
+ * lets go of the VM lock and calls daemon_wait). */
 int daemon_take_frame(uint32_t *f, int *zeroed);
+
+/* Wake the trimmer if available memory is below the low watermark: for
+ * a path that took a frame from the pool itself (the copy-on-write
+ * copy, mm/fault.c). */
+void daemon_check_low(void);
 
 /* A frame for the pool, VM lock held: a zeroed one, or a standby one
  * repurposed; 0 if there is none.  The caller gives it back to the pool

@@ -284,8 +284,9 @@ static int write_protected(struct trapframe *tf, uint32_t va)
      * goes to the pager that holds the original (a present page is in
      * its working set): no need to look the address up. */
     struct pager *pg = fr->pager;
-    int at_once = !pg || (!pg->daemon && pg->nresident < pg->limit);     /* the usual case */
+    int at_once = !pg || pg->nresident < pg->limit;     /* the usual case */
     uint32_t g = at_once ? get_frames(&process_pool, 1) : 0;
+    if (g && pg && pg->daemon) daemon_check_low();
     int err = g ? 0 : pager_frame(pg, &g);
     if (err == -E_AGAIN) return FAULT_WAIT;
     if (err) return refuse_err(tf, va, "out of memory for a copy-on-write copy", err);

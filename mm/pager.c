@@ -514,9 +514,9 @@ int pager_frame_z(struct pager *pg, uint32_t *frame, int *zeroed)
 int pager_frame(struct pager *pg, uint32_t *frame)
 {
     int err;
-    if (pg && pg->daemon) {
-        int zeroed;
-        return pager_frame_z(pg, frame, &zeroed);
+    if (pg && pg->daemon) {             /* the caller fills the frame: no zeroed one */
+        if (pg->nresident >= pg->limit) pager_trim_one(pg);
+        return daemon_take_frame(frame, 0);
     }
     if (pg && pg->nresident >= pg->limit && (err = evict_one(pg)) != 0) return err;
     uint32_t f = get_frames(&process_pool, 1);

@@ -152,7 +152,10 @@ int pager_detach(struct pager *pg);
  * pool is empty, a page of some pager is evicted for it.  Returns 0, or
  * -E_NOMEM if no page could be evicted, -E_SWAPFULL if the victims were
  * dirty and swap is full, -E_IO if their page-out failed
- * (PG->last_error too; swap_last_error() names the slot). */
+ * (PG->last_error too; swap_last_error() names the slot).  In daemon
+ * mode the page goes to a list instead of being written, the frame is a
+ * free one before a zeroed one (the caller fills it whole), and
+ * -E_AGAIN is as for pager_frame_z. */
 int pager_frame(struct pager *pg, uint32_t *frame);
 
 /* pager_frame, for a page about to be zero-filled: *ZEROED says whether
