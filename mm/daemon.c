@@ -40,6 +40,7 @@ static struct mutex lists_lock = MUTEX_INIT("lists", LOCK_LISTS);
 static volatile int writer_held;        /* tests: the writer takes nothing */
 static volatile int zero_held;          /* tests: the zero thread holds no frame */
 static int started;                     /* the threads run (daemon_start) */
+void (*daemon_write_hook)(const uint32_t *frames, uint32_t n);
 static struct semaphore trim_sem, write_sem, zero_sem;
 static volatile uint32_t inflight;      /* frames the writer is writing */
 
@@ -259,6 +260,7 @@ static void writer(void *arg)
         inflight += n;
         mutex_unlock(&lists_lock);
         mutex_unlock(&vm_lock);
+        if (daemon_write_hook) daemon_write_hook(frames, n);
         /* The disk, with no lock of the VM held: faults go on meanwhile. */
         for (uint32_t done = 0; done < n;) {
             uint32_t m = n - done, first = 0;

@@ -172,6 +172,12 @@ void daemon_settle(void);
  * returns when what it had taken is written), or let it go on (0). */
 void daemon_hold_writer(int hold);
 
+/* Called by the writer, no lock held, when it has marked the N frames of
+ * FRAMES in flight and is about to write them.  0: no hook.  A test
+ * (daemon_inflight_retrim) rescues, trims and repurposes pages here, so
+ * that those moves happen while a write is in flight. */
+extern void (*daemon_write_hook)(const uint32_t *frames, uint32_t n);
+
 /* For tests that read the frame pool directly: make the zero thread give
  * its zeroed frames back to the pool and take no more (HOLD 1; returns
  * when it holds none), or let it go on (0). */

@@ -343,6 +343,72 @@ static void test_repurpose(void)
     same(s0);
 }
 
+/* ---- a page trimmed again while its write is in flight ---- */
+
+static volatile uint32_t retrim_va;     /* the page the hook works on; 0: none */
+static volatile int retrim_state = -2;  /* its state after the hook trimmed it */
+static volatile uint32_t retrim_given;  /* frames the hook took from the lists */
+static uint32_t retrim_junk[PAGE_SIZE / 4];
+
+/* The writer's hook: with the write of RETRIM_VA's frame in flight,
+ * rescue the page (a read: no change), trim it again, then take every
+ * zeroed and standby frame from the lists and reuse it (junk written
+ * into it, back to the pool), as demand for frames would.  The page's
+ * copy is not made yet, so it must not be on standby, where it could be
+ * repurposed with no copy behind it. */
+static void retrim_hook(const uint32_t *frames, uint32_t n)
+{
+    uint32_t va = retrim_va;
+    if (!va || !pte_is_trans(pte_get(va))) return;
+    uint32_t f = pte_frame(pte_get(va)), i;
+    for (i = 0; i < n && frames[i] != f; i++)
+        ;
+    if (i == n) return;
+    retrim_va = 0;                                      /* once */
+    (void)*(volatile uint32_t *)va;                     /* rescued in flight */
+    mutex_lock(&vm_lock);
+    for (int k = 0; k < 64 && (pte_get(va) & PTE_P); k++) pager_trim_one(&pga);
+    retrim_state = state_of(va);
+    uint32_t g;
+    while ((g = daemon_give_back()) != 0) {
+        vm_fill_frame(g, retrim_junk);
+        frame_release(g);
+        retrim_given++;
+    }
+    mutex_unlock(&vm_lock);
+}
+
+static void test_inflight_retrim(void)
+{
+    struct start s0 = start();
+    uint32_t va = pool(&pa, &pga, BASE_A, "retrim", 4, 8);
+    for (uint32_t k = 0; k < PAGE_SIZE / 4; k++) retrim_junk[k] = 0xDEADBEEF;
+    daemon_hold_writer(1);
+    fill(va, 0, 8, 5);
+    mutex_lock(&vm_lock);
+    while (pager_trim_one(&pga)) ;                      /* all 8 to the modified list */
+    mutex_unlock(&vm_lock);
+    CHECK(state_of(va) == FS_MODIFIED, "page 0 is in state %d, not modified", state_of(va));
+    retrim_state = -2;
+    retrim_given = 0;
+    retrim_va = va;
+    daemon_write_hook = retrim_hook;
+    daemon_hold_writer(0);
+    written();
+    daemon_write_hook = 0;
+    CHECK(retrim_va == 0, "the writer never wrote page 0's frame");
+    msg("page 0 rescued and trimmed again during its write: state %d; %u frames taken from "
+        "the lists meanwhile", retrim_state, retrim_given);
+    CHECK(retrim_state == FS_MODIFIED, "trimmed with its write in flight, page 0 went to state "
+          "%d, not the modified list (%d): its copy is not made yet", retrim_state, FS_MODIFIED);
+    daemon_page_out_lists();
+    uint32_t b = bad(va, 0, 8, 5);
+    CHECK(b == 0, "%u words wrong after the retrim (page 0 reads 0x%x)", b,
+          *(volatile uint32_t *)va);
+    unpool(&pa, &pga, va);
+    same(s0);
+}
+
 /* ---- back-off ---- */
 
 static volatile int repurposer_result = -1;
@@ -514,6 +580,8 @@ TEST("daemon_write_race", test_write_race,
      "writes while the writer writes the same pages: no lost update", "disk=8 solo");
 TEST("daemon_repurpose", test_repurpose,
      "standby frames repurposed: the old owner reads its pages back from swap", "disk=8 solo");
+TEST("daemon_inflight_retrim", test_inflight_retrim,
+     "a page trimmed again while its write is in flight waits on the modified list", "disk=8");
 TEST("daemon_backoff", test_backoff,
      "the lists-then-VM inversion backs off while the VM lock is held, then completes", "disk=8");
 TEST("daemon_dma", test_dma,
