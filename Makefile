@@ -48,7 +48,8 @@ GDBPORT  ?= $(shell echo $$((20000 + $$(id -u) % 10000)))
 NPROC    := $(shell nproc 2>/dev/null || echo 1)
 # The kernel options of every boot target: ARGS (default test=all); or,
 # with TRACE=FILE, the trace replayed (named after the file, at NFRAMES
-# frames, under POLICIES or POLICY); or, with WORKLOAD=NAME, one
+# frames, under POLICIES or POLICY; those not given, the kernel's own
+# defaults: 100, 500 and 1000 frames, every policy); or, with WORKLOAD=NAME, one
 # replacement experiment; or, with PROG=NAME, one user program with the
 # space-separated arguments ARGV (run=NAME,A,B: kernel/run.c).  With
 # TRACE, WORKLOAD or PROG, ARGS adds options only if given.
@@ -56,8 +57,10 @@ comma    := ,
 empty    :=
 space    := $(empty) $(empty)
 KOPTS    := $(strip \
-            $(if $(TRACE),trace=$(basename $(notdir $(TRACE))) nframes=$(NFRAMES) \
-                 policies=$(or $(POLICIES),$(POLICY)), \
+            $(if $(TRACE),trace=$(basename $(notdir $(TRACE))) \
+                 $(if $(filter file,$(origin NFRAMES)),,nframes=$(NFRAMES)) \
+                 $(if $(POLICIES),policies=$(POLICIES), \
+                      $(if $(filter file,$(origin POLICY)),,policies=$(POLICY))), \
                  $(if $(WORKLOAD),workload=$(WORKLOAD) npages=$(NPAGES) nframes=$(NFRAMES) \
                       policy=$(POLICY))) \
             $(if $(PROG),run=$(subst $(space),$(comma),$(strip $(PROG) $(ARGV)))) \

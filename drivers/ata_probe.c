@@ -122,8 +122,12 @@ int ata_init(unsigned unit)
 
     d->mult_ok = (id[ID_MULTIPLE] & 0xFF) >= ATA_PAGE_SECTORS && ata_set_block_size(unit) == 0;
     d->mult_on = d->mult_ok;
+    uint16_t bm_known = ata_bus.bm_base;
     ata_dma_setup(unit, id);
-    ata_bus.dma_on = ata_bus.bm_base != 0;
+    /* DMA goes on when the bus master is first found; a later ata_init
+     * (of the other drive, or again) keeps what ata_set_dma chose. */
+    if (!ata_bus.bm_base) ata_bus.dma_on = 0;
+    else if (!bm_known) ata_bus.dma_on = 1;
     kprintf("ata: %s '%s': %u sectors (%u KiB), LBA28 PIO; pages by %s%s\n", d->name,
             d->model, d->nsectors, d->nsectors / 2,
             ata_bus.dma_on && d->dma_ok ? "bus-master DMA on IRQ 14, else " : "",

@@ -93,6 +93,19 @@ int daemon_unlist(uint32_t f)
     return 0;
 }
 
+/* The frame at the head of the standby list, repurposed: its old
+ * owner's PTEs become swap entries (pager_repurpose).  0 if the list is
+ * empty.  VM lock and lists lock held. */
+static uint32_t repurpose_standby(void)
+{
+    uint32_t f = flist_pop(&daemon_standby);
+    if (f) {
+        pager_repurpose(f);
+        daemon_stats.repurposed++;
+    }
+    return f;
+}
+
 int daemon_take_frame(uint32_t *fp, int *zeroed)
 {
     ASSERT(mutex_held(&vm_lock));
@@ -113,10 +126,7 @@ int daemon_take_frame(uint32_t *fp, int *zeroed)
     if (!f && zeroed) f = get_frames(&process_pool, 1);
     if (!f) {
         mutex_lock(&lists_lock);
-        if ((f = flist_pop(&daemon_standby)) != 0) {
-            pager_repurpose(f);
-            daemon_stats.repurposed++;
-        }
+        f = repurpose_standby();
         mutex_unlock(&lists_lock);
     }
     if (zeroed) *zeroed = z;
@@ -136,10 +146,7 @@ uint32_t daemon_give_back(void)
     ASSERT(mutex_held(&vm_lock));
     mutex_lock(&lists_lock);
     uint32_t f = flist_pop(&daemon_zeroed);
-    if (!f && (f = flist_pop(&daemon_standby)) != 0) {
-        pager_repurpose(f);
-        daemon_stats.repurposed++;
-    }
+    if (!f) f = repurpose_standby();
     mutex_unlock(&lists_lock);
     return f;
 }
@@ -175,7 +182,11 @@ void daemon_hold_writer(int hold)
 
 void daemon_hold_zero(int hold)
 {
+    /* Under the lists lock, which the zero thread holds while it takes a
+     * frame: once this returns it takes no more. */
+    mutex_lock(&lists_lock);
     zero_held = hold;
+    mutex_unlock(&lists_lock);
     if (!started) return;
     wake(&zero_sem);
     for (int i = 0; hold && i < 1000 && (daemon_zeroing || daemon_zeroed.count); i++) {
@@ -316,9 +327,7 @@ static uint32_t take_standby(void)
             return 0;
         }
         if (mutex_trylock(&vm_lock)) {
-            flist_remove(&daemon_standby, f);
-            pager_repurpose(f);
-            daemon_stats.repurposed++;
+            repurpose_standby();
             mutex_unlock(&vm_lock);
             mutex_unlock(&lists_lock);
             return f;
@@ -354,9 +363,10 @@ static void zeroer(void *arg)
             continue;
         }
         mutex_lock(&lists_lock);
-        uint32_t f = get_frames(&process_pool, 1);
+        uint32_t f = zero_held ? 0 : get_frames(&process_pool, 1);
         if (f) daemon_zeroing++;
         mutex_unlock(&lists_lock);
+        if (zero_held) continue;                /* held since the check above */
         if (!f) {
             if (daemon_zeroed.count < ZERO_MIN && (f = take_standby()) != 0) {
                 mutex_lock(&lists_lock);

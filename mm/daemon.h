@@ -103,7 +103,8 @@ extern uint32_t daemon_wm_low, daemon_wm_high;
 extern int daemon_default;
 
 /* Read pager=, wm_low=, wm_high= and set up the lists (after swap_init
- * and the frame table); start the threads if pager=daemon. */
+ * and the frame table); start the threads unless pager=sync (then the
+ * first pager put in daemon mode starts them: daemon_start). */
 void daemon_init(void);
 
 /* Start the three threads, if not yet (the first pager put in daemon

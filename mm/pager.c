@@ -501,23 +501,26 @@ int pager_make_room(uint32_t n)
     return 0;
 }
 
+/* A frame for a page of daemon-mode pager PG: over its resident limit,
+ * the working set gives a page up itself, to a list (no disk I/O); then
+ * daemon_take_frame's order (ZEROED null: the caller fills the frame). */
+static int daemon_frame(struct pager *pg, uint32_t *frame, int *zeroed)
+{
+    if (pg->nresident >= pg->limit) pager_trim_one(pg);
+    return daemon_take_frame(frame, zeroed);
+}
+
 int pager_frame_z(struct pager *pg, uint32_t *frame, int *zeroed)
 {
     *zeroed = 0;
     if (!pg || !pg->daemon) return pager_frame(pg, frame);
-    /* Over its resident limit, a working set gives a page up itself: to
-     * a list, which costs no disk I/O. */
-    if (pg->nresident >= pg->limit) pager_trim_one(pg);
-    return daemon_take_frame(frame, zeroed);
+    return daemon_frame(pg, frame, zeroed);
 }
 
 int pager_frame(struct pager *pg, uint32_t *frame)
 {
     int err;
-    if (pg && pg->daemon) {             /* the caller fills the frame: no zeroed one */
-        if (pg->nresident >= pg->limit) pager_trim_one(pg);
-        return daemon_take_frame(frame, 0);
-    }
+    if (pg && pg->daemon) return daemon_frame(pg, frame, 0);
     if (pg && pg->nresident >= pg->limit && (err = evict_one(pg)) != 0) return err;
     uint32_t f = get_frames(&process_pool, 1);
     if (!f && (err = pager_make_room(1)) != 0) return err;

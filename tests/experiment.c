@@ -112,7 +112,7 @@ int experiment_run(const struct workload *w, const char *policy, uint32_t npages
     }
     /* Sync mode: every fault is the policy's, counted exactly (in daemon
      * mode a trimmed page may come back from a list, a soft fault). */
-    pager_set_daemon(&xpg, 0);
+    if (pager_set_daemon(&xpg, 0) != 0) panic("experiment: its fresh pager refused sync mode");
     uint32_t va = vmpool_alloc(&xp, npages * PAGE_SIZE);
     if (!va) panic("experiment: no room for %u pages in its own pool", npages);
 
@@ -143,8 +143,13 @@ int experiment_run(const struct workload *w, const char *policy, uint32_t npages
 int experiment_reference(const uint32_t *trace, uint32_t n, uint32_t npages,
                          uint32_t nframes, struct exp_result *opt, struct exp_result *lru)
 {
-    void *work = kmalloc(refstring_work_bytes(n, npages, nframes));
-    if (!work) return -E_NOMEM;
+    uint32_t bytes = refstring_work_bytes(n, npages, nframes);
+    void *work = kmalloc(bytes);
+    if (!work) {
+        kprintf("experiment: no %u KiB of kernel heap for OPT and LRU over %u references "
+                "at %u frames\n", bytes / 1024, n, nframes);
+        return -E_NOMEM;
+    }
     struct ref_result o, l;
     opt_simulate(trace, n, nframes, npages, work, &o);
     lru_simulate(trace, n, nframes, npages, work, &l);

@@ -33,7 +33,8 @@ int experiment_run(const struct workload *w, const char *policy, uint32_t npages
                    uint32_t *ntrace, struct exp_result *r);
 
 /* OPT and LRU over TRACE (N references) for NFRAMES; work memory is
- * taken from kmalloc.  Returns 0 or -E_NOMEM. */
+ * taken from kmalloc.  Returns 0, or -E_NOMEM (with a message) if there
+ * is not enough of it. */
 int experiment_reference(const uint32_t *trace, uint32_t n, uint32_t npages,
                          uint32_t nframes, struct exp_result *opt, struct exp_result *lru);
 
@@ -64,9 +65,10 @@ int experiment_sizes(const char *dflt, uint32_t npages, uint32_t *nf, int max);
  * boot with the list of policies. */
 int experiment_policies(const char **pols, int max);
 
-/* The kernel command-line modes: workload=NAME (one experiment) and
- * report=NAME (every policy at every nframes=LIST size).  Returns only
- * if neither option was given. */
+/* The kernel command-line modes: workload=NAME (one experiment),
+ * report=NAME (every policy at every nframes=LIST size) and trace=NAME
+ * (the trace on the trace disk replayed: tests/trace_replay.h).  Returns
+ * only if none of them was given. */
 void experiment_main(void);
 
 #endif

@@ -115,7 +115,7 @@ static void test_swap_full(void)
     uint32_t cap = swap_stats.nslots + 16;          /* pages that fit at all */
     msg("swap holds %u pages; with 16 resident frames, %u pages fit", swap_stats.nslots, cap);
     uint32_t data = setup("clock", 16, 100);
-    pager_set_daemon(&spg, 0);          /* the exact count holds for sync eviction only */
+    CHECK(pager_set_daemon(&spg, 0) == 0, "sync mode");  /* the exact count: sync eviction */
     fill(data, 100, 7);
     uint32_t over = vmpool_alloc(&sp, 2 * cap * PAGE_SIZE);
     CHECK(over, "overflow region");
@@ -221,7 +221,7 @@ static void test_swap_write_fails(void)
 {
     uint32_t free0 = free_frames(), slots0 = swap_stats.used, ret0 = swap_stats.retired;
     uint32_t va = setup("fifo", 4, 8);
-    pager_set_daemon(&spg, 0);          /* a fault that pages out itself: sync mode */
+    CHECK(pager_set_daemon(&spg, 0) == 0, "sync mode");  /* a fault that pages out itself */
     fill(va, 4, 6);                                 /* resident: no page-out yet */
     CHECK(probe_write((void *)(va + 4 * PAGE_SIZE), 1) == -1,
           "a touch that needs a page-out succeeded with every disk write failing");

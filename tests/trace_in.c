@@ -2,8 +2,9 @@
  *
  * What tests/trace_in.h promises: the parser's references are
  * renumbered and appended as they come, so the text itself is never held
- * whole (a 5 MiB trace costs its references, four bytes each, and one
- * 128 KiB read buffer).  Errors are written into T->err as
+ * whole: room for a reference per two bytes of text (the most a text can
+ * hold: a digit and a blank), four bytes each, at most TRACE_MAX_REFS of
+ * them; the renumbering table; and one 128 KiB read buffer.  Errors are written into T->err as
  * "trace NAME: line L: what", the form every caller prints. */
 #include "tests/trace_in.h"
 #include "tests/workloads/workload.h"
@@ -47,8 +48,8 @@ int trace_in_begin(struct trace_in *t, const char *name, uint32_t bytes)
     t->err[0] = 0;
     t->fed = 0;
     t->bytes = bytes;
-    /* Room for one more than the limits, so that passing one is seen
-     * (as a reference or page too many) rather than running out. */
+    /* Room for every reference the text can hold (one per two bytes),
+     * or up to the limits: passing a limit is caught before the store. */
     t->max = bytes / 2 + 1;
     uint32_t maxrefs = t->max < TRACE_MAX_REFS ? t->max : TRACE_MAX_REFS;
     uint32_t maxpages = t->max < TRACE_MAX_PAGES ? t->max : TRACE_MAX_PAGES;
@@ -146,10 +147,10 @@ static int read_header(struct trace_in *t, uint32_t *len)
                       "sector does not start with %s: tools/tracedisk.py writes one)",
                       TRACE_DISK_MAGIC);
     memcpy(len, hdr + 8, 4);
-    uint32_t room = (ata_sectors(ATA_MASTER) - 1) / ATA_PAGE_SECTORS * PAGE_SIZE;
-    if (*len > room)
+    uint32_t pages = (ata_sectors(ATA_MASTER) - 1) / ATA_PAGE_SECTORS;  /* (no overflow) */
+    if (*len / PAGE_SIZE + (*len % PAGE_SIZE != 0) > pages)
         return refuse(t, "the header says %u bytes of text, but the disk holds only %u whole "
-                      "pages after it", *len, room / PAGE_SIZE);
+                      "pages after it", *len, pages);
     return 0;
 }
 

@@ -15,9 +15,10 @@ attached the figures of the threaded runs vary from boot to boot.
 Prints each "BENCH key=... value=..." figure as it comes, the matrix
 table of bench_matrix as the README shows it, and the targets below
 (met or MISSED) with a count of each; writes build/bench.txt.  Exits 1
-if a boot failed; a missed target is a measured result, not a failure
-of the benchmark, so it is printed (and counted in the last line) but
-does not make `make bench` fail.
+if a boot failed or a target's figure is missing from the output; a
+missed target is a measured result, not a failure of the benchmark, so
+it is printed (and counted in the last line) but does not make `make
+bench` fail.
 """
 import argparse
 import os
@@ -156,6 +157,7 @@ def main():
             print("  %s %s" % ("met   " if ok else "MISSED", detail))
             met += ok
             missed += not ok
+            bad += "missing" in detail      # a benchmark no longer prints its figure
     print("results in %s" % os.path.relpath(out))
     print("bench: %d benchmark boots, %d failed; targets %d met, %d missed"
           % (len(runs), bad, met, missed))

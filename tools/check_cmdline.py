@@ -17,6 +17,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import runtests  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERNEL = os.path.join(ROOT, os.environ.get("VMLAB_BUILD", "build"), "kernel.elf")
 LOGS = os.path.join(ROOT, "build", "test-logs")
@@ -82,7 +85,7 @@ def run_case(i, case, name):
         img = os.path.join(LOGS, "%s-%d.img" % (name, i))
         with open(img, "wb") as f:
             f.truncate(disk)
-        cmd += ["-drive", "file=%s,format=raw,if=ide,index=1,cache=unsafe" % img]
+        cmd += runtests.slave_disk(img)
     try:
         status = subprocess.run(cmd, capture_output=True, timeout=60).returncode
     except subprocess.TimeoutExpired:

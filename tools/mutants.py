@@ -60,6 +60,10 @@ MUTANTS = [
      "    if (!as || as == current_as || va >= KERNEL_BASE) tlb_flush_page(va);",
      "    *pte = pte_to_trans(e);",
      "tlb_model_invalidate", "the trimmer makes a PTE a transition entry without a flush"),
+    ("heap_fault_no_room", "mm/fault.c",
+     "    int err = f ? 0 : pager_frame_z(w.pager, &f, &zeroed);",
+     "    int err = f ? 0 : w.pager ? pager_frame_z(w.pager, &f, &zeroed) : -E_NOMEM;",
+     "heap_evicts,heap_evicts@sync", "a kernel-heap fault does not ask the pagers for room"),
     ("no_guard", "mm/fault.c",
      "if (thread_guard_hit(va)) stack_overflow(tf, va);",
      "if (0 && thread_guard_hit(va)) stack_overflow(tf, va);",
@@ -113,12 +117,14 @@ def run(cmd, log):
 
 
 def first_failure(log):
-    """The first FAIL line of a runner log, shortened."""
+    """The first line of a runner log saying a test failed, shortened; or
+    None if there is none (the runner failed for another reason: a test
+    name that no longer exists, say)."""
     with open(log, errors="replace") as f:
         for line in f:
-            if line.startswith("FAIL"):
+            if line.startswith("FAIL tests/"):
                 return " ".join(line.split())[:220]
-    return "(no FAIL line; see %s)" % log
+    return None
 
 
 def main():
@@ -165,10 +171,15 @@ def main():
         finally:
             with open(path, "w") as f:
                 f.write(text)
-        if rc != 0:
+        failed = first_failure(log) if rc != 0 else None
+        if rc != 0 and not failed:
+            print("%s\n      STALE: the runner failed without a failing test (a test renamed?); "
+                  "see %s" % (head, os.path.relpath(log, ROOT)), flush=True)
+            stale += 1
+        elif failed:
             killed += 1
             print("%s\n      killed by %s in %.0f s: %s"
-                  % (head, tests, time.time() - t0, first_failure(log)), flush=True)
+                  % (head, tests, time.time() - t0, failed), flush=True)
         else:
             survived += 1
             print("%s\n      SURVIVED: %s passed with the bug in %s"

@@ -39,6 +39,7 @@ Writes, in build/replacement/:
 import argparse
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -133,7 +134,7 @@ def run_workload(name, part, policies, nframes):
     swap = os.path.join(OUT, "swap-%s.img" % tag)
     with open(swap, "wb") as f:
         f.truncate(16 << 20)
-    extra = ["-drive", "file=%s,format=raw,if=ide,index=1,cache=unsafe" % swap]
+    extra = runtests.slave_disk(swap)
     refs_img = None
     if part == 0:
         refs_img = os.path.join(OUT, "refs-%s.img" % name)
@@ -159,8 +160,11 @@ def run_workload(name, part, policies, nframes):
 
 def trace_name(path):
     """The name a trace file's rows carry: its file name without the
-    extension, at most 31 characters (TRACE_NAME in tests/trace_in.h)."""
-    return os.path.splitext(os.path.basename(path))[0][:31]
+    extension, at most 31 characters (TRACE_NAME in tests/trace_in.h),
+    anything but letters, digits, '_', '-' and '.' made '_' (a comma
+    would split the CSV row and the kernel's option)."""
+    name = os.path.splitext(os.path.basename(path))[0][:31]
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
 
 
 def run_trace(path, sizes, policies):
@@ -171,8 +175,7 @@ def run_trace(path, sizes, policies):
     tracedisk.write_trace(path, timg)
     with open(swap, "wb") as f:
         f.truncate(runtests.TRACE_SWAP_MB << 20)
-    extra = runtests.master_disk(timg) + \
-        ["-drive", "file=%s,format=raw,if=ide,index=1,cache=unsafe" % swap]
+    extra = runtests.master_disk(timg) + runtests.slave_disk(swap)
     append = "trace=%s nframes=%s" % (name, ",".join(map(str, sizes)))
     if policies:
         append += " policies=" + ",".join(policies)
@@ -409,7 +412,9 @@ def main():
     sizes = numbers(args.sizes, "--sizes") if args.sizes else TRACE_SIZES
     traces, tsizes = [], {}
     for item in args.traces.split():
-        t, at, own = item.partition("@")
+        t, at, own = item.rpartition("@")
+        if not at or not re.fullmatch(r"[0-9,]+", own):    # an @ in the path itself
+            t, at, own = item, "", ""
         if not os.path.isfile(t):
             sys.exit("report: trace file %s does not exist" % t)
         if trace_name(t) in WORKLOADS or trace_name(t) in map(trace_name, traces):
@@ -442,7 +447,7 @@ def main():
     for job in run_jobs(jobs, args.jobs):
         if job.error or job.result is None:
             why = (job.error or "no rows").strip().split("\n")[-1]
-            sys.exit("report: %s" % why.replace("__main__.BootFailed: ", ""))
+            sys.exit("report: %s" % re.sub(r"^([\w.]*\.)?BootFailed: ", "", why))
         got[job.name] = job.result
         say("%s done (%d of %d boots)" % (job.name, len(got), len(jobs)))
     rows, seen = [], set()

@@ -166,19 +166,33 @@ def swap_disk(name, mb, blkdebug=None):
     img = image_path(name)
     with open(img, "wb") as f:
         f.truncate(mb << 20)
-    spec = "file=%s,format=raw" % img
-    if blkdebug:
-        spec = "file=blkdebug:%s:%s,format=raw" % (os.path.join(ROOT, blkdebug), img)
     # cache=unsafe: the image is thrown away, so the guest's cache flushes
     # need not reach the host's disk (they would cost an fsync each).
+    if not blkdebug:
+        return slave_disk(img)
+    spec = "file=blkdebug:%s:%s,format=raw" % (os.path.join(ROOT, blkdebug), img)
     return ["-drive", spec + ",if=ide,index=1,cache=unsafe"]
+
+
+def ide_drive(img, index):
+    """QEMU arguments attaching the raw image IMG as drive INDEX of the
+    IDE primary bus (0 master, 1 slave), cache=unsafe as swap_disk says.
+    A comma in the path is doubled, as QEMU's option syntax wants."""
+    return ["-drive", "file=%s,format=raw,if=ide,index=%d,cache=unsafe"
+            % (img.replace(",", ",,"), index)]
 
 
 def master_disk(img):
     """QEMU arguments attaching the raw image IMG as the IDE primary
     master: a trace disk (tools/tracedisk.py), where drivers/ata.c's
     ATA_MASTER finds it."""
-    return ["-drive", "file=%s,format=raw,if=ide,index=0,cache=unsafe" % img]
+    return ide_drive(img, 0)
+
+
+def slave_disk(img):
+    """QEMU arguments attaching the raw image IMG as the IDE primary
+    slave, where mm/swap.c looks for the swap disk."""
+    return ide_drive(img, 1)
 
 
 def trace_disk(name, trace):
