@@ -39,7 +39,7 @@ void kmain(uint32_t magic, struct multiboot_info *mbi)
         panic("kmain: not started by a multiboot loader (magic 0x%x)", magic);
     boot_mbi = mbi;
     gdt_init();             /* kernel/gdt.c      our flat code and data segments */
-    idt_init();             /* kernel/trap.c     48 gates into boot/trap.asm */
+    idt_init();             /* kernel/trap.c     256 ring-0 gates into boot/trap.asm */
     pic_init();             /* kernel/pic.c      IRQs to vectors 32-47, masked */
     pit_init();             /* kernel/pit.c      100 Hz tick on IRQ 0 */
     cmdline_init(mbi);      /* kernel/cmdline.c  key=value options */
