@@ -26,12 +26,12 @@ CMDLINE_KEY(memview, "memview", "fork,exit[,ansi]: print the memory maps at each
 #define MAX_PROCS 64
 
 /* The kinds, in order of interest (a group of frames shows the lowest). */
-enum kind { K_SHARED, K_COW, K_USER, K_PT, K_KERNEL, K_POOL, K_OTHER, K_HOLE, K_FREE };
+enum kind { K_SHARED, K_COW, K_USER, K_PT, K_KERNEL, K_POOL, K_OTHER, K_ZEROED, K_HOLE, K_FREE };
 
-static const char kind_char[] = "SC?TKko#.";
+static const char kind_char[] = "SC?TKkoz#.";
 static const int kind_color[] = { VGA_PINK, VGA_LIGHTRED, VGA_LIGHTGREEN, VGA_YELLOW,
-                                  VGA_WHITE, VGA_BROWN, VGA_GREY, VGA_DARKGREY,
-                                  VGA_DARKGREY };
+                                  VGA_WHITE, VGA_BROWN, VGA_GREY, VGA_CYAN,
+                                  VGA_DARKGREY, VGA_DARKGREY };
 static const int pid_colors[] = { VGA_LIGHTGREEN, VGA_LIGHTCYAN, VGA_LIGHTBLUE, VGA_GREEN,
                                   VGA_CYAN, VGA_BLUE, VGA_MAGENTA };
 
@@ -71,6 +71,7 @@ static enum kind frame_kind(uint32_t f, int *pid)
     if (st == FRAME_FREE) return K_FREE;
     if (st == FRAME_INACC) return K_HOLE;
     struct frame *fr = frame_of(f);
+    if (fr->state == FS_ZEROED) return K_ZEROED;   /* the paging daemon's, ready */
     switch (fr->use) {
     case FRAME_USE_PT: return K_PT;
     case FRAME_USE_KERNEL: return K_KERNEL;
@@ -104,7 +105,7 @@ void memview_count(struct memview_counts *out)
     for (uint32_t f = process_pool.base; f < process_pool.base + process_pool.nframes; f++) {
         int pid = 0;
         uint32_t *slot[] = { &out->shared, &out->cow, &out->user, &out->pt, &out->kernel,
-                             &out->pool, &out->other, &out->hole, &out->free };
+                             &out->pool, &out->other, &out->zeroed, &out->hole, &out->free };
         (*slot[frame_kind(f, &pid)])++;
     }
     mutex_unlock(&vm_lock);
@@ -136,11 +137,11 @@ static void print_phys(void)
     mutex_unlock(&vm_lock);
     memview_count(&c);
     kprintf("  legend: . free  # hole  K kernel  T page table  k kernel VMPool page  "
-            "o other\n          1-9a-z a process's page (pid)  C copy-on-write shared  "
-            "S shared memory\n");
+            "o other  z zeroed (ready)\n          1-9a-z a process's page (pid)  "
+            "C copy-on-write shared  S shared memory\n");
     kprintf("  totals: %u free, %u hole, %u kernel, %u page tables, %u kernel-pool, %u other, "
-            "%u process, %u copy-on-write shared, %u shared\n", c.free, c.hole, c.kernel,
-            c.pt, c.pool, c.other, c.user, c.cow, c.shared);
+            "%u zeroed, %u process, %u copy-on-write shared, %u shared\n", c.free, c.hole,
+            c.kernel, c.pt, c.pool, c.other, c.zeroed, c.user, c.cow, c.shared);
 }
 
 /* One region of the virtual map. */

@@ -36,6 +36,7 @@
 /* Frames of the process pool, by kind. */
 struct memview_counts {
     uint32_t free, hole, kernel, pt, pool, other;
+    uint32_t zeroed;                /* on the paging daemon's zeroed list */
     uint32_t user;                  /* a process's own pages */
     uint32_t cow;                   /* shared copy-on-write */
     uint32_t shared;                /* pages of shared memory */

@@ -81,11 +81,12 @@ static void test_memview(void)
     mutex_unlock(&vm_lock);
     kfree(maps);
     memview_count(&c);                          /* the pool as the checks below see it */
-    msg("memview totals: %u free, %u hole, %u kernel, %u pt, %u pool, %u other, %u process, "
-        "%u cow, %u shared", c.free, c.hole, c.kernel, c.pt, c.pool, c.other, c.user, c.cow,
-        c.shared);
+    msg("memview totals: %u free, %u hole, %u kernel, %u pt, %u pool, %u other, %u zeroed, "
+        "%u process, %u cow, %u shared", c.free, c.hole, c.kernel, c.pt, c.pool, c.other,
+        c.zeroed, c.user, c.cow, c.shared);
     CHECK(wrong == 0, "%u frames whose mapping count differs from the page tables", wrong);
-    CHECK(c.free + c.hole + c.kernel + c.pt + c.pool + c.other + c.user + c.cow + c.shared == n,
+    CHECK(c.free + c.hole + c.kernel + c.pt + c.pool + c.other + c.zeroed + c.user + c.cow +
+          c.shared == n,
           "the totals do not add up to the %u frames of the pool", n);
     CHECK(c.free == process_pool.nfree && c.hole == process_pool.ninacc,
           "free %u / hole %u, the frame pool says %u / %u", c.free, c.hole, process_pool.nfree,

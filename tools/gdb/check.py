@@ -508,7 +508,8 @@ def check_memview(s, serial, log):
 
     text = "\n".join(ours)
     phys = re.search(r"^  totals: (\d+) free, (\d+) hole, (\d+) kernel, (\d+) page tables, "
-                     r"(\d+) kernel-pool, (\d+) other, (\d+) process, (\d+) copy-on-write "
+                     r"(\d+) kernel-pool, (\d+) other, (\d+) zeroed, (\d+) process, "
+                     r"(\d+) copy-on-write "
                      r"shared, (\d+) shared$", text, re.M)
     pool = re.search(r"^process pool: frames 0x[0-9a-f]+-0x[0-9a-f]+ \((\d+) frames.*\n"
                      r"  counters: (\d+) free, (\d+) used, (\d+) inaccessible$",

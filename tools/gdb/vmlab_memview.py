@@ -46,14 +46,15 @@ FRAMETAB_BASE = 0xE0000000      # mm/memlayout.h
 PTE_COW = 0x400                 # mm/pte.h
 PTE_TRANS = 0x800               # mm/pte.h: in transition (trimmed, still in its frame)
 FRAME_USE_PT, FRAME_USE_KERNEL, FRAME_USE_POOL, FRAME_USE_USER = 1, 2, 3, 4   # mm/frame.h
+FS_ZEROED = 1                   # mm/frame.h: on the paging daemon's zeroed list
 RGN_W, RGN_SHARED, RGN_STACK, RGN_FLAGS = 0x1, 0x2, 0x4, 0xF                # mm/vmobj.h
 VMOBJ_IMAGE = 1
 COLS, MAX_LINES = 64, 32        # as mm/memview.c draws the maps
 
 # The kinds, in mm/memview.c's order of interest: a group of frames shows
 # the lowest it holds.
-K_SHARED, K_COW, K_USER, K_PT, K_KERNEL, K_POOL, K_OTHER, K_HOLE, K_FREE = range(9)
-KIND_CHAR = "SC?TKko#."
+K_SHARED, K_COW, K_USER, K_PT, K_KERNEL, K_POOL, K_OTHER, K_ZEROED, K_HOLE, K_FREE = range(10)
+KIND_CHAR = "SC?TKkoz#."
 PID_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
 RANK = "cSrts."                  # a group of pages shows the first of these it has
 
@@ -69,18 +70,22 @@ def processes():
 
 
 def frame_entries(first, frames, wanted):
-    """{frame: (maps, use, as, objpage)} read from the frame table for every
+    """{frame: (maps, use, as, objpage, state)} read from the frame table for every
     frame number in WANTED; FIRST is frame_first and FRAMES frame_count.
     Only the table pages that hold a wanted entry are read, in runs."""
     t = gdb.lookup_type("struct frame")
     size = t.sizeof
     fmt = {1: "B", 2: "H", 4: "I"}
     fields = {}
+    state = None
     for f in t.fields():
         if f.name in ("maps", "use", "as", "objpage"):
             fields[f.name] = (f.bitpos // 8, "<" + fmt[f.type.sizeof])
-    if len(fields) != 4:
-        raise gdb.GdbError("memview: struct frame (mm/frame.h) lacks maps, use, as or objpage")
+        elif f.name == "state":                 # a bit-field: byte, shift, mask
+            state = (f.bitpos // 8, f.bitpos % 8, (1 << f.bitsize) - 1)
+    if len(fields) != 4 or state is None:
+        raise gdb.GdbError("memview: struct frame (mm/frame.h) lacks maps, use, as, objpage "
+                           "or state")
     pages = sorted({(f - first) * size // PAGE for f in wanted})
     raw = {}
     i = 0
@@ -103,7 +108,8 @@ def frame_entries(first, frames, wanted):
         start, data = raw[off // PAGE]
         at = off - start * PAGE
         out[f] = tuple(struct.unpack_from(fields[n][1], data, at + fields[n][0])[0]
-                       for n in ("maps", "use", "as", "objpage"))
+                       for n in ("maps", "use", "as", "objpage")) + \
+            ((data[at + state[0]] >> state[1]) & state[2],)
     return out
 
 
@@ -127,8 +133,10 @@ def frame_kinds():
         if s == FRAME_INACC:
             kinds.append((K_HOLE, 0))
             continue
-        maps, use, space, obj = entries[base + i]
-        if use == FRAME_USE_PT:
+        maps, use, space, obj, fstate = entries[base + i]
+        if fstate == FS_ZEROED:
+            kinds.append((K_ZEROED, 0))
+        elif use == FRAME_USE_PT:
             kinds.append((K_PT, 0))
         elif use == FRAME_USE_KERNEL:
             kinds.append((K_KERNEL, 0))
@@ -164,15 +172,16 @@ def print_phys():
             best = min(kinds[g:min(g + group, n)], key=lambda kp: kp[0])   # the first lowest
             line.append(kind_char(*best))
         out("  %08x %s\n" % ((base + i) * PAGE, "".join(line)))
-    counts = [0] * 9
+    counts = [0] * 10
     for k, _ in kinds:
         counts[k] += 1
-    out("  legend: . free  # hole  K kernel  T page table  k kernel VMPool page  o other\n"
+    out("  legend: . free  # hole  K kernel  T page table  k kernel VMPool page  o other  "
+        "z zeroed (ready)\n"
         "          1-9a-z a process's page (pid)  C copy-on-write shared  S shared memory\n")
     out("  totals: %u free, %u hole, %u kernel, %u page tables, %u kernel-pool, %u other, "
-        "%u process, %u copy-on-write shared, %u shared\n"
+        "%u zeroed, %u process, %u copy-on-write shared, %u shared\n"
         % (counts[K_FREE], counts[K_HOLE], counts[K_KERNEL], counts[K_PT], counts[K_POOL],
-           counts[K_OTHER], counts[K_USER], counts[K_COW], counts[K_SHARED]))
+           counts[K_OTHER], counts[K_ZEROED], counts[K_USER], counts[K_COW], counts[K_SHARED]))
 
 
 class PageTables:
@@ -256,9 +265,10 @@ class MemView(VmlabCommand):
 The physical map: one character per frame of the process frame pool (or
 per group of frames, so that it fits 32 lines of 64):
   . free  # hole (not RAM)  K kernel  T page table  k page of a kernel VMPool
-  o other (taken, not mapped)  1-9a-z a process's own page (its pid, modulo 36)
+  o other (taken, not mapped)  z zeroed by the paging daemon, ready for a fault
+  1-9a-z a process's own page (its pid, modulo 36)
   C copy-on-write, shared by processes  S shared memory
-A group shows the most interesting of its frames (S C process T K k o # .).
+A group shows the most interesting of its frames (S C process T K k o z # .).
 Then a legend, totals, and the processes there are.
 
 With PID (any expression), also that process's virtual map: each region
