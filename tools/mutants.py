@@ -19,7 +19,7 @@ file exactly once, that mutant is reported as stale (and counts as a
 failure): update its text here along with the code.
 
 Host tools only: Python 3's standard library and git.  A run takes
-about a second or two per mutant after one full build (20 s for all).
+about two seconds per mutant after one full build (35 s for all).
 """
 import argparse
 import fnmatch
