@@ -259,9 +259,7 @@ static uint32_t slot_take(struct pager *pg)
         s = pg->free_slots[--pg->nfree_slots];
         return s;
     }
-    if ((s = slotset_next(&pg->empty, 0)) == NO_SLOT) return NO_SLOT;
-    slotset_remove(&pg->empty, s);
-    return s;
+    return slotset_take_first(&pg->empty);     /* (SLOTSET_NONE is NO_SLOT) */
 }
 
 /* Slot S's page, in frame F, has gone (evicted or released): tell the

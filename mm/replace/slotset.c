@@ -45,6 +45,21 @@ uint32_t slotset_next(const struct slotset *s, uint32_t from)
     return SLOTSET_NONE;
 }
 
+uint32_t slotset_take_first(struct slotset *s)
+{
+    uint32_t nsum = ((s->n + 31) / 32 + 31) / 32;
+    for (uint32_t k = 0; k < nsum; k++) {
+        uint32_t sum = s->summary[k];
+        if (!sum) continue;
+        uint32_t w = k * 32 + (uint32_t)__builtin_ctz(sum);
+        uint32_t bits = s->word[w], b = (uint32_t)__builtin_ctz(bits);
+        s->word[w] = bits & (bits - 1);                 /* the lowest bit off */
+        if (!s->word[w]) s->summary[k] = sum & (sum - 1);
+        return w * 32 + b;
+    }
+    return SLOTSET_NONE;
+}
+
 uint32_t slotset_next_round(const struct slotset *s, uint32_t from)
 {
     uint32_t i = slotset_next(s, from);

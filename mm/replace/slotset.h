@@ -37,6 +37,11 @@ void slotset_remove(struct slotset *s, uint32_t i);
 /* The smallest member at or after FROM, or SLOTSET_NONE. */
 uint32_t slotset_next(const struct slotset *s, uint32_t from);
 
+/* Take the smallest member out of S and return it (slotset_next from 0,
+ * then slotset_remove, in one pass: the pager's lowest empty slot, on
+ * every fault); SLOTSET_NONE if S is empty. */
+uint32_t slotset_take_first(struct slotset *s);
+
 /* The first member met going up from FROM (below n) and round past
  * n - 1 to 0: as a clock hand at FROM would meet it.  SLOTSET_NONE if
  * the set is empty. */

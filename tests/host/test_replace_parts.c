@@ -6,9 +6,9 @@
  * exactly as the structure's carve asked (so an array carved too short
  * is an ASan error):
  *   - slotset (slotset.h): add/remove against an array of flags;
- *     slotset_next and slotset_next_round against a linear scan, at
- *     sizes from 1 to 16,384 slots, including the word and summary
- *     boundaries.  Would fail on a lost summary bit or an off-by-one at
+ *     slotset_next, slotset_next_round and slotset_take_first against a
+ *     linear scan, at sizes from 1 to 16,384 slots, including the word
+ *     and summary boundaries.  Would fail on a lost summary bit or an off-by-one at
  *     a word edge.
  *   - ghosts (ghost.h): add/remove/find against a linear scan of the
  *     entries, with page numbers that are consecutive (the common case),
@@ -82,6 +82,13 @@ static void test_slotset(void)
                 for (uint32_t k = 0; k < from && want == SLOTSET_NONE; k++)
                     if (in[k]) want = k;
                 EXPECT(slotset_next_round(&s, from) == want, "n=%u round(%u)", n, from);
+            }
+            if (rand_next(&rng) % 8 == 0) {         /* take the smallest, now and then */
+                uint32_t first = slotset_next(&s, 0), got = slotset_take_first(&s);
+                EXPECT(got == first, "n=%u take_first()=%u, want %u", n, got, first);
+                if (first != SLOTSET_NONE) in[first] = 0;
+                EXPECT(first == SLOTSET_NONE || slotset_next(&s, first) != first,
+                       "n=%u take_first left %u in the set", n, first);
             }
             checks++;
         }
