@@ -43,6 +43,10 @@ static struct pager *pagers;            /* every attached pager */
  * table must exist: the page is resident. */
 static pte_t *pte_in(struct aspace *as, uint32_t va)
 {
+    /* The current space's (and the kernel half's) entries are in the
+     * recursive window: the common case, without a call. */
+    if ((!as || as == current_as || va >= KERNEL_BASE) && (*pde_of(va) & PTE_P))
+        return pte_of(va);
     pte_t *p = aspace_pte(as ? as : current_as, va, 0);
     if (!p) panic("pager: no page table for %p in space %p", (void *)va, (void *)as);
     return p;
