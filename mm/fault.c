@@ -105,7 +105,7 @@ static inline int after_fault(struct trapframe *tf, uint32_t va, int r);
 #define FAULT_WAIT 2
 #define FAULT_WAIT_MAX 500              /* ticks (5 s) a fault waits, at most */
 static int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint32_t f,
-                        uint32_t flags);
+                        uint32_t flags, int zeroed);
 static int write_protected(struct trapframe *tf, uint32_t va);
 
 static int page_fault(struct trapframe *tf)
@@ -228,13 +228,10 @@ static int fault_locked(struct trapframe *tf, uint32_t va)
     if (err == -E_AGAIN) return FAULT_WAIT;
     if (err) return refuse_err(tf, va, err == -E_IO ? "page-out failed" : "out of memory", err);
     new_table = !(*pde_of(page) & PTE_P);
-    if ((w.pte_flags & PTE_W) && !rgn_obj(w.attr))
-        err = map_fresh_page(page, f, w.pte_flags, zeroed);
-    else
-        err = map_new_page(pool, page, w.attr, f, w.pte_flags);
+    err = map_new_page(pool, page, w.attr, f, w.pte_flags, zeroed);
     if (err) {                                  /* no frame for the page table */
         err = pager_make_room(1);
-        if (err || (err = map_new_page(pool, page, w.attr, f, w.pte_flags)) != 0) {
+        if (err || (err = map_new_page(pool, page, w.attr, f, w.pte_flags, zeroed)) != 0) {
             frame_release(f);
             return refuse_err(tf, va, "no frame for a page table", err);
         }
@@ -246,15 +243,16 @@ static int fault_locked(struct trapframe *tf, uint32_t va)
 }
 
 /* Map fresh frame F at PAGE of POOL (region attributes ATTR) with FLAGS:
- * zeroed, or filled from the program image.  0 or -E_NOMEM (no frame for
- * the page table). */
+ * zeroed (unless ZEROED says the zero thread did it), or filled from the
+ * program image.  0 or -E_NOMEM (no frame for the page table; F is then
+ * as it was, so the caller may try again). */
 static int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint32_t f,
-                        uint32_t flags)
+                        uint32_t flags, int zeroed)
 {
-    if ((flags & PTE_W) && !rgn_obj(attr)) return map_fresh_page(page, f, flags, 0);
+    if ((flags & PTE_W) && !rgn_obj(attr)) return map_fresh_page(page, f, flags, zeroed);
     /* Read-only, or image bytes: fill the frame through a window
      * (writing through PAGE would fault on a read-only page). */
-    if (!uvm_make_page(pool, page, attr, f)) vm_fill_frame(f, 0);
+    if (!uvm_make_page(pool, page, attr, f) && !zeroed) vm_fill_frame(f, 0);
     return pt_ensure(page) == 0 ? map_page(page, f, flags) : -E_NOMEM;
 }
 
