@@ -104,7 +104,7 @@ static inline int after_fault(struct trapframe *tf, uint32_t va, int r);
  * the access fault again. */
 #define FAULT_WAIT 2
 #define FAULT_WAIT_MAX 500              /* ticks (5 s) a fault waits, at most */
-static int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint32_t f,
+static inline int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint32_t f,
                         uint32_t flags, int zeroed);
 static int write_protected(struct trapframe *tf, uint32_t va);
 
@@ -246,7 +246,7 @@ static int fault_locked(struct trapframe *tf, uint32_t va)
  * zeroed (unless ZEROED says the zero thread did it), or filled from the
  * program image.  0 or -E_NOMEM (no frame for the page table; F is then
  * as it was, so the caller may try again). */
-static int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint32_t f,
+static inline int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint32_t f,
                         uint32_t flags, int zeroed)
 {
     if ((flags & PTE_W) && !rgn_obj(attr)) return map_fresh_page(page, f, flags, zeroed);
