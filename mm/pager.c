@@ -107,10 +107,13 @@ static int bits_accessed(void *ctx, uint32_t key, int clear)
     return key_bit(ctx, key, PTE_A, clear);
 }
 
+/* Dirty: a D bit in a PTE, or FRAME_DIRTY, which holds a write no PTE
+ * shows any more (a mapping gone) or a swap copy given up (the frame is
+ * then the only copy, whatever its D bits say). */
 static int bits_dirty(void *ctx, uint32_t key)
 {
     struct pager *pg = ctx;
-    if (pg->by_frame && (frame_of(key)->flags & FRAME_DIRTY)) return 1;
+    if (frame_of(key_frame(pg, key))->flags & FRAME_DIRTY) return 1;
     return key_bit(pg, key, PTE_D, 0);
 }
 

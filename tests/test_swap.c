@@ -258,8 +258,37 @@ static void test_heap_evicts(void)
     teardown(va, free0, slots0);
 }
 
+/* A page read back while swap is over three quarters full keeps no copy
+ * in swap (mm/pager.c pager_swap_in: the frame is marked FRAME_DIRTY
+ * instead).  Read only, its PTE's D bit stays 0: its eviction must still
+ * write it, or its data is lost.  With 1 MiB of swap (255 slots) and 8
+ * resident frames, 224 written pages fill swap past three quarters. */
+static void test_swap_copy_dropped(void)
+{
+    enum { PAGES = 224 };
+    uint32_t free0 = free_frames(), slots0 = swap_stats.used;
+    uint32_t va = setup("clock", 8, PAGES);
+    CHECK(pager_set_daemon(&spg, 0) == 0, "sync mode");  /* the copy drop is sync eviction's */
+    fill(va, PAGES, 11);
+    msg("%u pages through 8 frames: %u of %u swap slots used", PAGES, swap_stats.used,
+        swap_stats.nslots);
+    CHECK(swap_stats.used > swap_stats.nslots / 4 * 3, "swap is only %u of %u full",
+          swap_stats.used, swap_stats.nslots);
+    uint32_t dropped0 = spg.copies_dropped, reads0 = spg.disk_reads;
+    uint32_t b1 = bad_words(va, PAGES, 11);         /* read back: copies dropped */
+    uint32_t b2 = bad_words(va, PAGES, 11);         /* read back again, after eviction */
+    msg("read twice: %u pages read back, %u swap copies dropped, %u + %u bad words",
+        spg.disk_reads - reads0, spg.copies_dropped - dropped0, b1, b2);
+    CHECK(spg.copies_dropped > dropped0, "no swap copy was dropped: swap never filled");
+    CHECK(b1 == 0 && b2 == 0, "%u + %u words wrong: a page whose copy was dropped was "
+          "evicted as clean and lost", b1, b2);
+    teardown(va, free0, slots0);
+}
+
 TEST("swap_integrity", test_swap_integrity, "every policy: 4x overcommitted data survives swap",
      "disk=8 timeout=180");
+TEST("swap_copy_dropped", test_swap_copy_dropped,
+     "a page read back with no swap copy kept is written when evicted", "disk=1 timeout=60");
 TEST("swap_full", test_swap_full, "beyond RAM plus swap is refused; earlier data intact",
      "disk=1 timeout=120 solo");
 TEST("swap_read_error", test_swap_read_error, "a failed swap read is retried; data intact",

@@ -88,6 +88,11 @@ MUTANTS = [
      "    if (e & PTE_D) fr->flags |= FRAME_DIRTY;\n    *pte = pte_to_trans(e);",
      "    (void)fr;\n    *pte = pte_to_trans(e);",
      "daemon_write_race", "the trimmer forgets a page's D bit: a write after its last copy is lost"),
+    ("dirty_flag_ignored", "mm/pager.c",
+     "    if (frame_of(key_frame(pg, key))->flags & FRAME_DIRTY) return 1;",
+     "    if (pg->by_frame && (frame_of(key)->flags & FRAME_DIRTY)) return 1;",
+     "swap_copy_dropped", "a pool's pager ignores FRAME_DIRTY: a page with no swap copy is "
+     "evicted as clean"),
     ("unmap_no_invlpg", "mm/paging.c",
      "    if (old && here) tlb_flush_page(va);", "    (void)here;",
      "free_page", "an unmapped page's TLB entry is not invalidated"),
