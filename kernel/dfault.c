@@ -42,6 +42,7 @@ extern char df_task[];                  /* boot/trap.asm */
 void dfault_init(void)
 {
     main_tss.iomap = df_tss.iomap = sizeof(struct tss);
+    main_tss.ss0 = SEG_KDATA;           /* the stack segment of ring-3 traps */
     main_tss.cr3 = paging_pd_phys();    /* loaded again when the DF task returns */
     df_tss.cr3 = paging_pd_phys();
     df_tss.eip = (uint32_t)df_task;
@@ -55,10 +56,13 @@ void dfault_init(void)
     trap_set_task_gate(T_DOUBLE, SEG_DFTSS);
 }
 
-void tss_set_context(uint32_t esp0, uint32_t cr3)
+void tss_set_esp0(uint32_t esp0)
 {
-    main_tss.ss0 = SEG_KDATA;
     main_tss.esp0 = esp0;
+}
+
+void tss_set_cr3(uint32_t cr3)
+{
     main_tss.cr3 = cr3;
 }
 

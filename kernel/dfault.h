@@ -10,9 +10,12 @@ void dfault_init(void);
 void double_fault(void);
 
 /* The running thread's kernel stack top ESP0, which the CPU switches to
- * on a trap from ring 3, and its address space's CR3, which a return
- * from the double-fault task must load again (the CPU does not save
- * CR3 in the TSS).  The scheduler calls this at every switch. */
-void tss_set_context(uint32_t esp0, uint32_t cr3);
+ * on a trap from ring 3.  The scheduler calls this at every switch. */
+void tss_set_esp0(uint32_t esp0);
+
+/* The page directory now in CR3, which a return from the double-fault
+ * task must load again (the CPU does not save CR3 in the TSS).  Called
+ * wherever CR3 changes to another space (aspace_switch, mm/aspace.c). */
+void tss_set_cr3(uint32_t cr3);
 
 #endif

@@ -183,7 +183,7 @@ static void schedule(void)
      * one of this space does not.  Traps from ring 3 land on the next
      * thread's own kernel stack. */
     aspace_switch(next->as);
-    tss_set_context(next->stack_hi, next->as->pd * PAGE_SIZE);
+    tss_set_esp0(next->stack_hi);
     switch_to(&prev->esp, next->esp);
 }
 

@@ -9,6 +9,7 @@
 #include "mm/frame.h"
 #include "mm/physmem.h"
 #include "mm/kmalloc.h"
+#include "kernel/dfault.h"
 #include "kernel/panic.h"
 #include "kernel/x86.h"
 #include "lib/string.h"
@@ -60,6 +61,7 @@ void aspace_switch(struct aspace *as)
     if (as == current_as) return;
     current_as = as;
     tlb_flush_all();                    /* loads the new directory */
+    tss_set_cr3(as->pd * PAGE_SIZE);    /* and a return from a double fault will */
 }
 
 void aspace_alt(struct aspace *as)
