@@ -23,6 +23,7 @@
  *                        daemon mode the writer writes without it. */
 #include "tests/harness.h"
 #include "tests/bench.h"
+#include "tests/util.h"
 #include "mm/pager.h"
 #include "mm/daemon.h"
 #include "mm/swap.h"
@@ -104,8 +105,7 @@ static void clustering(void)
     for (int pass = 0; pass < 2; pass++)
         for (uint32_t i = 0; i < PAGES; i++)
             ((volatile uint32_t *)(va + i * PAGE_SIZE))[pass] = i;
-    for (int i = 0; i < 1000 && daemon_modified.count; i++) thread_sleep(1);
-    daemon_settle();
+    daemon_wait_written();
     uint32_t w = daemon_stats.written - d0.written, c = daemon_stats.write_cmds - d0.write_cmds;
     CHECK(c, "the writer wrote nothing");
     bench_report("daemon.pages_per_write", 0, w * 10 / c,

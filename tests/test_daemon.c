@@ -130,15 +130,6 @@ static uint32_t find(uint32_t va, uint32_t n, int state)
     return p;
 }
 
-/* Wait until the writer has written everything on the modified list. */
-static void written(void)
-{
-    for (int i = 0; i < 500 && daemon_modified.count; i++) thread_sleep(1);
-    daemon_settle();
-    CHECK(daemon_modified.count == 0, "the writer left %u pages on the modified list",
-          daemon_modified.count);
-}
-
 static void test_rescue_modified(void)
 {
     struct start s0 = start();
@@ -182,7 +173,7 @@ static void test_rescue_standby(void)
     mutex_lock(&vm_lock);
     while (pager_trim_one(&pga)) ;              /* every page out of the working set */
     mutex_unlock(&vm_lock);
-    written();
+    daemon_wait_written();
     uint32_t p = find(va, 8, FS_STANDBY);
     CHECK(p < 8, "no page is on standby once the writer is done");
     uint32_t pv = va + p * PAGE_SIZE;
@@ -195,7 +186,7 @@ static void test_rescue_standby(void)
     trim_page(&pga, pv);
     CHECK(state_of(pv) == FS_STANDBY, "trimmed unwritten, page %u went to state %d, not standby",
           p, state_of(pv));
-    written();
+    daemon_wait_written();
     CHECK(swap_stats.writes == writes0, "page %u was written again (%u writes) though unchanged",
           p, swap_stats.writes - writes0);
     msg("trimmed again unwritten: straight back to standby, no second write");
@@ -203,7 +194,7 @@ static void test_rescue_standby(void)
     trim_page(&pga, pv);
     CHECK(state_of(pv) == FS_MODIFIED || state_of(pv) == FS_WRITING || state_of(pv) == FS_STANDBY,
           "written and trimmed, page %u is in state %d", p, state_of(pv));
-    written();
+    daemon_wait_written();
     CHECK(swap_stats.writes > writes0, "written to, page %u was not written out again", p);
     msg("written to and trimmed: onto the modified list, and written again");
     CHECK(bad(va, 0, 8, 2) == 0, "data lost");
@@ -320,7 +311,7 @@ static void test_repurpose(void)
     uint32_t vb = pool(&pb, &pgb, BASE_B, "new", 64, 16);
     ((volatile uint32_t *)vb)[0] = 0;                   /* b's page table, now */
     fill(va, 0, 32, 3);
-    written();
+    daemon_wait_written();
     uint32_t standby = daemon_standby.count, cap = process_pool.nframes;
     CHECK(standby >= 16, "only %u pages on standby", standby);
     uint32_t *held = kmalloc(cap * 4);
@@ -401,7 +392,7 @@ static void test_inflight_retrim(void)
     retrim_va = va;
     daemon_write_hook = retrim_hook;
     daemon_hold_writer(0);
-    written();
+    daemon_wait_written();
     daemon_write_hook = 0;
     CHECK(retrim_va == 0, "the writer never wrote page 0's frame");
     msg("page 0 rescued and trimmed again during its write: state %d; %u frames taken from "
@@ -433,7 +424,7 @@ static void test_backoff(void)
     struct start s0 = start();
     uint32_t va = pool(&pa, &pga, BASE_A, "backoff", 8, 32);
     fill(va, 0, 32, 5);
-    written();
+    daemon_wait_written();
     CHECK(daemon_standby.count > 0, "nothing on standby");
     uint32_t b0 = daemon_stats.backoffs;
     repurposer_result = -1;
@@ -556,7 +547,7 @@ static void test_stress(void)
         CHECK((t[i] = thread_create("stress", stresser, (void *)i)) != 0, "no thread");
     for (uint32_t i = 0; i < STRESS_THREADS; i++) thread_join(t[i]);
     int status = proc_join(pr);
-    written();
+    daemon_wait_written();
     uint32_t wrong = 0;
     for (uint32_t i = 0; i < words; i++) wrong += ((volatile uint32_t *)stress_va)[i] != stress_shadow[i];
     msg("%d threads x %d writes and 8 processes: %u trimmed, %u written in %u commands "

@@ -16,7 +16,7 @@ uint32_t free_frames(void)
     return daemon_free_frames() + vmstat_counts.frames_kpt + vmstat_counts.frames_rmap;
 }
 
-void daemon_page_out_lists(void)
+void daemon_wait_written(void)
 {
     /* (A run that fails goes back on the list: settle before looking.) */
     for (int i = 0; i < 1000; i++) {
@@ -27,6 +27,11 @@ void daemon_page_out_lists(void)
     }
     CHECK(daemon_modified.count == 0, "the writer left %u pages on the modified list",
           daemon_modified.count);
+}
+
+void daemon_page_out_lists(void)
+{
+    daemon_wait_written();
     while (daemon_repurpose_one()) {
     }
 }

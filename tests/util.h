@@ -27,6 +27,12 @@ static inline uint32_t rand_next(uint32_t *seed)
  * compare this count before and after. */
 uint32_t free_frames(void);
 
+/* Daemon mode (mm/daemon.h): wait until the writer has written every
+ * page on the modified list (waking it as need be) and nothing is in
+ * flight.  Fails the test if the list is not empty after 10 s.  With the
+ * lists empty (sync mode), nothing. */
+void daemon_wait_written(void);
+
 /* Daemon mode (mm/daemon.h): push every page on the daemon's lists out
  * to swap, as sync-mode eviction would have: wait until the writer has
  * written the modified list, then repurpose every standby frame (its

@@ -18,8 +18,8 @@ import traceback
 
 class Job:
     """One unit of work: RUN() is called once, in a worker thread; its
-    return value lands in .result, or the traceback of what it raised in
-    .error.  ESTIMATE is in seconds; AFTER lists the jobs that must finish
+    return value lands in .result, or what it raised in .exception and
+    its traceback in .error.  ESTIMATE is in seconds; AFTER lists the jobs that must finish
     first (finish, not succeed: RUN itself looks at their results)."""
 
     def __init__(self, name, run, estimate, after=()):
@@ -29,6 +29,7 @@ class Job:
         self.after = list(after)
         self.result = None
         self.error = None
+        self.exception = None
 
 
 def _priorities(jobs):
@@ -71,8 +72,9 @@ def run_jobs(jobs, workers):
                 unstarted[0] -= 1
             try:
                 job.result = job.run()
-            except Exception:           # a bug in the job: report it, run on
+            except Exception as e:      # a bug in the job: report it, run on
                 job.error = traceback.format_exc()
+                job.exception = e
             with cond:
                 for w in waiters[job]:
                     blocked[w].discard(job)

@@ -64,7 +64,7 @@ REFS_MAX = 2 << 20                      # TRACE_CAP in tests/experiment.c
 # The seconds one boot of a workload takes, every policy at the five
 # sizes (measured, one boot at a time).  The pool starts the longest
 # first; with many cores a long one is shared out among a few boots
-# (parts(), below), each of which records the reference string again.
+# (the parts in main, below), each of which records the reference string again.
 COST = {"scan": 8, "sort": 17, "focus": 2, "gamma": 7, "zigzag": 19, "uniform": 27,
         "hotcold": 14, "matmul": 2}
 
@@ -446,8 +446,9 @@ def main():
     got = {}
     for job in run_jobs(jobs, args.jobs):
         if job.error or job.result is None:
-            why = (job.error or "no rows").strip().split("\n")[-1]
-            sys.exit("report: %s" % re.sub(r"^([\w.]*\.)?BootFailed: ", "", why))
+            why = str(job.exception) if isinstance(job.exception, BootFailed) else \
+                (job.error or "no rows").strip().split("\n")[-1]
+            sys.exit("report: %s" % why)
         got[job.name] = job.result
         say("%s done (%d of %d boots)" % (job.name, len(got), len(jobs)))
     rows, seen = [], set()

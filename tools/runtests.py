@@ -166,20 +166,20 @@ def swap_disk(name, mb, blkdebug=None):
     img = image_path(name)
     with open(img, "wb") as f:
         f.truncate(mb << 20)
-    # cache=unsafe: the image is thrown away, so the guest's cache flushes
-    # need not reach the host's disk (they would cost an fsync each).
-    if not blkdebug:
-        return slave_disk(img)
-    spec = "file=blkdebug:%s:%s,format=raw" % (os.path.join(ROOT, blkdebug), img)
-    return ["-drive", spec + ",if=ide,index=1,cache=unsafe"]
+    return ide_drive(img, 1, blkdebug and os.path.join(ROOT, blkdebug))
 
 
-def ide_drive(img, index):
+def ide_drive(img, index, blkdebug=None):
     """QEMU arguments attaching the raw image IMG as drive INDEX of the
-    IDE primary bus (0 master, 1 slave), cache=unsafe as swap_disk says.
-    A comma in the path is doubled, as QEMU's option syntax wants."""
-    return ["-drive", "file=%s,format=raw,if=ide,index=%d,cache=unsafe"
-            % (img.replace(",", ",,"), index)]
+    IDE primary bus (0 master, 1 slave), through QEMU's blkdebug error
+    injector configured by the file BLKDEBUG if one is given.  A comma in
+    a path is doubled, as QEMU's option syntax wants.  cache=unsafe: the
+    image is thrown away, so the guest's cache flushes need not reach the
+    host's disk (they would cost an fsync each)."""
+    spec = img.replace(",", ",,")
+    if blkdebug:
+        spec = "blkdebug:%s:%s" % (blkdebug.replace(",", ",,"), spec)
+    return ["-drive", "file=%s,format=raw,if=ide,index=%d,cache=unsafe" % (spec, index)]
 
 
 def master_disk(img):
