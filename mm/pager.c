@@ -339,7 +339,6 @@ static int evict(struct pager *pg, uint32_t s)
      * entry kept, the VM lock held: a fault on it waits for us); only
      * then are the D bits final. */
     frame_for_each_map(f, present_off, 0);
-    pte_t after;
     if (bits_dirty(pg, pg->key[s])) {
         uint32_t slot = fr->slot;
         int err = swap_write(&slot, f);
@@ -351,25 +350,15 @@ static int evict(struct pager *pg, uint32_t s)
             return err;
         }
         pg->disk_writes++;
-        after = swap_pte(slot);
     } else {
-        after = fr->slot != SWAP_NONE ? swap_pte(fr->slot) : 0;    /* 0: made again */
-        pg->clean_drops++;
+        pg->clean_drops++;                      /* its copy is current, or it needs none */
     }
     frame_for_each_map(f, present_on, 0);       /* for pte_set_absent_in, below */
     pg->evict_shared += fr->maps > 1;
     pg->evict_object += fr->objpage != 0;
-    /* The frame's reference to the slot passes to the object's entry, or
-     * to the PTEs: one each. */
-    if (fr->objpage) {
-        *fr->objpage = after;
-        while (fr->maps) pte_set_absent_in(fr->as, fr->va, 0);
-    } else {
-        for (uint32_t i = 1; after && i < fr->maps; i++) swap_dup(pte_slot(after));
-        while (fr->maps) pte_set_absent_in(fr->as, fr->va, after);
-    }
-    fr->slot = SWAP_NONE;
-    fr->objpage = 0;
+    /* Every mapping (or the object's entry) now names the frame's copy
+     * in swap, or nothing: the page is made again at its next touch. */
+    pager_repurpose(f);
     slot_clear(pg, s, f);
     frame_release(f);
     pg->evictions++;
@@ -448,7 +437,7 @@ void pager_repurpose(uint32_t f)
         *fr->objpage = after;
         while (fr->maps) pte_set_absent_in(fr->as, fr->va, 0);
     } else {
-        if (!fr->maps) panic("pager: standby frame 0x%x has no mapping and no object", f);
+        if (!fr->maps) panic("pager: frame 0x%x leaves memory with no mapping and no object", f);
         for (uint32_t i = 1; after && i < fr->maps; i++) swap_dup(pte_slot(after));
         while (fr->maps) pte_set_absent_in(fr->as, fr->va, after);
     }
@@ -550,6 +539,25 @@ void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame)
     pg->policy.ops->fault_in(&pg->policy, s, key);
 }
 
+int pager_read_slot(struct pager *pg, uint32_t slot, uint32_t f, int *unlocked)
+{
+    *unlocked = pg && pg->daemon && mutex_depth(&vm_lock) == 1;
+    if (!*unlocked) {
+        if (pg && pg->daemon) daemon_stats.reads_locked++;
+        return swap_read(slot, f);
+    }
+    /* Daemon mode: no disk I/O with the VM lock held.  The slot gets a
+     * reference of ours, so it stays while we read it even if the page
+     * is brought in or released meanwhile. */
+    swap_dup(slot);
+    mutex_unlock(&vm_lock);
+    int err = swap_read(slot, f);
+    mutex_lock(&vm_lock);
+    swap_free(slot);
+    daemon_stats.reads_unlocked++;
+    return err;
+}
+
 int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags)
 {
     struct pager *pg = pool->pager;
@@ -569,24 +577,11 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags)
      * it is not resident.  Its table is safe too: a swap entry counts as
      * live, so the table is not released. */
     uint32_t slot = pte_slot(e);
-    int unlocked = pg->daemon && mutex_depth(&vm_lock) == 1;
-    if (unlocked) {
-        /* Daemon mode: no disk I/O with the VM lock held.  The slot gets
-         * a reference of ours, so it stays while we read it even if the
-         * page is brought in or released meanwhile. */
-        swap_dup(slot);
-        mutex_unlock(&vm_lock);
-        err = swap_read(slot, f);
-        mutex_lock(&vm_lock);
-        swap_free(slot);
-        daemon_stats.reads_unlocked++;
-        if (!err && pte_get(page) != e) {       /* someone else settled it meanwhile */
-            frame_release(f);
-            return 0;
-        }
-    } else {
-        if (pg->daemon) daemon_stats.reads_locked++;
-        err = swap_read(slot, f);
+    int unlocked;
+    err = pager_read_slot(pg, slot, f, &unlocked);
+    if (!err && unlocked && pte_get(page) != e) {   /* someone else settled it meanwhile */
+        frame_release(f);
+        return 0;
     }
     if (err) {
         frame_release(f);

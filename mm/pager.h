@@ -179,15 +179,23 @@ int pager_trim_some(void);
  * set.  Returns 0, or -E_AGAIN (F was not on a list: look again). */
 int pager_rescue(struct pager *pg, uint32_t page, uint32_t f);
 
-/* Standby frame F (off its list, lists and VM lock held) goes to another
- * page: every PTE that maps it gets its swap entry, or 0 if it needs no
- * copy (a shared object's entry, for an object's page), as eviction
- * does; F is left in no state, owned by the caller. */
+/* Frame F's page leaves memory (VM lock held): a standby frame off its
+ * list (lists lock held too) going to another page, or an evicted page
+ * whose copy is written.  Every PTE that maps it gets its swap entry, or
+ * 0 if it needs no copy (a shared object's entry, for an object's page);
+ * F is left in no state, owned by the caller. */
 void pager_repurpose(uint32_t f);
 
 /* PAGE (in the current space) was just mapped to FRAME, a frame from
  * pager_frame: make it resident in PG. */
 void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame);
+
+/* Read swap SLOT into frame F for a page of PG (0: a page with no
+ * pager).  In daemon mode, with the VM lock held once, the read happens
+ * with the lock let go (the slot holds a reference of ours meanwhile)
+ * and *UNLOCKED is 1: the caller must look at the page's entry again,
+ * since another thread may have settled it.  Returns swap_read's result. */
+int pager_read_slot(struct pager *pg, uint32_t slot, uint32_t f, int *unlocked);
 
 /* Handle a fault on PAGE of POOL whose PTE is swap entry E: read the
  * page back and map it with FLAGS.  Returns 0, or an error (the PTE is

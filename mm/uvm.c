@@ -448,21 +448,11 @@ int uvm_shared_page(struct vmpool *pool, uint32_t va, uint32_t attr)
         if ((err = pager_frame(pool->pager, &f)) != 0) return err;
         uint32_t e = o->page[i];
         if (pte_is_swap(e)) {
-            uint32_t slot = pte_slot(e);
-            int unlocked = pool->pager && pool->pager->daemon && mutex_depth(&vm_lock) == 1;
-            if (unlocked) {             /* daemon mode: the disk without the VM lock */
-                swap_dup(slot);         /* (ours, while we read) */
-                mutex_unlock(&vm_lock);
-            }
-            err = swap_read(slot, f);
-            if (unlocked) {
-                mutex_lock(&vm_lock);
-                swap_free(slot);
-                daemon_stats.reads_unlocked++;
-                if (!err && o->page[i] != e) {  /* brought in meanwhile: look again */
-                    frame_release(f);
-                    return -E_AGAIN;
-                }
+            int unlocked;
+            err = pager_read_slot(pool->pager, pte_slot(e), f, &unlocked);
+            if (!err && unlocked && o->page[i] != e) {  /* brought in meanwhile: look again */
+                frame_release(f);
+                return -E_AGAIN;
             }
             if (err) {
                 frame_release(f);
