@@ -98,7 +98,6 @@ struct frame {
 #define FS_STANDBY  2           /* on the standby list: trimmed, clean */
 #define FS_MODIFIED 3           /* on the modified list: trimmed, dirty */
 #define FS_WRITING  4           /* taken off the modified list by the writer, in flight */
-#define FS_READING  5           /* being read in from swap by a faulting thread */
 
 /* Map and fill the table (after paging_init): record the page tables
  * and kernel pages already mapped. */

@@ -260,11 +260,6 @@ struct vmpool *vmpool_find(uint32_t addr, int *legit, struct vmpool_where *w)
     return p;
 }
 
-int vmpool_pageable(const struct vmpool *p, uint32_t addr)
-{
-    return p->pager && addr >= p->meta_end;
-}
-
 int vmpool_region_of(struct vmpool *p, uint32_t addr, uint32_t *start, uint32_t *npages)
 {
     if (addr - p->base >= p->size || addr < p->meta_end) return -1;
@@ -327,12 +322,6 @@ uint32_t vmpool_alloc_attr(struct vmpool *p, uint32_t size, uint32_t attr)
         mutex_unlock(&vm_lock);
     }
     return va;
-}
-
-uint32_t vmpool_attr(struct vmpool *p, uint32_t va)
-{
-    if (!p->knodes) return 0;                   /* a kernel pool's regions have none */
-    return region_attr_of(&p->map, PGNUM(va));
 }
 
 uint32_t vmpool_pte_flags(struct vmpool *p, uint32_t va)

@@ -88,9 +88,6 @@ uint32_t vmpool_alloc_at(struct vmpool *pool, uint32_t va, uint32_t size, uint32
 /* vmpool_alloc, with attributes ATTR for the new region. */
 uint32_t vmpool_alloc_attr(struct vmpool *pool, uint32_t size, uint32_t attr);
 
-/* The attributes of the allocated region holding VA, or 0. */
-uint32_t vmpool_attr(struct vmpool *pool, uint32_t va);
-
 /* The PTE flags a page at VA of POOL is mapped with: the pool's own for
  * a kernel pool; for a process pool, PTE_U, and PTE_W if its region is
  * writable. */
@@ -128,7 +125,7 @@ int vmpool_legit(struct vmpool *pool, uint32_t addr);
 struct vmpool_where {
     uint32_t attr;              /* its region's attributes (0 in a kernel pool) */
     uint32_t pte_flags;         /* the flags its page is mapped with (vmpool_pte_flags) */
-    struct pager *pager;        /* the pager that may page it out, or 0 (vmpool_pageable) */
+    struct pager *pager;        /* the pager that may page it out, or 0 */
 };
 
 /* vmpool_legit, and if ADDR is legitimate, fill *W.  Returns 1 or 0. */
@@ -139,9 +136,6 @@ int vmpool_lookup(struct vmpool *pool, uint32_t addr, struct vmpool_where *w);
  * (then *W is filled). */
 struct vmpool *vmpool_find(uint32_t addr, int *legit, struct vmpool_where *w);
 
-/* May the page at ADDR (legitimate in POOL) be paged out?  Every page
- * but the pool's own region table, if the pool has a pager. */
-int vmpool_pageable(const struct vmpool *pool, uint32_t addr);
 
 /* The region of POOL that contains ADDR: sets *START and *NPAGES (bytes
  * and pages) and returns 1 if it is allocated, 0 if free, -1 if ADDR is
