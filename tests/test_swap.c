@@ -288,7 +288,7 @@ static void test_swap_copy_dropped(void)
 TEST("swap_integrity", test_swap_integrity, "every policy: 4x overcommitted data survives swap",
      "disk=8 timeout=180");
 TEST("swap_copy_dropped", test_swap_copy_dropped,
-     "a page read back with no swap copy kept is written when evicted", "disk=1 timeout=60");
+     "a page read back with no swap copy kept is written when evicted", "disk=1 timeout=60 solo");
 TEST("swap_full", test_swap_full, "beyond RAM plus swap is refused; earlier data intact",
      "disk=1 timeout=120 solo");
 TEST("swap_read_error", test_swap_read_error, "a failed swap read is retried; data intact",
