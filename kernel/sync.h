@@ -12,8 +12,16 @@
  *
  *   level  lock          kind              protects
  *   10     kheap         mutex             kmalloc's size classes
- *   20     vm            recursive mutex   VMPools, page tables, the fault
- *                                          handler, pagers and policies
+ *   20     vm            recursive mutex,  exclusive: VMPools and regions,
+ *                        or shared         spaces, pagers attached, the
+ *                                          daemon's threads; shared: the
+ *                                          page-fault path (mm/paging.h)
+ *   22     pager         recursive mutex   one per pager: its resident set,
+ *                                          policy, PTEs and frames, for a
+ *                                          fault holding vm shared; another
+ *                                          pager's only by mutex_trylock
+ *   23     unpaged       recursive mutex   the pages of pools with no pager
+ *                                          (mm/fault.c), likewise
  *   25     lists         mutex             the paging daemon's frame lists
  *                                          and frame states (mm/daemon.c);
  *                                          the zero-page thread takes vm
@@ -21,16 +29,23 @@
  *   30     swap          mutex             swap slots, checksums
  *   35     disk          mutex             one ATA command at a time
  *                                          (LOCK_DISK, drivers/ata.h)
+ *   37     vmwin         mutex             the VM's copy window (vm_fill_frame)
+ *   38     pt            spinlock          making a page table (pt_ensure)
  *   40     kmap          spinlock          the kmap windows
  *   45     procs         spinlock          the list of processes, their states
  *   47     commit        spinlock          the commit charge (mm/commit.c)
  *   50     frames        spinlock          every frame pool's bitmap
  *
  * So kmalloc may fault (kheap -> vm), the fault handler may swap
- * (vm -> swap -> kmap) and take frames (vm -> frames); nothing below may
- * call back up.  The VM lock is recursive because the VM's own
- * bookkeeping pages (region tables) are demand-paged: a VMPool operation
- * that touches a fresh table page faults while holding it. */
+ * (vm shared -> pager -> swap -> kmap) and take frames (-> lists ->
+ * frames); nothing below may call back up.  The VM lock is recursive
+ * because the VM's own bookkeeping pages (region tables) are
+ * demand-paged: a VMPool operation that touches a fresh table page
+ * faults while holding it.  Two inversions are taken by mutex_trylock,
+ * backing off when the try fails (mm/daemon.c): the zero thread, holding
+ * the lists, takes vm exclusive; a fault repurposing a standby frame,
+ * holding its own pager's lock and the lists, takes the lock of the
+ * pager the frame's page belonged to. */
 #ifndef KERNEL_SYNC_H
 #define KERNEL_SYNC_H
 
@@ -44,8 +59,12 @@ extern "C" {
 
 #define LOCK_KHEAP   10
 #define LOCK_VM      20
+#define LOCK_PAGER   22
+#define LOCK_UNPAGED 23
 #define LOCK_LISTS   25
 #define LOCK_SWAP    30
+#define LOCK_VMWIN   37
+#define LOCK_PT      38
 #define LOCK_KMAP    40
 #define LOCK_PROCS   45
 #define LOCK_COMMIT  47

@@ -62,6 +62,7 @@ struct thread {
     int nheld;
     int low;                        /* low priority: runs only when no other is ready */
     uint32_t vm_waits;              /* page faults in a row that waited for frames */
+    uint32_t vm_shared;             /* times it holds the VM lock shared (mm/paging.c) */
 };
 
 /* Make the boot context the first thread, "main". */

@@ -30,10 +30,10 @@ struct aspace *aspace_create(void)
 {
     struct aspace *as = kmalloc(sizeof *as);   /* before the VM lock: kheap ranks below it */
     if (!as) return 0;
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     uint32_t pd = get_frames(&process_pool, 1);
     if (!pd) {
-        mutex_unlock(&vm_lock);
+        vm_unlock_excl();
         kfree(as);
         return 0;
     }
@@ -52,7 +52,7 @@ struct aspace *aspace_create(void)
     as->next = kernel_as.next;
     kernel_as.next = as;
     vmstat_counts.frames_pt++;
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     return as;
 }
 
@@ -111,7 +111,7 @@ void aspace_set_kernel_pde(uint32_t pdx, uint32_t e)
 
 void aspace_destroy(struct aspace *as)
 {
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     if (as == current_as || as == &kernel_as)
         panic("aspace_destroy: space %u is current or the kernel's", as->id);
     for (struct aspace *s = &kernel_as; s; s = s->next) {
@@ -142,6 +142,6 @@ void aspace_destroy(struct aspace *as)
         }
     frame_release(as->pd);
     vmstat_counts.frames_pt--;
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     kfree(as);                          /* after the VM lock: kheap ranks below it */
 }

@@ -93,22 +93,37 @@ int daemon_unlist(uint32_t f)
     return 0;
 }
 
-/* The frame at the head of the standby list, repurposed: its old
- * owner's PTEs become swap entries (pager_repurpose).  0 if the list is
- * empty.  VM lock and lists lock held. */
+/* A frame of the standby list, repurposed: its old owner's PTEs become
+ * swap entries (pager_repurpose).  Those PTEs are the lock's of the
+ * pager the page belonged to, which a fault, holding its own pager's
+ * lock and the lists, takes by trying, against the order: the seed's
+ * inversion (pager_claim_frame).  A frame whose pager is busy (another
+ * thread is in its fault path) is passed over, counted in backoffs;
+ * after REPURPOSE_TRIES of them this gives up, and the fault waits and
+ * tries again.  Returns the frame, in no state, or 0.  VM lock held
+ * (either way) and lists lock held. */
+#define REPURPOSE_TRIES 8
 static uint32_t repurpose_standby(void)
 {
-    uint32_t f = flist_pop(&daemon_standby);
-    if (f) {
+    uint32_t f = daemon_standby.head;
+    for (int i = 0; f && i < REPURPOSE_TRIES; i++, f = frame_of(f)->next) {
+        struct mutex *m = pager_claim_frame(f);
+        if (m == PAGER_BUSY) {
+            daemon_stats.backoffs++;
+            continue;
+        }
+        flist_remove(&daemon_standby, f);
         pager_repurpose(f);
+        pager_unclaim(m);
         daemon_stats.repurposed++;
+        return f;
     }
-    return f;
+    return 0;
 }
 
 int daemon_take_frame(uint32_t *fp, int *zeroed)
 {
-    ASSERT(mutex_held(&vm_lock));
+    ASSERT(vm_locked());
     uint32_t f = 0;
     int z = 0;
     /* A caller that will overwrite the whole frame (ZEROED null) takes a
@@ -143,7 +158,7 @@ void daemon_check_low(void)
 
 uint32_t daemon_give_back(void)
 {
-    ASSERT(mutex_held(&vm_lock));
+    ASSERT(vm_locked());
     mutex_lock(&lists_lock);
     uint32_t f = flist_pop(&daemon_zeroed);
     if (!f) f = repurpose_standby();
@@ -221,7 +236,7 @@ void daemon_settle(void)
  * meanwhile is freed. */
 static void finish(const uint32_t *frames, uint32_t n, uint32_t first, int err)
 {
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     mutex_lock(&lists_lock);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t f = frames[i];
@@ -249,7 +264,7 @@ static void finish(const uint32_t *frames, uint32_t n, uint32_t first, int err)
         }
     }
     mutex_unlock(&lists_lock);
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
 }
 
 static void writer(void *arg)
@@ -259,7 +274,7 @@ static void writer(void *arg)
         if (!daemon_modified.count || writer_held) sema_down(&write_sem);
         if (writer_held) continue;
         uint32_t frames[SWAP_RUN_MAX], n = 0;
-        mutex_lock(&vm_lock);
+        vm_lock_excl();
         mutex_lock(&lists_lock);
         while (n < SWAP_RUN_MAX && daemon_modified.count) {
             uint32_t f = flist_pop(&daemon_modified);
@@ -270,7 +285,7 @@ static void writer(void *arg)
         }
         inflight += n;
         mutex_unlock(&lists_lock);
-        mutex_unlock(&vm_lock);
+        vm_unlock_excl();
         if (daemon_write_hook) daemon_write_hook(frames, n);
         /* The disk, with no lock of the VM held: faults go on meanwhile. */
         for (uint32_t done = 0; done < n;) {
@@ -299,12 +314,12 @@ static void trimmer(void *arg)
     (void)arg;
     for (;;) {
         sema_down(&trim_sem);
-        mutex_lock(&vm_lock);
+        vm_lock_excl();
         while (daemon_available() < daemon_wm_low ||
                (daemon_available() + daemon_modified.count < daemon_wm_high &&
                 daemon_available() < daemon_wm_high))
             if (!pager_trim_some()) break;
-        mutex_unlock(&vm_lock);
+        vm_unlock_excl();
         if (daemon_modified.count) wake(&write_sem);
     }
 }
@@ -326,9 +341,9 @@ static uint32_t take_standby(void)
             mutex_unlock(&lists_lock);
             return 0;
         }
-        if (mutex_trylock(&vm_lock)) {
-            repurpose_standby();
-            mutex_unlock(&vm_lock);
+        if (vm_trylock_excl()) {
+            f = repurpose_standby();            /* (exclusive: the head, at once) */
+            vm_unlock_excl();
             mutex_unlock(&lists_lock);
             return f;
         }

@@ -96,7 +96,13 @@ static void stack_overflow(struct trapframe *tf, uint32_t va)
     __builtin_unreachable();
 }
 
-static int fault_locked(struct trapframe *tf, uint32_t va);
+struct fault_at {                       /* what the lookup of the address found */
+    struct vmpool *pool;
+    int legit;                          /* in an allocated region (or bookkeeping) */
+    struct vmpool_where w;
+};
+static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at);
+static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *at);
 static inline int after_fault(struct trapframe *tf, uint32_t va, int r);
 
 /* fault_locked's answer when no frame can be had now (daemon mode): the
@@ -106,7 +112,41 @@ static inline int after_fault(struct trapframe *tf, uint32_t va, int r);
 #define FAULT_WAIT_MAX 500              /* ticks (5 s) a fault waits, at most */
 static inline int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint32_t f,
                         uint32_t flags, int zeroed);
-static int write_protected(struct trapframe *tf, uint32_t va);
+
+/* The lock of the pages of every pool with no pager (the kernel heap,
+ * pools' bookkeeping pages): what a pager's lock is for a pager's pages.
+ * Above the pagers' (LOCK_UNPAGED): a fault on a pager's page may touch
+ * the heap. */
+static struct mutex unpaged_lock = RMUTEX_INIT("unpaged", LOCK_UNPAGED);
+
+/* Run FN on the fault at VA under the locks it needs (mm/paging.h): the
+ * VM lock shared, VA's pool looked up, then the lock of that pool's
+ * pages, its pager's (COW: the pool's pager, whose the frame is).  A
+ * thread that holds the VM lock exclusive already (a VMPool operation
+ * touching its bookkeeping pages), or a fault before threads exist,
+ * takes the VM lock exclusive and nothing more. */
+static inline int locked(struct trapframe *tf, uint32_t va, int cow,
+                         int (*fn)(struct trapframe *, uint32_t, struct fault_at *))
+{
+    struct fault_at at;
+    struct thread *t = thread_current();
+    if (__builtin_expect(!t || vm_excl_held(), 0)) {
+        vm_lock_excl();
+        at.pool = vmpool_find(va, &at.legit, &at.w);
+        int r = fn(tf, va, &at);
+        vm_unlock_excl();
+        return r;
+    }
+    vm_lock_shared();
+    at.pool = vmpool_find(va, &at.legit, &at.w);
+    struct pager *pg = cow ? (at.pool ? at.pool->pager : 0) : at.w.pager;
+    struct mutex *m = at.legit || cow ? (pg ? &pg->lock : &unpaged_lock) : 0;
+    if (m) mutex_lock(m);
+    int r = fn(tf, va, &at);
+    if (m) mutex_unlock(m);
+    vm_unlock_shared();
+    return r;
+}
 
 static int page_fault(struct trapframe *tf)
 {
@@ -117,22 +157,16 @@ static int page_fault(struct trapframe *tf)
          * copy-on-write page. */
         if ((tf->err & PF_W) && (*pde_of(va) & PTE_P) && (*pte_of(va) & PTE_COW)) {
             if (tf->eflags & EFLAGS_IF) sti();
-            mutex_lock(&vm_lock);
-            int r = write_protected(tf, va);
-            mutex_unlock(&vm_lock);
-            return after_fault(tf, va, r);
+            return after_fault(tf, va, locked(tf, va, 1, write_protected));
         }
         vmstat_counts.fault_prot++;
         return refuse(tf, va, "refused:");
     }
     if (thread_guard_hit(va)) stack_overflow(tf, va);
-    /* Demand paging may sleep (on the VM lock, on the disk), so let
+    /* Demand paging may sleep (on a lock, on the disk), so let
      * interrupts in if the faulting code had them on. */
     if (tf->eflags & EFLAGS_IF) sti();
-    mutex_lock(&vm_lock);
-    int r = fault_locked(tf, va);
-    mutex_unlock(&vm_lock);
-    return after_fault(tf, va, r);
+    return after_fault(tf, va, locked(tf, va, 0, fault_locked));
 }
 
 /* What the handler returns for fault_locked's answer R (VM lock let go):
@@ -158,7 +192,7 @@ static int __attribute__((noinline)) wait_fault(struct trapframe *tf, uint32_t v
         return refuse_err(tf, va, "no frame after waiting 5 s for the paging daemon",
                           -E_NOMEM);
     }
-    if (mutex_held(&vm_lock)) {                 /* a nested fault: cannot wait here */
+    if (vm_locked()) {                          /* a nested fault: cannot wait here */
         if (t) t->vm_waits = 0;
         return refuse_err(tf, va, "no frame (and the VM lock is held)", -E_NOMEM);
     }
@@ -176,16 +210,16 @@ static uint32_t user_sp(const struct trapframe *tf)
     return t && t->utf ? t->utf->esp : 0;
 }
 
-/* The fault handler proper, with the VM lock held.  The common case, a
- * first touch of a page of a kernel pool or a process's private memory,
- * is kept short: one search of the pool's regions (vmpool_lookup), one
- * frame, one PTE written (map_fresh_page). */
-static int fault_locked(struct trapframe *tf, uint32_t va)
+/* The fault handler proper, with the locks taken (locked(), above) and
+ * AT what the lookup found.  The common case, a first touch of a page
+ * of a kernel pool or a process's private memory, is kept short: one
+ * search of the pool's regions (vmpool_find), one frame, one PTE
+ * written (map_fresh_page). */
+static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
 {
-    struct vmpool_where w;
-    int legit;
-    struct vmpool *pool = vmpool_find(va, &legit, &w);
-    if (!legit) {
+    struct vmpool_where w = at->w;
+    struct vmpool *pool = at->pool;
+    if (!at->legit) {
         vmstat_counts.fault_illegit++;
         return refuse(tf, va, !pool ? "illegitimate (in no VMPool):"
                               : "illegitimate (not in an allocated region):");
@@ -256,12 +290,14 @@ static inline int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr
     return pt_ensure(page) == 0 ? map_page(page, f, flags) : -E_NOMEM;
 }
 
-/* A write to a copy-on-write page at VA (VM lock held).  If this mapping
+/* A write to a copy-on-write page at VA (its pager's lock held, or the
+ * VM lock exclusive; AT unused).  If this mapping
  * is the frame's last, the page is the writer's own: it is made writable
  * again; otherwise the writer gets a copy.  Either way the frame's swap
  * copy, if any, stops being this page's (it is about to change). */
-static int write_protected(struct trapframe *tf, uint32_t va)
+static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *at)
 {
+    (void)at;
     uint32_t page = PG_ROUND_DOWN(va);
     pte_t *pte = pte_of(page), e = *pte;
     if (!(e & PTE_P) || !(e & PTE_COW)) return 1;   /* another thread got here first */

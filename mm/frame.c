@@ -45,7 +45,7 @@ void frame_table_init(void)
     nframes = process_pool.nframes;
     uint32_t bytes = PG_ROUND_UP(nframes * sizeof(struct frame));
     if (bytes > FRAMETAB_SIZE) panic("frame_table_init: %u frames do not fit", nframes);
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     for (uint32_t off = 0; off < bytes; off += PAGE_SIZE)
         if (map_zeroed_page(FRAMETAB_BASE + off, PTE_W) != 0)
             panic("frame_table_init: no frame for the frame table (%u bytes)", bytes);
@@ -70,7 +70,7 @@ void frame_table_init(void)
     frame_first = first;
     frame_count = nframes;
     ready = 1;
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
 }
 
 void frame_set_use(uint32_t f, uint8_t use)

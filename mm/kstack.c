@@ -23,7 +23,7 @@ static uint32_t slot_lo(uint32_t i) { return KSTACKS_BASE + i * KSTACK_SLOT + PA
 uint32_t kstack_alloc(void)
 {
     uint32_t lo = 0;
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     for (uint32_t i = 0; i < NSLOTS; i++) {
         if (used[i / 32] & (1u << (i % 32))) continue;
         uint32_t s = slot_lo(i), va;
@@ -38,7 +38,7 @@ uint32_t kstack_alloc(void)
         lo = s;
         break;
     }
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     return lo;
 }
 
@@ -48,11 +48,11 @@ void kstack_free(uint32_t lo)
     if (lo < KSTACKS_BASE + PAGE_SIZE || i >= NSLOTS || slot_lo(i) != lo ||
         !(used[i / 32] & (1u << (i % 32))))
         panic("kstack_free: %p is not a kernel stack", (void *)lo);
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     for (uint32_t va = lo; va < lo + KSTACK_SIZE; va += PAGE_SIZE) free_page(va);
     used[i / 32] &= ~(1u << (i % 32));
     nused--;
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
 }
 
 uint32_t kstack_count(void) { return nused; }

@@ -101,14 +101,14 @@ static void put_kind(enum kind k, int pid)
 void memview_count(struct memview_counts *out)
 {
     memset(out, 0, sizeof *out);
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     for (uint32_t f = process_pool.base; f < process_pool.base + process_pool.nframes; f++) {
         int pid = 0;
         uint32_t *slot[] = { &out->shared, &out->cow, &out->user, &out->pt, &out->kernel,
                              &out->pool, &out->other, &out->zeroed, &out->hole, &out->free };
         (*slot[frame_kind(f, &pid)])++;
     }
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
 }
 
 static void print_phys(void)
@@ -118,7 +118,7 @@ static void print_phys(void)
     kprintf("memview: physical memory 0x%08x-0x%08x, 1 character = %u frame%s (%u KiB):\n",
             process_pool.base * PAGE_SIZE, (process_pool.base + n) * PAGE_SIZE - 1, group,
             group == 1 ? "" : "s", group * 4);
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     for (uint32_t i = 0; i < n; i += group * COLS) {
         kprintf("  %08x ", (process_pool.base + i) * PAGE_SIZE);
         for (uint32_t g = i; g < n && g < i + group * COLS; g += group) {
@@ -134,7 +134,7 @@ static void print_phys(void)
         console_set_color(-1);
         kprintf("\n");
     }
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     memview_count(&c);
     kprintf("  legend: . free  # hole  K kernel  T page table  k kernel VMPool page  "
             "o other  z zeroed (ready)\n          1-9a-z a process's page (pid)  "
@@ -202,7 +202,7 @@ static int print_virt(int pid)
     kprintf("memview: pid %d '%s', virtual memory (its regions, 1 character a page):\n", pid,
             procs[i].name);
     struct vline v = { procs[i].as, 0, 0, 0, 0, 0, 0 };
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     v.pool = "image";
     vmpool_each_region(&procs[i].vm->image, print_region, &v);
     v.pool = "mmap";
@@ -210,7 +210,7 @@ static int print_virt(int pid)
     v.pool = "stack";
     vmpool_each_region(&procs[i].vm->stack, print_region, &v);
     aspace_alt(0);
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     kprintf("  legend: r resident  c copy-on-write  S shared  t trimmed (on a list: a soft fault "
             "brings it back)  s swapped  . not yet touched\n");
     kprintf("  totals: %u resident, %u copy-on-write, %u shared, %u trimmed, %u swapped\n",

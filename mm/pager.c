@@ -36,6 +36,33 @@
 
 static struct pager *pagers;            /* every attached pager */
 
+/* The lock PG's pages need, for a thread that may hold another
+ * pager's (see pager_claim_frame). */
+static struct mutex *claim(struct pager *pg)
+{
+    if (vm_excl_held() || mutex_held(&pg->lock)) return 0;
+    return mutex_trylock(&pg->lock) ? &pg->lock : PAGER_BUSY;
+}
+
+/* The pager by frame (there is at most one: every process's pages). */
+static struct pager *frames_pager;
+
+struct mutex *pager_claim_frame(uint32_t f)
+{
+    if (vm_excl_held()) return 0;
+    struct frame *fr = frame_of(f);
+    struct pager *pg = frames_pager;
+    if (fr->maps && (!fr->as || fr->as == &kernel_as)) {
+        /* A page of a pool of the kernel's space: that pool's pager. */
+        struct vmpool *pool = vmpool_in(fr->as, fr->va);
+        pg = pool ? pool->pager : 0;
+    }
+    if (!pg) panic("pager: frame 0x%x (mapped %u times, at %p) belongs to no pager", f,
+                   fr->maps, (void *)fr->va);
+    return claim(pg);
+}
+
+
 #define NO_SLOT SLOTSET_NONE
 
 /* The PTE of page VA in space AS (0: the kernel half): through the
@@ -123,7 +150,7 @@ static int bits_dirty(void *ctx, uint32_t key)
  * fault_in(); on one CPU, with the lock free, nobody is inside them. */
 static void pager_tick(void)
 {
-    if (mutex_busy(&vm_lock)) return;
+    if (vm_busy()) return;
     for (struct pager *pg = pagers; pg; pg = pg->next)
         if (pg->policy.ops->tick) pg->policy.ops->tick(&pg->policy);
 }
@@ -149,14 +176,14 @@ int pager_detach(struct pager *pg)
         kprintf("pager_detach(%s): %u pages are still resident\n", pg->name, pg->nresident);
         return -E_BUSY;
     }
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     if (pg->pool && pg->pool->pager == pg) pg->pool->pager = 0;
     for (struct pager **pp = &pagers; *pp; pp = &(*pp)->next)
         if (*pp == pg) {
             *pp = pg->next;
             break;
         }
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     kfree(pg->mem);
     pg->mem = 0;
     if (pg->daemon) daemon_use(-1);
@@ -196,6 +223,8 @@ static int setup(struct pager *pg, const char *name, const char *policy, uint32_
      * page of the block is backed before the fault path (which holds the
      * lock) reads it; no pool points at PG yet, so no tick runs into it. */
     memset(pg, 0, sizeof *pg);
+    pg->lock = (struct mutex)RMUTEX_INIT("pager", LOCK_PAGER);
+    pg->lock.name = name;
     memset(mem, 0, bytes);
     pg->mem = mem;
     layout(pg, ops, nframes, mem, &polmem);
@@ -217,24 +246,28 @@ int pager_attach(struct vmpool *pool, struct pager *pg, const char *policy,
     int err = setup(pg, pool->name, policy, nframes, seed);
     if (err) return err;
     pg->pool = pool;
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     pg->next = pagers;
     pagers = pg;
     pool->pager = pg;
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     return 0;
 }
 
 int pager_attach_frames(struct pager *pg, const char *name, const char *policy,
                         uint32_t nframes, uint32_t seed)
 {
+    if (frames_pager && frames_pager != pg)
+        panic("pager_attach_frames(%s): %s is the pager by frame already", name,
+              frames_pager->name);
     int err = setup(pg, name, policy, nframes, seed);
     if (err) return err;
     pg->by_frame = 1;
-    mutex_lock(&vm_lock);
+    frames_pager = pg;
+    vm_lock_excl();
     pg->next = pagers;
     pagers = pg;
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     return 0;
 }
 
@@ -306,7 +339,9 @@ static void present_on(void *arg, struct aspace *as, uint32_t va)
 static uint32_t reclaim_copies(void)
 {
     uint32_t n = 0;
-    for (struct pager *pg = pagers; pg; pg = pg->next)
+    for (struct pager *pg = pagers; pg; pg = pg->next) {
+        struct mutex *m = claim(pg);
+        if (m == PAGER_BUSY) continue;          /* faulting now: its copies stay */
         for (uint32_t s = 0; s < pg->nframes; s++) {
             if (!pg->key[s]) continue;
             struct frame *fr = frame_of(key_frame(pg, pg->key[s]));
@@ -317,6 +352,8 @@ static uint32_t reclaim_copies(void)
             pg->copies_dropped++;
             n++;
         }
+        pager_unclaim(m);
+    }
     return n;
 }
 
@@ -325,7 +362,7 @@ static uint32_t reclaim_copies(void)
  * a failed write may have cost). */
 static int evict(struct pager *pg, uint32_t s)
 {
-    ASSERT(mutex_held(&vm_lock));
+    ASSERT(pager_locked(pg));
     uint32_t f = key_frame(pg, pg->key[s]);
     struct frame *fr = frame_of(f);
     if (fr->pager != pg || fr->wslot != s)
@@ -387,7 +424,7 @@ static void from_trans(void *arg, struct aspace *as, uint32_t va)
 
 int pager_trim_one(struct pager *pg)
 {
-    ASSERT(mutex_held(&vm_lock));
+    ASSERT(pager_locked(pg));
     if (!pg->nresident) return 0;
     uint32_t s = pg->policy.ops->victim(&pg->policy);
     if (s >= pg->nframes || !pg->key[s])
@@ -419,7 +456,7 @@ int pager_trim_some(void)
 
 int pager_rescue(struct pager *pg, uint32_t page, uint32_t f)
 {
-    ASSERT(mutex_held(&vm_lock));
+    ASSERT(pager_locked(pg));
     int err = daemon_unlist(f);
     if (err) return err;
     frame_for_each_map(f, from_trans, 0);
@@ -464,11 +501,11 @@ int pager_set_limit(struct pager *pg, uint32_t limit)
         kprintf("pager %s: limit %u must be 1..%u\n", pg->name, limit, pg->nframes);
         return -E_INVAL;
     }
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     int err = 0;
     while (!err && pg->nresident > limit) err = evict_one(pg);
     if (!err) pg->limit = limit;
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     return err;
 }
 
@@ -485,7 +522,13 @@ int pager_make_room(uint32_t n)
         struct pager *pg;
         for (pg = pagers; pg; pg = pg->next) {
             if (!pg->nresident) continue;
+            struct mutex *m = claim(pg);
+            if (m == PAGER_BUSY) {              /* another thread is in its fault path */
+                daemon_stats.backoffs++;
+                continue;
+            }
             int e = evict_one(pg);      /* (a daemon pager's too: the last resort) */
+            pager_unclaim(m);
             if (pg->daemon && e == 0) daemon_stats.fault_writes++;
             if (e == 0) break;
             err = e;
@@ -541,18 +584,37 @@ void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame)
 
 int pager_read_slot(struct pager *pg, uint32_t slot, uint32_t f, int *unlocked)
 {
-    *unlocked = pg && pg->daemon && mutex_depth(&vm_lock) == 1;
+    /* Daemon mode: no disk I/O with a VM lock held, if the caller holds
+     * it once: exclusive (and so no pager lock), or shared with PG's
+     * lock once.  (A nested fault cannot let go: its outer fault
+     * holds on.) */
+    struct thread *t = thread_current();
+    int excl = 0, shared = 0;
+    if (pg && pg->daemon) {
+        excl = mutex_depth(&vm_lock) == 1 && vm_excl_held() && !mutex_held(&pg->lock);
+        shared = !vm_excl_held() && t && t->vm_shared == 1 && mutex_depth(&pg->lock) == 1;
+    }
+    *unlocked = excl || shared;
     if (!*unlocked) {
         if (pg && pg->daemon) daemon_stats.reads_locked++;
         return swap_read(slot, f);
     }
-    /* Daemon mode: no disk I/O with the VM lock held.  The slot gets a
-     * reference of ours, so it stays while we read it even if the page
-     * is brought in or released meanwhile. */
+    /* The slot gets a reference of ours, so it stays while we read it
+     * even if the page is brought in or released meanwhile. */
     swap_dup(slot);
-    mutex_unlock(&vm_lock);
+    if (excl) {
+        vm_unlock_excl();
+    } else {
+        mutex_unlock(&pg->lock);
+        vm_unlock_shared();
+    }
     int err = swap_read(slot, f);
-    mutex_lock(&vm_lock);
+    if (excl) {
+        vm_lock_excl();
+    } else {
+        vm_lock_shared();
+        mutex_lock(&pg->lock);
+    }
     swap_free(slot);
     daemon_stats.reads_unlocked++;
     return err;
@@ -561,7 +623,7 @@ int pager_read_slot(struct pager *pg, uint32_t slot, uint32_t f, int *unlocked)
 int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags)
 {
     struct pager *pg = pool->pager;
-    ASSERT(mutex_held(&vm_lock));
+    ASSERT(!pg || pager_locked(pg));
     if (!pg || !pte_is_swap(e))
         panic("pager_swap_in: %p has entry 0x%x in pool %s", (void *)page, e, pool->name);
     uint32_t f;

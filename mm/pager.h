@@ -69,6 +69,9 @@
 #define PAGER_DEFAULT_POLICY "clock_pro"
 
 struct pager {
+    struct mutex lock;                      /* LOCK_PAGER: with the VM lock held shared,
+                                               everything below, its pages' PTEs and
+                                               its frames' entries (mm/paging.h) */
     const char *name;                       /* for messages: its pool's, or its own */
     struct vmpool *pool;                    /* a pool's own pager: the pool; else 0 */
     int by_frame;                           /* keyed by frame (pager_attach_frames) */
@@ -220,6 +223,26 @@ void pager_release_page(struct pager *pg, uint32_t page);
  * out of the pager that holds it (if any), its swap copy dropped, back
  * to the process pool. */
 void pager_free_frame(uint32_t f);
+
+/* Does the running thread hold what PG's pages need: the VM lock
+ * exclusive, or PG's lock (under the VM lock shared)? */
+static inline int pager_locked(struct pager *pg)
+{
+    return vm_excl_held() || mutex_held(&pg->lock);
+}
+
+/* For a thread holding the VM lock shared and one pager's lock, about to
+ * work on frame F's page, which may be another pager's: take that
+ * pager's lock by trying (against the order: two pager locks), or see
+ * that nothing is needed (the VM lock held exclusive, or that pager's
+ * lock held already).  Returns the lock to give back with pager_unclaim
+ * (0: none), or PAGER_BUSY if the try failed: back off. */
+#define PAGER_BUSY ((struct mutex *)1)
+struct mutex *pager_claim_frame(uint32_t f);
+static inline void pager_unclaim(struct mutex *m)
+{
+    if (m) mutex_unlock(m);
+}
 
 /* Print PG's policy, resident set and counters on one line. */
 void pager_print(const struct pager *pg);

@@ -26,6 +26,7 @@
 #include "mm/physmem.h"
 #include "mm/swap.h"
 #include "kernel/panic.h"
+#include "kernel/thread.h"
 #include "kernel/x86.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -35,6 +36,82 @@ struct vmstat vmstat_counts;
 struct mutex vm_lock = RMUTEX_INIT("vm", LOCK_VM);
 static uint32_t kmap_used;              /* bit i: KMAP slot i in use */
 static struct spinlock kmap_lock = SPINLOCK_INIT("kmap", LOCK_KMAP);
+static struct spinlock pt_lock = SPINLOCK_INIT("pt", LOCK_PT);
+static struct mutex vmwin_lock = MUTEX_INIT("vmwin", LOCK_VMWIN);
+
+/* ---- the VM lock, exclusive and shared ----
+ *
+ * The exclusive side is the recursive mutex vm_lock.  Sharers are
+ * counted in vm_sharers (each thread's own holds in its vm_shared).  A
+ * thread takes it shared, when the mutex is free, by counting itself in
+ * with interrupts off (one CPU: nothing comes between the look and the
+ * count); when the mutex is held, by waiting for it and counting itself
+ * in while it holds it.  A thread taking it exclusive takes the mutex
+ * (no new sharer gets in), then waits on vm_drain until the sharers
+ * have left.  So a waiting exclusive taker is never starved. */
+static volatile uint32_t vm_sharers;
+static struct waitq vm_drain;
+
+void vm_lock_shared(void)
+{
+    struct thread *t = thread_current();
+    if (t->vm_shared++) return;             /* a nested fault: held already */
+    uint32_t fl = read_eflags();
+    cli();
+    if (!vm_lock.owner) {
+        vm_sharers++;
+        if (fl & EFLAGS_IF) sti();
+        return;
+    }
+    if (fl & EFLAGS_IF) sti();
+    mutex_lock(&vm_lock);                /* an exclusive holder: after it */
+    vm_sharers++;
+    mutex_unlock(&vm_lock);
+}
+
+void vm_unlock_shared(void)
+{
+    struct thread *t = thread_current();
+    if (!t->vm_shared) panic("vm lock: %s lets go of a shared hold it does not have", t->name);
+    if (--t->vm_shared) return;
+    uint32_t fl = read_eflags();
+    cli();
+    if (--vm_sharers == 0 && vm_drain.head) thread_wake_all(&vm_drain);
+    if (fl & EFLAGS_IF) sti();
+}
+
+void vm_lock_excl(void)
+{
+    struct thread *t = thread_current();
+    if (t && t->vm_shared)
+        panic("vm lock: thread %s wants it exclusive while holding it shared", t->name);
+    mutex_lock(&vm_lock);
+    if (mutex_depth(&vm_lock) > 1) return;
+    uint32_t fl = read_eflags();
+    cli();
+    while (vm_sharers) thread_block(&vm_drain);
+    if (fl & EFLAGS_IF) sti();
+}
+
+int vm_trylock_excl(void)
+{
+    if (!mutex_trylock(&vm_lock)) return 0;
+    if (vm_sharers && mutex_depth(&vm_lock) == 1) {
+        mutex_unlock(&vm_lock);
+        return 0;
+    }
+    return 1;
+}
+
+void vm_unlock_excl(void) { mutex_unlock(&vm_lock); }
+
+int vm_locked(void)
+{
+    struct thread *t = thread_current();
+    return (t && t->vm_shared) || mutex_held(&vm_lock);
+}
+
+int vm_busy(void) { return vm_lock.owner || vm_sharers; }
 
 const struct tlb_observer *tlb_observer;
 
@@ -85,8 +162,16 @@ int pt_ensure(uint32_t va)
 {
     pte_t *pde = pde_of(va);
     if (*pde & PTE_P) return 0;
+    spin_lock(&pt_lock);
+    if (*pde & PTE_P) {                         /* another fault made it meanwhile */
+        spin_unlock(&pt_lock);
+        return 0;
+    }
     uint32_t f = get_frames(&process_pool, 1);
-    if (!f) return -E_NOMEM;
+    if (!f) {
+        spin_unlock(&pt_lock);
+        return -E_NOMEM;
+    }
     /* A user-half table must allow user access at the PDE level too (its
      * PTEs decide); a kernel-half one goes into every directory. */
     if (va < KERNEL_BASE) {
@@ -103,14 +188,16 @@ int pt_ensure(uint32_t va)
     memset((void *)win, 0, PAGE_SIZE);
     frame_set_use(f, FRAME_USE_PT);
     vmstat_counts.frames_pt++;
+    spin_unlock(&pt_lock);
     return 0;
 }
 
-/* Drop VA's page table if it is a user-half one with no entries left. */
-static void pt_release_if_empty(uint32_t va)
+void pt_release_if_empty(uint32_t va)
 {
     uint32_t d = PDX(va);
-    if (d == 0 || va >= KERNEL_BASE || *live_of(va) != 0) return;
+    if (d == 0 || va >= KERNEL_BASE || !(*pde_of(va) & PTE_P) || *live_of(va) != 0) return;
+    struct thread *t = thread_current();
+    if (t && t->vm_shared && !vm_excl_held()) return;  /* a fault: see pt_ensure */
     pte_t *pde = pde_of(va);
     uint32_t f = PTE_ADDR(*pde) / PAGE_SIZE;
     *pde = 0;
@@ -124,7 +211,7 @@ static void pt_release_if_empty(uint32_t va)
 /* Count a PTE of VA becoming non-empty (DELTA 1) or empty (-1). */
 static void count_live(uint32_t va, int delta)
 {
-    if (va < KERNEL_BASE && PDX(va) != 0) *live_of(va) += delta;
+    if (va < KERNEL_BASE && PDX(va) != 0) __atomic_add_fetch(live_of(va), delta, __ATOMIC_RELAXED);
 }
 
 /* The use a frame mapped at VA of the current space is put to. */
@@ -241,8 +328,8 @@ void pte_set_absent_in(struct aspace *as, uint32_t va, pte_t v)
     }
     if (va < KERNEL_BASE && PDX(va) != 0) {
         uint16_t *live = &(here ? current_as : as)->pt_live[PDX(va)];
-        if (old && !v) (*live)--;
-        else if (!old && v) (*live)++;
+        if (old && !v) __atomic_sub_fetch(live, 1, __ATOMIC_RELAXED);
+        else if (!old && v) __atomic_add_fetch(live, 1, __ATOMIC_RELAXED);
     }
     /* An emptied table of the current space goes at once; another
      * space's waits for its teardown. */
@@ -291,13 +378,15 @@ void free_page(uint32_t va)
 
 void vm_fill_frame(uint32_t dst, const void *src)
 {
-    ASSERT(mutex_held(&vm_lock));
+    ASSERT(vm_locked());
+    mutex_lock(&vmwin_lock);
     pte_t *pte = pte_of(VMWIN_VA);
     *pte = dst * PAGE_SIZE | PTE_P | PTE_W;
     tlb_flush_page(VMWIN_VA);               /* it may still show the last frame */
     if (src) memcpy((void *)VMWIN_VA, src, PAGE_SIZE);
     else memset((void *)VMWIN_VA, 0, PAGE_SIZE);
     *pte = 0;                               /* (the next use flushes the TLB entry) */
+    mutex_unlock(&vmwin_lock);
 }
 
 void *kmap(uint32_t frame)

@@ -21,9 +21,44 @@
 extern "C" {
 #endif
 
-/* The VM lock (level LOCK_VM, recursive: the VM's own bookkeeping pages
- * are demand-paged, so a VMPool operation may fault while holding it). */
+/* The VM lock (level LOCK_VM), held one of two ways.
+ *
+ *   exclusive  vm_lock_excl: one thread, and no thread holds it shared.
+ *              Everything that changes the VM's structure: VMPools and
+ *              their regions, pagers attached, detached and limited,
+ *              address spaces (fork, exec, exit), the paging daemon's
+ *              threads, memview.  Recursive: the VM's own bookkeeping
+ *              pages are demand-paged, so such an operation may fault
+ *              while holding it (the fault then needs no other lock).
+ *   shared     vm_lock_shared: any number of threads at once, and no
+ *              thread holds it exclusive.  The page-fault path.  Pools,
+ *              regions and pagers stay as they are while it is held;
+ *              what a fault changes (PTEs, a pager's resident set and
+ *              policy, frames) is guarded by the lock of the pager whose
+ *              page it is (struct pager's LOCK), or for a pool without a
+ *              pager by the unpaged lock (mm/fault.c), taken after.
+ *
+ * So faults on the pages of different pagers go on side by side, and a
+ * fault waiting for the disk (a sync-mode page-out) holds up only the
+ * faults of its own pager.  A thread that holds it shared may not take
+ * it exclusive (that would wait for itself: a panic says so).
+ * vm_lock is the exclusive side; use the functions below. */
 extern struct mutex vm_lock;
+
+void vm_lock_excl(void);
+void vm_unlock_excl(void);
+/* vm_lock_excl if that needs no wait: 1 if taken, else 0 at once
+ * (exempt from the lock-order check, as mutex_trylock). */
+int vm_trylock_excl(void);
+void vm_lock_shared(void);
+void vm_unlock_shared(void);
+
+/* Does the running thread hold the VM lock exclusive?  ... at all? */
+static inline int vm_excl_held(void) { return mutex_held(&vm_lock); }
+int vm_locked(void);
+
+/* Does any thread hold the VM lock, either way?  (A hint.) */
+int vm_busy(void);
 
 /* The PDE that maps VA, through the recursive window. */
 static inline pte_t *pde_of(uint32_t va)
@@ -66,8 +101,17 @@ void paging_init(void);
 uint32_t paging_pd_phys(void);
 
 /* Make sure VA's page table exists, creating (and zeroing) one from the
- * process pool if needed.  Returns 0, or -E_NOMEM if no frame is left. */
+ * process pool if needed (under the pt spinlock, so that two faults of
+ * different pagers in one table make one).  Returns 0, or -E_NOMEM if
+ * no frame is left.  A user-half table is released when its last entry
+ * goes, but only by a holder of the VM lock exclusive: a fault (shared)
+ * leaves an emptied table for vmpool_release or the space's teardown,
+ * so a table never vanishes under a thread holding the lock shared. */
 int pt_ensure(uint32_t va);
+
+/* Release VA's page table if it is a user-half one of the current space
+ * with no entries left (VM lock held exclusive). */
+void pt_release_if_empty(uint32_t va);
 
 /* Map the page at VA to FRAME with FLAGS (PTE_P is implied); the page
  * table must exist.  The old entry must be 0 or a swap entry (replaced
@@ -134,9 +178,9 @@ uint32_t pt_skip_absent(uint32_t va, uint32_t end);
 int mapped_readable(uint32_t va);
 
 /* Copy the page at SRC (mapped in the current space) into frame DST,
- * or with SRC 0, zero DST.  Through VMWIN_VA, a window only the VM
- * lock's holder uses (which must be the caller): no kmap slot to find,
- * no lock to take, on the copy-on-write and fork paths. */
+ * or with SRC 0, zero DST.  Through VMWIN_VA, under the vmwin mutex
+ * (faults of different pagers may copy at once): no kmap slot to find,
+ * on the copy-on-write and fork paths.  The VM lock must be held. */
 void vm_fill_frame(uint32_t dst, const void *src);
 
 /* A temporary window onto FRAME (one of KMAP_SLOTS); kunmap ends it. */

@@ -287,12 +287,12 @@ int uvm_fork(struct uvm *child, struct aspace *child_as, struct uvm *parent, int
     for (int i = 0; i < 3; i++) vmpool_clone(to[i], from[i], child_as, nodes[i]);
     serve(child);
     struct fork_copy fc = { child_as, eager, 0 };
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     child_as->stack_low = current_as->stack_low;
     for (int i = 0; i < 3 && !fc.err; i++) vmpool_each_region(from[i], copy_region, &fc);
     tlb_flush_all();                /* the parent's writable pages just lost W */
     aspace_alt(0);
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     /* On failure the child holds some pages; the caller tears it down in
      * the child's own space (uvm_destroy), as for any exit. */
     return fc.err;
@@ -358,18 +358,18 @@ int uvm_shm_map(struct uvm *vm, const char *name, uint32_t size, int create,
         if (size == 0 || size > USER_MMAP_END - USER_MMAP) return -E_INVAL;
         if (!(fresh = vmobj_shared(name, PG_ROUND_UP(size) / PAGE_SIZE))) return -E_NOMEM;
     }
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     struct vmobj *o = vmobj_find(name);
     if (!o && fresh) vmobj_publish(o = fresh), fresh = 0;
     vmobj_get(o);                   /* held while we map it, so it cannot die meanwhile */
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     vmobj_discard(fresh);
     if (!o) return -E_NOENT;
     uint32_t bytes = o->npages * PAGE_SIZE;
     uint32_t va = vmpool_alloc_attr(&vm->mmap, bytes, rgn_attr(o, RGN_W | RGN_SHARED));
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     vmobj_put(o);
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     vmobj_reap();
     if (!va) return -E_NOMEM;
     *addr = va;
@@ -500,9 +500,9 @@ static void count_region(void *arg, uint32_t start, uint32_t npages, uint32_t at
 void uvm_count(struct uvm *vm, struct uvm_counts *out)
 {
     memset(out, 0, sizeof *out);
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     vmpool_each_region(&vm->image, count_region, out);
     vmpool_each_region(&vm->mmap, count_region, out);
     vmpool_each_region(&vm->stack, count_region, out);
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
 }

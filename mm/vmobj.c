@@ -54,14 +54,14 @@ struct vmobj *vmobj_shared(const char *name, uint32_t npages)
 
 void vmobj_publish(struct vmobj *o)
 {
-    ASSERT(mutex_held(&vm_lock));
+    ASSERT(vm_locked());
     o->next = named;
     named = o;
 }
 
 struct vmobj *vmobj_find(const char *name)
 {
-    ASSERT(mutex_held(&vm_lock));
+    ASSERT(vm_locked());
     for (struct vmobj *o = named; o; o = o->next)
         if (strcmp(o->name, name) == 0) return o;
     return 0;
@@ -108,10 +108,10 @@ void vmobj_put(struct vmobj *o)
 void vmobj_reap(void)
 {
     for (;;) {
-        mutex_lock(&vm_lock);
+        vm_lock_excl();
         struct vmobj *o = dead;
         if (o) dead = o->next;
-        mutex_unlock(&vm_lock);
+        vm_unlock_excl();
         if (!o) return;
         kfree(o->page);
         kfree(o);

@@ -64,6 +64,11 @@ struct vmpool *vmpool_of(uint32_t addr)
     return pool_of(addr);
 }
 
+struct vmpool *vmpool_in(struct aspace *as, uint32_t addr)
+{
+    return pool_search(space_of(as, addr), addr);
+}
+
 int vmpool_init(struct vmpool *p, const char *name, uint32_t base, uint32_t size,
                 uint32_t pte_flags)
 {
@@ -101,19 +106,19 @@ static int pool_setup(struct vmpool *p, const char *name, uint32_t base, uint32_
                 name, base, size, IDENTITY_END, VM_USER_END);
         return -E_INVAL;
     }
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     as = space_of(current_as, base);
     if (as && base + size > KERNEL_BASE) {
         kprintf("vmpool_init(%s): 0x%x+0x%x straddles the kernel half at 0x%x\n", name,
                 base, size, KERNEL_BASE);
-        mutex_unlock(&vm_lock);
+        vm_unlock_excl();
         return -E_INVAL;
     }
     for (struct vmpool *q = pools; q; q = q->next) {
         if (q->as == as && base < q->base + q->size && q->base < base + size) {
             kprintf("vmpool_init(%s): 0x%x+0x%x overlaps pool %s at 0x%x+0x%x\n",
                     name, base, size, q->name, q->base, q->size);
-            mutex_unlock(&vm_lock);
+            vm_unlock_excl();
             return -E_INVAL;
         }
     }
@@ -136,7 +141,7 @@ static int pool_setup(struct vmpool *p, const char *name, uint32_t base, uint32_
     if (nodes) region_init(&p->map, nodes, cap, PGNUM(base), PGNUM(size));
     else region_init(&p->map, (struct rnode *)base, meta / sizeof(struct rnode),
                      PGNUM(p->meta_end), PGNUM(size - meta));
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     return 0;
 }
 
@@ -148,7 +153,7 @@ uint32_t vmpool_alloc(struct vmpool *p, uint32_t size)
     }
     uint32_t n = PG_ROUND_UP(size) / PAGE_SIZE;
     if (size > p->size || n == 0) n = 0xFFFFFFFFu / PAGE_SIZE;
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     uint32_t page = region_alloc(&p->map, n);
     if (!page) {
         kprintf("vmpool_alloc(%s): no free region of %u bytes (largest is %u pages)\n",
@@ -156,7 +161,7 @@ uint32_t vmpool_alloc(struct vmpool *p, uint32_t size)
     } else {
         p->nallocs++;
     }
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     return page * PAGE_SIZE;
 }
 
@@ -186,13 +191,18 @@ static void release_range(struct vmpool *p, uint32_t start, uint32_t end)
     for (uint32_t va = pt_skip_absent(start, end); va < end;
          va = pt_skip_absent(va + PAGE_SIZE, end))
         release_page(p, va);
+    /* A table a fault emptied (an eviction of clean pages, with the VM
+     * lock shared) was left in place; it goes now (mm/paging.h). */
+    for (uint32_t va = start & ~(PT_SPAN - 1); va < end && va >= (start & ~(PT_SPAN - 1));
+         va += PT_SPAN)
+        pt_release_if_empty(va);
 }
 
 int vmpool_release(struct vmpool *p, uint32_t start)
 {
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     int r = release_locked(p, start);
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     return r;
 }
 
@@ -280,10 +290,10 @@ const char *vmpool_check(const struct vmpool *p) { return region_check(&p->map);
 
 int vmpool_destroy(struct vmpool *p)
 {
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     if (p->map.nalloc) {
         kprintf("vmpool_destroy(%s): %u regions still allocated\n", p->name, p->map.nalloc);
-        mutex_unlock(&vm_lock);
+        vm_unlock_excl();
         return -E_BUSY;
     }
     for (uint32_t va = p->base; va < p->meta_end; va += PAGE_SIZE) free_page(va);
@@ -294,7 +304,7 @@ int vmpool_destroy(struct vmpool *p)
         }
     }
     if (last_pool == p) last_pool = 0;
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     kfree(p->knodes);                   /* after the VM lock: kheap ranks below it */
     p->knodes = 0;
     return 0;
@@ -305,10 +315,10 @@ uint32_t vmpool_alloc_at(struct vmpool *p, uint32_t va, uint32_t size, uint32_t 
     if (PGOFF(va) || size == 0 || va < p->meta_end || va - p->base >= p->size ||
         PG_ROUND_UP(size) > p->base + p->size - va)
         return 0;
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     uint32_t page = region_alloc_at(&p->map, PGNUM(va), PG_ROUND_UP(size) / PAGE_SIZE, attr);
     if (page) p->nallocs++, vmobj_get(rgn_obj(attr));
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     return page * PAGE_SIZE;
 }
 
@@ -316,10 +326,10 @@ uint32_t vmpool_alloc_attr(struct vmpool *p, uint32_t size, uint32_t attr)
 {
     uint32_t va = vmpool_alloc(p, size);
     if (va) {
-        mutex_lock(&vm_lock);
+        vm_lock_excl();
         region_set_attr(&p->map, PGNUM(va), attr);
         vmobj_get(rgn_obj(attr));
-        mutex_unlock(&vm_lock);
+        vm_unlock_excl();
     }
     return va;
 }
@@ -333,14 +343,14 @@ uint32_t vmpool_pte_flags(struct vmpool *p, uint32_t va)
 int vmpool_resize(struct vmpool *p, uint32_t start, uint32_t size)
 {
     uint32_t rs, rn, n = PG_ROUND_UP(size) / PAGE_SIZE;
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     int err = -E_NOREGION;
     if (start - p->base < p->size && start >= p->meta_end &&
         region_find(&p->map, PGNUM(start), &rs, &rn) == 1 && rs == PGNUM(start)) {
         err = n ? region_resize(&p->map, rs, n) : -E_INVAL;
         if (!err && n < rn) release_range(p, start + n * PAGE_SIZE, start + rn * PAGE_SIZE);
     }
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     return err;
 }
 
@@ -348,7 +358,7 @@ int vmpool_unmap(struct vmpool *p, uint32_t va, uint32_t len)
 {
     uint32_t n = PG_ROUND_UP(len) / PAGE_SIZE, rs, rn;
     if (PGOFF(va) || n == 0 || va < p->meta_end || va - p->base >= p->size) return -E_INVAL;
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     int err = -E_NOREGION;
     if (region_find(&p->map, PGNUM(va), &rs, &rn) == 1 && PGNUM(va) + n <= rs + rn) {
         uint32_t attr = region_attr_of(&p->map, rs);
@@ -360,7 +370,7 @@ int vmpool_unmap(struct vmpool *p, uint32_t va, uint32_t len)
             if (split) vmobj_get(rgn_obj(attr));
         }
     }
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     return err;
 }
 
@@ -377,9 +387,9 @@ void vmpool_empty(struct vmpool *p)
 {
     for (;;) {
         struct walk_first w = { 0 };
-        mutex_lock(&vm_lock);
+        vm_lock_excl();
         region_walk(&p->map, first_alloc, &w);
-        mutex_unlock(&vm_lock);
+        vm_unlock_excl();
         if (!w.start) return;
         if (vmpool_release(p, w.start * PAGE_SIZE) != 0)
             panic("vmpool_empty(%s): could not release 0x%x", p->name, w.start * PAGE_SIZE);
@@ -414,7 +424,7 @@ struct rnode *vmpool_clone_nodes(const struct vmpool *src)
 void vmpool_clone(struct vmpool *dst, const struct vmpool *src, struct aspace *as,
                   struct rnode *nodes)
 {
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     *dst = *src;
     memcpy(nodes, src->knodes, src->map.cap * sizeof *nodes);
     dst->knodes = dst->map.node = nodes;
@@ -424,7 +434,7 @@ void vmpool_clone(struct vmpool *dst, const struct vmpool *src, struct aspace *a
         if (!nodes[i].free && nodes[i].npages) vmobj_get(rgn_obj(nodes[i].attr));
     dst->next = pools;
     pools = dst;
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
 }
 
 uint32_t vmpool_table_frames(const struct vmpool *p)

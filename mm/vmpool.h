@@ -157,6 +157,10 @@ const char *vmpool_check(const struct vmpool *pool);
 /* The registered pool whose range contains ADDR, or 0. */
 struct vmpool *vmpool_of(uint32_t addr);
 
+/* The pool that holds ADDR in space AS (0 or any space, for the kernel
+ * half), or 0: vmpool_of for a space that need not be the current one. */
+struct vmpool *vmpool_in(struct aspace *as, uint32_t addr);
+
 /* The first registered pool (the rest follow through ->next). */
 struct vmpool *vmpools(void);
 

@@ -75,9 +75,9 @@ static void faults(void)
                  "instructions per demand-zero fault with a zeroed frame ready, all in");
 
     daemon_hold_writer(1);
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     while (pager_trim_one(&dpg)) ;
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     struct ata_stats a0, a1;
     ata_get_stats(&a0);
     uint32_t s0 = daemon_stats.soft_faults;

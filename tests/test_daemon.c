@@ -159,9 +159,9 @@ static void test_rescue_modified(void)
 /* Trim page VA's frame out of PG's working set (VM lock taken). */
 static void trim_page(struct pager *pg, uint32_t va)
 {
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     for (int i = 0; i < 64 && (pte_get(va) & PTE_P); i++) pager_trim_one(pg);
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     CHECK(pte_is_trans(pte_get(va)), "page %p would not leave the working set", (void *)va);
 }
 
@@ -170,9 +170,9 @@ static void test_rescue_standby(void)
     struct start s0 = start();
     uint32_t va = pool(&pa, &pga, BASE_A, "standby", 4, 8);
     fill(va, 0, 8, 2);
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     while (pager_trim_one(&pga)) ;              /* every page out of the working set */
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     daemon_wait_written();
     uint32_t p = find(va, 8, FS_STANDBY);
     CHECK(p < 8, "no page is on standby once the writer is done");
@@ -298,9 +298,9 @@ static uint32_t hold_all(uint32_t *held, uint32_t cap)
 {
     uint32_t n = 0, f;
     while (n < cap && (f = get_frames(&process_pool, 1)) != 0) held[n++] = f;
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     while (n < cap && daemon_zeroed.count && (f = daemon_give_back()) != 0) held[n++] = f;
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     return n;
 }
 
@@ -364,7 +364,7 @@ static void retrim_hook(const uint32_t *frames, uint32_t n)
     if (i == n) return;
     retrim_va = 0;                                      /* once */
     (void)*(volatile uint32_t *)va;                     /* rescued in flight */
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     for (int k = 0; k < 64 && (pte_get(va) & PTE_P); k++) pager_trim_one(&pga);
     retrim_state = state_of(va);
     uint32_t g;
@@ -373,7 +373,7 @@ static void retrim_hook(const uint32_t *frames, uint32_t n)
         frame_release(g);
         retrim_given++;
     }
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
 }
 
 static void test_inflight_retrim(void)
@@ -383,9 +383,9 @@ static void test_inflight_retrim(void)
     for (uint32_t k = 0; k < PAGE_SIZE / 4; k++) retrim_junk[k] = 0xDEADBEEF;
     daemon_hold_writer(1);
     fill(va, 0, 8, 5);
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     while (pager_trim_one(&pga)) ;                      /* all 8 to the modified list */
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     CHECK(state_of(va) == FS_MODIFIED, "page 0 is in state %d, not modified", state_of(va));
     retrim_state = -2;
     retrim_given = 0;
@@ -431,12 +431,12 @@ static void test_backoff(void)
     sema_init(&repurposer_go, "go", 0);
     struct thread *t = thread_create("repurposer", repurposer, 0);
     CHECK(t, "no thread");
-    mutex_lock(&vm_lock);                       /* the VM lock, held: the try must fail */
+    vm_lock_excl();                       /* the VM lock, held: the try must fail */
     sema_up(&repurposer_go);
     thread_sleep(10);
     uint32_t backoffs = daemon_stats.backoffs - b0;
     int waiting = repurposer_result == -1;
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     thread_join(t);
     msg("with the VM lock held for 10 ticks the repurposer backed off %u times; let go, it "
         "finished (result %d)", backoffs, repurposer_result);

@@ -28,7 +28,7 @@
 static void walk_all(uint16_t *maps)
 {
     uint32_t base = process_pool.base, n = process_pool.nframes;
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     for (struct aspace *as = &kernel_as; as; as = as->next) {
         for (uint32_t d = 1; d < ALT_SLOT; d++) {
             /* The kernel half is every space's: count it once, in kernel_as. */
@@ -45,7 +45,7 @@ static void walk_all(uint16_t *maps)
         }
     }
     aspace_alt(0);
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
 }
 
 static void test_memview(void)
@@ -66,7 +66,7 @@ static void test_memview(void)
     memset(maps, 0, n * 2);
     /* The walk and the comparison in one hold of the VM lock: between two,
      * the processes (and the paging daemon's threads) change mappings. */
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     walk_all(maps);
     uint32_t mapped_more = 0, wrong = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -78,7 +78,7 @@ static void test_memview(void)
                 process_pool.base + i, fr->maps, maps[i]);
         mapped_more += maps[i] > 1 && !fr->objpage && fr->use == FRAME_USE_USER;
     }
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     kfree(maps);
     memview_count(&c);                          /* the pool as the checks below see it */
     msg("memview totals: %u free, %u hole, %u kernel, %u pt, %u pool, %u other, %u zeroed, "

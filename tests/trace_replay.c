@@ -20,9 +20,9 @@
  * fault handler, on this same thread, takes again: it is recursive). */
 static int replay_untimed(uint32_t base, uint32_t npages, uint32_t seed)
 {
-    mutex_lock(&vm_lock);
+    vm_lock_excl();
     int rc = wl_replay.run(base, npages, seed);
-    mutex_unlock(&vm_lock);
+    vm_unlock_excl();
     return rc;
 }
 
