@@ -98,7 +98,7 @@ int daemon_unlist(uint32_t f)
  * pager the page belonged to, which a fault, holding its own pager's
  * lock and the lists, takes by trying, against the order: the seed's
  * inversion (pager_claim_frame).  A frame whose pager is busy (another
- * thread is in its fault path) is passed over, counted in backoffs;
+ * thread is in its fault path) is passed over, counted in busy_passed;
  * after REPURPOSE_TRIES of them this gives up, and the fault waits and
  * tries again.  Returns the frame, in no state, or 0.  VM lock held
  * (either way) and lists lock held. */
@@ -109,7 +109,7 @@ static uint32_t repurpose_standby(void)
     for (int i = 0; f && i < REPURPOSE_TRIES; i++, f = frame_of(f)->next) {
         struct mutex *m = pager_claim_frame(f);
         if (m == PAGER_BUSY) {
-            daemon_stats.backoffs++;
+            daemon_stats.busy_passed++;
             continue;
         }
         flist_remove(&daemon_standby, f);

@@ -65,8 +65,12 @@
  *
  * A faulting thread takes, in order: its page's own frame (a rescue), a
  * zeroed frame, a free frame, a repurposed standby frame; with none, it
- * lets go of the VM lock and waits for the daemon.  Its only disk I/O is
- * reading its own page in, with the VM lock released. */
+ * lets go of its locks and waits for the daemon.  Its only disk I/O is
+ * reading its own page in, with its locks released.  Repurposing holds
+ * the fault's own pager's lock and the lists, and needs the lock of the
+ * pager whose page the frame held: the second inversion, also by trying
+ * (pager_claim_frame); a frame whose pager is busy is passed over
+ * (DAEMON_STATS.busy_passed), and with none left the fault waits. */
 #ifndef MM_DAEMON_H
 #define MM_DAEMON_H
 
@@ -86,7 +90,10 @@ struct daemon_stats {
     uint32_t write_errors;      /* runs whose write failed (back to modified) */
     uint32_t zeroed_made;       /* frames the zero thread zeroed */
     uint32_t zeroed_used;       /* demand-zero faults that found a zeroed frame */
-    uint32_t backoffs;          /* repurposes that found the VM lock held and backed off */
+    uint32_t backoffs;          /* the zero thread's repurposes that found the VM lock
+                                   held and backed off */
+    uint32_t busy_passed;       /* frames a fault's repurpose (or eviction) passed over:
+                                   their pager's lock was held (pager_claim_frame) */
     uint32_t fault_waits;       /* faults that waited for the daemon */
     uint32_t fault_writes;      /* pages written to swap by a faulting thread: 0 in daemon mode */
     uint32_t reads_unlocked;    /* swap-ins read with the VM lock released */

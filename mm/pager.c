@@ -524,7 +524,7 @@ int pager_make_room(uint32_t n)
             if (!pg->nresident) continue;
             struct mutex *m = claim(pg);
             if (m == PAGER_BUSY) {              /* another thread is in its fault path */
-                daemon_stats.backoffs++;
+                daemon_stats.busy_passed++;
                 continue;
             }
             int e = evict_one(pg);      /* (a daemon pager's too: the last resort) */

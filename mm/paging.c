@@ -42,42 +42,44 @@ static struct mutex vmwin_lock = MUTEX_INIT("vmwin", LOCK_VMWIN);
 /* ---- the VM lock, exclusive and shared ----
  *
  * The exclusive side is the recursive mutex vm_lock.  Sharers are
- * counted in vm_sharers (each thread's own holds in its vm_shared).  A
- * thread takes it shared, when the mutex is free, by counting itself in
- * with interrupts off (one CPU: nothing comes between the look and the
- * count); when the mutex is held, by waiting for it and counting itself
- * in while it holds it.  A thread taking it exclusive takes the mutex
- * (no new sharer gets in), then waits on vm_drain until the sharers
- * have left.  So a waiting exclusive taker is never starved. */
-static volatile uint32_t vm_sharers;
+ * counted in vm_sharers (each thread's own holds in its vm_shared); the
+ * inline fast paths are in mm/paging.h.  A thread taking it exclusive
+ * takes the mutex (from then on no new sharer gets in), then waits on
+ * vm_drain until the sharers have left: a waiting exclusive taker is
+ * never starved by a stream of faults. */
+volatile uint32_t vm_sharers;
 static struct waitq vm_drain;
 
-void vm_lock_shared(void)
+/* The last sharer is out: wake an exclusive taker waiting for that. */
+void vm_wake_drainer(void)
 {
-    struct thread *t = thread_current();
-    if (t->vm_shared++) return;             /* a nested fault: held already */
     uint32_t fl = read_eflags();
     cli();
-    if (!vm_lock.owner) {
-        vm_sharers++;
-        if (fl & EFLAGS_IF) sti();
-        return;
-    }
+    if (!vm_sharers && vm_drain.head) thread_wake_all(&vm_drain);
     if (fl & EFLAGS_IF) sti();
-    mutex_lock(&vm_lock);                /* an exclusive holder: after it */
-    vm_sharers++;
+}
+
+/* vm_lock_shared found the exclusive side held: count ourselves out,
+ * and in again once its holder is done (holding the mutex meanwhile, so
+ * no new exclusive taker comes between). */
+void vm_lock_shared_slow(void)
+{
+    __atomic_sub_fetch(&vm_sharers, 1, __ATOMIC_SEQ_CST);
+    vm_wake_drainer();
+    mutex_lock(&vm_lock);
+    __atomic_add_fetch(&vm_sharers, 1, __ATOMIC_SEQ_CST);
     mutex_unlock(&vm_lock);
 }
 
-void vm_unlock_shared(void)
+/* vm_unlock_shared's other cases: a nested hold, or one we do not have. */
+void vm_unlock_shared_slow(void)
 {
     struct thread *t = thread_current();
-    if (!t->vm_shared) panic("vm lock: %s lets go of a shared hold it does not have", t->name);
-    if (--t->vm_shared) return;
-    uint32_t fl = read_eflags();
-    cli();
-    if (--vm_sharers == 0 && vm_drain.head) thread_wake_all(&vm_drain);
-    if (fl & EFLAGS_IF) sti();
+    if (t->vm_shared > 1) {
+        t->vm_shared--;
+        return;
+    }
+    panic("vm lock: %s lets go of a shared hold it does not have", t->name);
 }
 
 void vm_lock_excl(void)

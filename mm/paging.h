@@ -16,6 +16,7 @@
 #include "mm/memlayout.h"
 #include "mm/pte.h"
 #include "kernel/sync.h"
+#include "kernel/thread.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -50,8 +51,38 @@ void vm_unlock_excl(void);
 /* vm_lock_excl if that needs no wait: 1 if taken, else 0 at once
  * (exempt from the lock-order check, as mutex_trylock). */
 int vm_trylock_excl(void);
-void vm_lock_shared(void);
-void vm_unlock_shared(void);
+
+/* The shared side, inline: it is on every fault's path.  A sharer
+ * counts itself in vm_sharers first, then looks at the exclusive side:
+ * if that is held (or wanted: its taker waits for the sharers to
+ * leave), it counts itself out again and waits in vm_lock_shared_slow.
+ * An exclusive taker takes the mutex first, then waits until vm_sharers
+ * is 0.  Whichever looks second sees the other, so they never both go
+ * on.  A thread's nested holds count only in its vm_shared. */
+extern volatile uint32_t vm_sharers;
+void vm_lock_shared_slow(void);
+void vm_unlock_shared_slow(void);
+void vm_wake_drainer(void);
+
+static inline void vm_lock_shared(void)
+{
+    struct thread *t = thread_current();
+    if (t->vm_shared++) return;             /* a nested fault: held already */
+    __atomic_add_fetch(&vm_sharers, 1, __ATOMIC_SEQ_CST);
+    if (__builtin_expect(vm_lock.owner != 0, 0)) vm_lock_shared_slow();
+}
+
+static inline void vm_unlock_shared(void)
+{
+    struct thread *t = thread_current();
+    if (__builtin_expect(t->vm_shared != 1, 0)) {
+        vm_unlock_shared_slow();
+        return;
+    }
+    t->vm_shared = 0;
+    if (__atomic_sub_fetch(&vm_sharers, 1, __ATOMIC_SEQ_CST) == 0 && vm_lock.owner)
+        vm_wake_drainer();                  /* an exclusive taker may be waiting */
+}
 
 /* Does the running thread hold the VM lock exclusive?  ... at all? */
 static inline int vm_excl_held(void) { return mutex_held(&vm_lock); }

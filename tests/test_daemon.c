@@ -18,10 +18,18 @@
  * daemon_repurpose: with the frame pool empty, new pages of another pool
  *   take standby frames; the old owner's PTEs become swap entries, and
  *   its next touches read the right data back from swap.
- * daemon_backoff: the zero thread's repurpose (lists lock, then the VM
- *   lock by trying) meets a VM lock held by this test: it backs off,
- *   again and again, and completes once the lock is let go; nothing
- *   deadlocks, the repurposed page comes back right.
+ * daemon_backoff: both inversions.  The zero thread's repurpose (lists
+ *   lock, then the VM lock by trying) meets a VM lock held by this test:
+ *   it backs off, again and again, and completes once the lock is let
+ *   go.  A fault's repurpose (its pager's lock and the lists, then the
+ *   lock of the pager whose standby frame it takes, by trying) meets
+ *   that pager's lock held by another thread: it passes the frames over
+ *   and waits, and completes once the lock is let go.  Nothing
+ *   deadlocks; the repurposed pages come back right.
+ * fault_locks: the fault path's locks are finer than one VM lock: while
+ *   a thread holds one pager's lock (as a fault on its pages would,
+ *   waiting for the disk), faults on another pager's pages and on the
+ *   kernel heap go on; a fault on the held pager's pages waits for it.
  * daemon_dma: the writer's runs, 16 pages in one DMA command, round trip
  *   through swap; a write error injected by blkdebug is retried and the
  *   data still arrives; with DMA off the same runs go by PIO.
@@ -419,6 +427,82 @@ static void repurposer(void *arg)
     repurposer_result = daemon_repurpose_one();
 }
 
+/* A thread that holds PG's lock, with the VM lock shared, as a fault
+ * on PG's pages would (one waiting for the disk, say), for HOLD_TICKS.
+ * HOLDER_STATE: 0 not yet, 1 holding, 2 letting go (set before it lets
+ * go, so a thread that sees 2 after its own work knows it waited). */
+#define HOLD_TICKS 20
+static volatile int holder_state;
+static struct semaphore holder_go;
+
+static void holder(void *arg)
+{
+    struct pager *pg = arg;
+    sema_down(&holder_go);
+    vm_lock_shared();
+    mutex_lock(&pg->lock);
+    holder_state = 1;
+    thread_sleep(HOLD_TICKS);
+    holder_state = 2;
+    mutex_unlock(&pg->lock);
+    vm_unlock_shared();
+}
+
+/* Start the holder of PG's lock; it takes the lock at holder_take. */
+static struct thread *holder_start(struct pager *pg)
+{
+    holder_state = 0;
+    sema_init(&holder_go, "holder", 0);
+    struct thread *t = thread_create("holder", holder, pg);
+    CHECK(t, "no thread");
+    return t;
+}
+
+static void holder_take(void)
+{
+    sema_up(&holder_go);
+    for (int i = 0; i < 100 && holder_state != 1; i++) thread_sleep(1);
+    CHECK(holder_state == 1, "the holder never took the lock");
+}
+
+/* The second inversion: with the frame pool empty and only pool A's
+ * frames on standby, a fault on pool B must repurpose one, which needs
+ * A's pager's lock; a holder has it. */
+static void backoff_fault(uint32_t va)
+{
+    daemon_page_out_lists();
+    fill(va, 0, 32, 5);                 /* A's pages to standby again */
+    daemon_wait_written();
+    uint32_t vb = pool(&pb, &pgb, BASE_B, "backoff-b", 8, 4);
+    ((volatile uint32_t *)vb)[0] = 0;   /* b's page table, now */
+    daemon_hold_zero(1);
+    uint32_t cap = process_pool.nframes, *held = kmalloc(cap * 4);
+    CHECK(held, "no memory");
+    memset(held, 0, cap * 4);           /* backed before the pool is emptied */
+    struct thread *t = holder_start(&pga);            /* (its stack, before the pool is empty) */
+    uint32_t nheld = hold_all(held, cap);
+    CHECK(daemon_standby.count > 0, "nothing on standby");
+    uint32_t p0 = daemon_stats.busy_passed, r0 = daemon_stats.repurposed;
+    holder_take();
+    ((volatile uint32_t *)(vb + PAGE_SIZE))[0] = 0xB0FF;   /* needs a standby frame of A */
+    int seen = holder_state;
+    uint32_t passed = daemon_stats.busy_passed - p0;
+    thread_join(t);
+    for (uint32_t i = 0; i < nheld; i++) release_frames(held[i]);
+    kfree(held);
+    daemon_hold_zero(0);
+    msg("a fault on pool B with only A's frames on standby, A's pager's lock held for %d "
+        "ticks: it passed %u busy frames over, waited, and took a standby frame once the "
+        "lock was let go (%u repurposed)", HOLD_TICKS, passed, daemon_stats.repurposed - r0);
+    CHECK(passed >= 1, "the fault never found A's pager busy");
+    CHECK(seen == 2, "the fault finished while A's pager's lock was held (holder state %d)",
+          seen);
+    CHECK(daemon_stats.repurposed - r0 >= 1, "no standby frame was repurposed");
+    CHECK(((volatile uint32_t *)(vb + PAGE_SIZE))[0] == 0xB0FF, "the new page lost its write");
+    CHECK(bad(va, 0, 32, 5) == 0, "pool A's data lost after the repurpose");
+    unpool(&pb, &pgb, vb);
+}
+
 static void test_backoff(void)
 {
     struct start s0 = start();
@@ -443,6 +527,42 @@ static void test_backoff(void)
     CHECK(backoffs >= 2 && waiting, "the repurposer did not back off while the lock was held");
     CHECK(repurposer_result == 1, "the repurposer did not repurpose a standby frame");
     CHECK(bad(va, 0, 32, 5) == 0, "data lost after the repurpose");
+    backoff_fault(va);
+    unpool(&pa, &pga, va);
+    same(s0);
+}
+
+/* ---- the fault path's locks ---- */
+
+static void test_fault_locks(void)
+{
+    struct start s0 = start();
+    uint32_t va = pool(&pa, &pga, BASE_A, "locks-a", 64, 16);
+    uint32_t vb = pool(&pb, &pgb, BASE_B, "locks-b", 64, 16);
+    ((volatile uint32_t *)va)[0] = 0;   /* both page tables, now */
+    ((volatile uint32_t *)vb)[0] = 0;
+    uint32_t *heap = kmalloc(8 * PAGE_SIZE);            /* pages the heap has not backed */
+    CHECK(heap, "no memory");
+    struct thread *t = holder_start(&pga);
+    holder_take();
+    uint32_t z0 = vmstat_counts.fault_zero;
+    fill(vb, 1, 15, 7);                                 /* 15 faults on B's pages */
+    for (uint32_t i = 0; i < 8 * PAGE_SIZE / 4; i += PAGE_SIZE / 4) heap[i] = i;
+    int during = holder_state;
+    uint32_t faults = vmstat_counts.fault_zero - z0;
+    ((volatile uint32_t *)(va + PAGE_SIZE))[0] = 0xA1;  /* a fault on A's: must wait */
+    int after = holder_state;
+    thread_join(t);
+    msg("A's pager's lock held for %d ticks: %u faults on B's pages and the heap went on "
+        "meanwhile (holder state %d); a fault on A's pages waited (state %d)", HOLD_TICKS,
+        faults, during, after);
+    CHECK(during == 1, "faults on B's pages and the heap waited for A's pager's lock");
+    CHECK(faults >= 15, "only %u demand-zero faults counted", faults);
+    CHECK(after == 2, "a fault on A's pages went on while A's pager's lock was held");
+    CHECK(bad(vb, 1, 15, 7) == 0 && ((volatile uint32_t *)(va + PAGE_SIZE))[0] == 0xA1,
+          "data wrong");
+    kfree(heap);
+    unpool(&pb, &pgb, vb);
     unpool(&pa, &pga, va);
     same(s0);
 }
@@ -581,7 +701,10 @@ TEST("daemon_repurpose", test_repurpose,
 TEST("daemon_inflight_retrim", test_inflight_retrim,
      "a page trimmed again while its write is in flight waits on the modified list", "disk=8");
 TEST("daemon_backoff", test_backoff,
-     "the lists-then-VM inversion backs off while the VM lock is held, then completes", "disk=8");
+     "both inversions back off while the lock they try is held, then complete", "disk=8");
+TEST("fault_locks", test_fault_locks,
+     "faults on other pagers' pages and the heap go on while one pager's lock is held",
+     "disk=8");
 TEST("daemon_dma", test_dma,
      "the writer's 16-page runs: one DMA command, an injected write error retried, PIO",
      "disk=8 solo blkdebug=tests/blkdebug/daemon_dma.conf");

@@ -99,6 +99,18 @@ MUTANTS = [
     ("mutex_no_exclusion", "kernel/sync.c",
      "    while (m->owner) thread_block(&m->waiters);\n", "",
      "locks", "a contended mutex lets a second holder in"),
+    ("fault_lock_global", "mm/fault.c",
+     "    if (__builtin_expect(!t || vm_excl_held(), 0)) {",
+     "    if ((void)t, 1) {",
+     "fault_locks", "every fault takes the VM lock exclusive: one global lock, as before"),
+    ("no_pager_lock", "mm/fault.c",
+     "    if (m) mutex_lock(m);\n    int r = fn(tf, va, &at);\n    if (m) mutex_unlock(m);",
+     "    (void)m;\n    int r = fn(tf, va, &at);",
+     "thread_fault_race,fault_overlap", "a fault holds the VM lock shared but not its pager's lock"),
+    ("claim_not_tried", "mm/pager.c",
+     "    return mutex_trylock(&pg->lock) ? &pg->lock : PAGER_BUSY;",
+     "    return 0;",
+     "daemon_backoff", "a fault repurposes another pager's standby frame without its lock"),
 ]
 
 
