@@ -568,6 +568,9 @@ int pager_frame(struct pager *pg, uint32_t *frame)
 
 void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame)
 {
+    if (pg->nresident >= pg->limit)
+        panic("pager %s: %p loaded into a full working set (%u of %u pages)", pg->name,
+              (void *)page, pg->nresident, pg->limit);
     uint32_t s = slot_take(pg);
     if (s == NO_SLOT) panic("pager %s: no free resident slot for %p", pg->name, (void *)page);
     struct frame *fr = frame_of(frame);
@@ -581,6 +584,8 @@ void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame)
     fr->wslot = s;
     pg->policy.ops->fault_in(&pg->policy, s, key);
 }
+
+void (*pager_unlocked_read_hook)(struct pager *pg);
 
 int pager_read_slot(struct pager *pg, uint32_t slot, uint32_t f, int *unlocked)
 {
@@ -608,6 +613,7 @@ int pager_read_slot(struct pager *pg, uint32_t slot, uint32_t f, int *unlocked)
         mutex_unlock(&pg->lock);
         vm_unlock_shared();
     }
+    if (pager_unlocked_read_hook) pager_unlocked_read_hook(pg);
     int err = swap_read(slot, f);
     if (excl) {
         vm_lock_excl();
@@ -617,6 +623,9 @@ int pager_read_slot(struct pager *pg, uint32_t slot, uint32_t f, int *unlocked)
     }
     swap_free(slot);
     daemon_stats.reads_unlocked++;
+    /* Other faults of PG may have filled its working set meanwhile: make
+     * room again for the page, as daemon_frame did before the read. */
+    if (pg->nresident >= pg->limit) pager_trim_one(pg);
     return err;
 }
 

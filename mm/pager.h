@@ -200,6 +200,10 @@ void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame);
  * since another thread may have settled it.  Returns swap_read's result. */
 int pager_read_slot(struct pager *pg, uint32_t slot, uint32_t f, int *unlocked);
 
+/* Tests: called with PG by pager_read_slot while its locks are let go
+ * for the read (before it), in the reading thread. */
+extern void (*pager_unlocked_read_hook)(struct pager *pg);
+
 /* Handle a fault on PAGE of POOL whose PTE is swap entry E: read the
  * page back and map it with FLAGS.  Returns 0, or an error (the PTE is
  * unchanged, no frame is kept).  In daemon mode the read happens with

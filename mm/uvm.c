@@ -472,7 +472,11 @@ int uvm_shared_page(struct vmpool *pool, uint32_t va, uint32_t attr)
     /* A page the daemon took out of the working set: take it back. */
     if (frame_of(f)->state != FS_NONE && (err = pager_rescue(pool->pager, page, f)) != 0)
         return err;
-    if (pt_ensure(page) != 0 || map_page(page, f, vmpool_pte_flags(pool, page)) != 0)
+    /* No frame for the page table or a reverse-map entry: make one from
+     * pages (a standby frame, say), then try once more. */
+    uint32_t flags = vmpool_pte_flags(pool, page);
+    if ((pt_ensure(page) != 0 || map_page(page, f, flags) != 0) &&
+        (pager_make_room(1) != 0 || pt_ensure(page) != 0 || map_page(page, f, flags) != 0))
         return -E_NOMEM;
     vmstat_counts.fault_shared++;
     return 0;

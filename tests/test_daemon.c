@@ -33,10 +33,13 @@
  * daemon_dma: the writer's runs, 16 pages in one DMA command, round trip
  *   through swap; a write error injected by blkdebug is retried and the
  *   data still arrives; with DMA off the same runs go by PIO.
- * daemon_stress: 8 threads on a pool with a small resident limit, and 8
- *   processes with the processes' pager in daemon mode and a small
- *   limit, for a fixed number of writes: no corrupted byte, no faulting
- *   thread wrote to swap, and frames, slots and lists balance at the end. */
+ * daemon_stress: 8 threads on two pools with small resident limits (two
+ *   pagers, so two locks, over one page table), and 8 processes with the
+ *   processes' pager in daemon mode and a small limit; then the threads
+ *   again with all but 20 frames held, so that faults repurpose each
+ *   other's standby frames; each a fixed number of writes: no corrupted
+ *   byte, no faulting thread wrote to swap, and frames, slots and lists
+ *   balance at the end. */
 #include "tests/harness.h"
 #include "tests/util.h"
 #include "mm/pager.h"
@@ -532,6 +535,48 @@ static void test_backoff(void)
     same(s0);
 }
 
+/* ---- a swap-in's read, with its locks let go ---- */
+
+static uint32_t race_va, race_touched;
+
+/* The read hook: while page 0's swap-in has its locks let go, fault in
+ * fresh pages of the same pager (once). */
+static void race_hook(struct pager *pg)
+{
+    if (pg != &pga || !race_va) return;
+    uint32_t va = race_va;
+    race_va = 0;
+    for (uint32_t p = 8; p < 16; p++, race_touched++)
+        ((volatile uint32_t *)(va + p * PAGE_SIZE))[0] = p;
+}
+
+static void test_read_race(void)
+{
+    struct start s0 = start();
+    uint32_t va = pool(&pa, &pga, BASE_A, "readrace", 4, 16);
+    fill(va, 0, 8, 8);
+    daemon_page_out_lists();                    /* pages 0-3 (at least) are in swap now */
+    CHECK(pte_is_swap(pte_get(va)), "page 0 is not in swap (entry 0x%x)", pte_get(va));
+    uint32_t r0 = daemon_stats.reads_unlocked;
+    race_touched = 0;
+    race_va = va;
+    pager_unlocked_read_hook = race_hook;
+    uint32_t w = *(volatile uint32_t *)va;      /* the swap-in; the hook runs in its read */
+    asm volatile("" ::: "memory");              /* (the fault changed memory the compiler
+                                                   cannot see change) */
+    pager_unlocked_read_hook = 0;
+    msg("page 0 read back from swap with the locks let go (%u reads so); %u fresh pages of "
+        "the same pager faulted in meanwhile; working set %u of %u",
+        daemon_stats.reads_unlocked - r0, race_touched, pga.nresident, pga.limit);
+    CHECK(daemon_stats.reads_unlocked > r0 && race_touched == 8,
+          "the read was not made with the locks let go, or the hook did not run");
+    CHECK(w == word(8, 0, 0), "page 0 read back wrong");
+    CHECK(pga.nresident <= pga.limit, "working set over its limit");
+    CHECK(bad(va, 0, 8, 8) == 0, "pages 0-7 wrong");
+    unpool(&pa, &pga, va);
+    same(s0);
+}
+
 /* ---- the fault path's locks ---- */
 
 static void test_fault_locks(void)
@@ -627,15 +672,28 @@ static void test_dma(void)
 #define STRESS_PAGES   24
 #define STRESS_WRITES  6000
 
-static uint32_t stress_va;
+static uint32_t stress_va, stress_vb;
 static uint32_t *stress_shadow;
 static volatile uint32_t stress_bad;
 
+#define STRESS_AGAIN 0x100            /* in a thread's argument: the second round */
+
+/* Thread ID's pages in round R (0, 1): threads 0-3 in pool A, 4-7 in
+ * pool B, the second round on pages of their own, new. */
+static uint32_t stress_base(uint32_t id, uint32_t r)
+{
+    uint32_t half = STRESS_THREADS / 2;
+    return (id < half ? stress_va : stress_vb) + (r * half + id % half) * STRESS_PAGES * PAGE_SIZE;
+}
+
+static struct semaphore stress_go;     /* the second round starts once memory is held */
+
 static void stresser(void *arg)
 {
-    uint32_t id = (uint32_t)arg, r = 777 + id;
-    uint32_t base = stress_va + id * STRESS_PAGES * PAGE_SIZE;
-    uint32_t *sh = stress_shadow + id * STRESS_PAGES * (PAGE_SIZE / 4);
+    uint32_t id = (uint32_t)arg & 0xFF, round = (uint32_t)arg >> 8, r = 777 + (uint32_t)arg;
+    if (round) sema_down(&stress_go);
+    uint32_t base = stress_base(id, round);
+    uint32_t *sh = stress_shadow + (round * STRESS_THREADS + id) * STRESS_PAGES * (PAGE_SIZE / 4);
     for (uint32_t i = 0; i < STRESS_WRITES; i++) {
         r = r * 1103515245u + 12345u;
         uint32_t p = (r >> 8) % STRESS_PAGES, k = (r >> 16) % (PAGE_SIZE / 4);
@@ -645,14 +703,35 @@ static void stresser(void *arg)
     }
 }
 
+/* Pool P of 2 MiB at BASE (two of them share one page table), with a
+ * daemon-mode pager of LIMIT frames, and a region of NPAGES. */
+static uint32_t small_pool(struct vmpool *p, struct pager *pg, uint32_t base, const char *name,
+                           uint32_t limit, uint32_t npages)
+{
+    CHECK(vmpool_init(p, name, base, 2u << 20, PTE_W) == 0, "pool %s", name);
+    CHECK(pager_attach(p, pg, "clock", limit, 1) == 0 && pager_set_daemon(pg, 1) == 0, "pager");
+    uint32_t va = vmpool_alloc(p, npages * PAGE_SIZE);
+    CHECK(va, "region");
+    return va;
+}
+
+#define STRESS_FREE 20                  /* frames left free while it runs */
+
 static void test_stress(void)
 {
     struct start s0 = start();
-    uint32_t npages = STRESS_THREADS * STRESS_PAGES, words = npages * PAGE_SIZE / 4;
+    uint32_t npages = 2 * STRESS_THREADS * STRESS_PAGES, words = npages * PAGE_SIZE / 4;
     stress_shadow = kmalloc(words * 4);
     CHECK(stress_shadow, "no memory for the shadow");
     memset(stress_shadow, 0, words * 4);
-    stress_va = pool(&pa, &pga, BASE_A, "stress", 32, npages);
+    uint32_t cap = process_pool.nframes, *held = kmalloc(cap * 4), nheld = 0, f;
+    CHECK(held, "no memory");
+    memset(held, 0, cap * 4);
+    /* Two pools, two pagers, one page table: faults on the two go on side
+     * by side (their pagers' locks), and take each other's standby frames
+     * (the try-lock inversion). */
+    stress_va = small_pool(&pa, &pga, BASE_A, "stress-a", 16, npages / 2);
+    stress_vb = small_pool(&pb, &pgb, BASE_A + (2u << 20), "stress-b", 16, npages / 2);
     stress_bad = 0;
     /* The processes: their pager in daemon mode too, with a small limit. */
     uint32_t limit0 = uvm_pager.limit;
@@ -667,16 +746,36 @@ static void test_stress(void)
         CHECK((t[i] = thread_create("stress", stresser, (void *)i)) != 0, "no thread");
     for (uint32_t i = 0; i < STRESS_THREADS; i++) thread_join(t[i]);
     int status = proc_join(pr);
+    /* Again, the threads alone, with working sets of 4 pages and little
+     * free memory: the trimmer runs all the time, faults repurpose standby
+     * frames of the other pool's pager, and pages come back from swap
+     * while other threads fault on the same pager's pages. */
+    sema_init(&stress_go, "stress-go", 0);
+    for (uint32_t i = 0; i < STRESS_THREADS; i++)
+        CHECK((t[i] = thread_create("stress", stresser, (void *)(i | STRESS_AGAIN))) != 0,
+              "no thread");
+    CHECK(pager_set_limit(&pga, 4) == 0 && pager_set_limit(&pgb, 4) == 0, "limits");
+    while (process_pool.nfree > STRESS_FREE && (f = get_frames(&process_pool, 1)) != 0)
+        held[nheld++] = f;
+    for (uint32_t i = 0; i < STRESS_THREADS; i++) sema_up(&stress_go);
+    for (uint32_t i = 0; i < STRESS_THREADS; i++) thread_join(t[i]);
+    for (uint32_t i = 0; i < nheld; i++) release_frames(held[i]);
+    kfree(held);
     daemon_wait_written();
-    uint32_t wrong = 0;
-    for (uint32_t i = 0; i < words; i++) wrong += ((volatile uint32_t *)stress_va)[i] != stress_shadow[i];
-    msg("%d threads x %d writes and 8 processes: %u trimmed, %u written in %u commands "
-        "(%u pages a command), %u soft faults, %u repurposed, %u faulting-thread writes",
-        STRESS_THREADS, STRESS_WRITES, daemon_stats.trimmed - d0.trimmed,
+    uint32_t wrong = 0, each = STRESS_PAGES * PAGE_SIZE / 4;
+    for (uint32_t r = 0; r < 2; r++)
+        for (uint32_t id = 0; id < STRESS_THREADS; id++)
+            for (uint32_t k = 0; k < each; k++)
+                wrong += ((volatile uint32_t *)stress_base(id, r))[k] !=
+                         stress_shadow[(r * STRESS_THREADS + id) * each + k];
+    msg("%d threads x %d writes on two pagers' pools (one page table) with 8 processes, then "
+        "again with %u frames held: %u trimmed, %u written in %u commands (%u pages a command), %u soft "
+        "faults, %u repurposed (%u frames passed over, their pager busy), %u faulting-thread "
+        "writes", STRESS_THREADS, STRESS_WRITES, nheld, daemon_stats.trimmed - d0.trimmed,
         daemon_stats.written - d0.written, daemon_stats.write_cmds - d0.write_cmds,
         (daemon_stats.written - d0.written) / (daemon_stats.write_cmds - d0.write_cmds + 1),
         daemon_stats.soft_faults - d0.soft_faults, daemon_stats.repurposed - d0.repurposed,
-        daemon_stats.fault_writes - d0.fault_writes);
+        daemon_stats.busy_passed - d0.busy_passed, daemon_stats.fault_writes - d0.fault_writes);
     CHECK(pager_set_limit(&uvm_pager, limit0) == 0, "limit back");
     CHECK(pager_set_daemon(&uvm_pager, daemon_default) == 0, "mode back");
     CHECK(status == 0, "the processes found wrong data (many ended with %d)", status);
@@ -685,6 +784,8 @@ static void test_stress(void)
     CHECK(daemon_stats.fault_writes == d0.fault_writes, "faulting threads wrote %u pages",
           daemon_stats.fault_writes - d0.fault_writes);
     CHECK(daemon_stats.written > d0.written, "nothing was written: no pressure");
+    CHECK(daemon_stats.repurposed > d0.repurposed, "no standby frame was repurposed");
+    unpool(&pb, &pgb, stress_vb);
     unpool(&pa, &pga, stress_va);
     kfree(stress_shadow);
     same(s0);
@@ -702,6 +803,8 @@ TEST("daemon_inflight_retrim", test_inflight_retrim,
      "a page trimmed again while its write is in flight waits on the modified list", "disk=8");
 TEST("daemon_backoff", test_backoff,
      "both inversions back off while the lock they try is held, then complete", "disk=8");
+TEST("daemon_read_race", test_read_race,
+     "faults on the same pager during a swap-in's unlocked read: it makes room again", "disk=8");
 TEST("fault_locks", test_fault_locks,
      "faults on other pagers' pages and the heap go on while one pager's lock is held",
      "disk=8");

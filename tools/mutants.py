@@ -111,6 +111,10 @@ MUTANTS = [
      "    return mutex_trylock(&pg->lock) ? &pg->lock : PAGER_BUSY;",
      "    return 0;",
      "daemon_backoff", "a fault repurposes another pager's standby frame without its lock"),
+    ("read_no_room", "mm/pager.c",
+     "    if (pg->nresident >= pg->limit) pager_trim_one(pg);\n    return err;",
+     "    return err;",
+     "daemon_read_race", "a swap-in that let go of its locks for the read does not make room again"),
 ]
 
 
