@@ -287,18 +287,18 @@ int pager_set_daemon(struct pager *pg, int daemon)
 }
 
 /* Take an empty resident slot, or return NO_SLOT.  A pool's own pager
- * takes the lowest (the policies' results depend on which slot a page
- * lands in, and the replacement report's figures must not change with
- * how slots are found); a pager by frame, whose keys are frame numbers
- * anyway, the one freed last, from a stack: O(1), with no search. */
+ * in sync mode takes the lowest (the policies' results depend on which
+ * slot a page lands in, and the replacement report's figures must not
+ * change with how slots are found); a pager by frame, whose keys are
+ * frame numbers anyway, or any pager in daemon mode (whose counts are
+ * not exact anyway: they depend on the daemon's timing), the one freed
+ * last, from a stack: O(1), with no search.  (A pager changes mode only
+ * with every slot empty, when both hold every slot.) */
+static inline int slot_stack(const struct pager *pg) { return pg->by_frame || pg->daemon; }
+
 static uint32_t slot_take(struct pager *pg)
 {
-    uint32_t s;
-    if (pg->by_frame) {
-        if (!pg->nfree_slots) return NO_SLOT;
-        s = pg->free_slots[--pg->nfree_slots];
-        return s;
-    }
+    if (slot_stack(pg)) return pg->nfree_slots ? pg->free_slots[--pg->nfree_slots] : NO_SLOT;
     return slotset_take_first(&pg->empty);     /* (SLOTSET_NONE is NO_SLOT) */
 }
 
@@ -308,7 +308,7 @@ static void slot_clear(struct pager *pg, uint32_t s, uint32_t f)
 {
     if (pg->policy.ops->evicted) pg->policy.ops->evicted(&pg->policy, s, pg->key[s]);
     pg->key[s] = 0;
-    if (pg->by_frame) pg->free_slots[pg->nfree_slots++] = s;
+    if (slot_stack(pg)) pg->free_slots[pg->nfree_slots++] = s;
     else slotset_add(&pg->empty, s);
     pg->nresident--;
     struct frame *fr = frame_of(f);
