@@ -7,7 +7,7 @@
  *
  * The lock hierarchy.  Every lock has a level, and a thread may only
  * take a lock whose level is higher than every lock it already holds
- * (re-taking the recursive VM lock is allowed).  Debug builds check this
+ * (re-taking a recursive lock is allowed).  Debug builds check this
  * on every acquisition and report a violation with both lock names.
  *
  *   level  lock          kind              protects

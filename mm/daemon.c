@@ -2,11 +2,19 @@
  *
  * Locks.  The lists and the frames' states are the lists lock's (a
  * mutex, level 25); the page tables, the pagers and every frame's other
- * fields are the VM lock's (level 20), which comes first.  The writer
- * takes both only to move frames, never across its disk write.  The zero
- * thread holds the lists when it needs the VM lock (to repurpose a
- * standby frame): that is the one inversion, taken by mutex_trylock in
- * take_standby(), backing off when the VM lock is busy. */
+ * fields are the VM lock's (level 20) held exclusive, or held shared
+ * together with the lock of the pager whose pages they are (level 22),
+ * which all come first (mm/paging.h).  The trimmer and the writer take
+ * the VM lock exclusive, the writer only to move frames, never across
+ * its disk write.  Two inversions, each by trying and backing off:
+ *   - the zero thread holds the lists when it needs the VM lock (to
+ *     repurpose a standby frame): mutex_trylock in take_standby(),
+ *     backing off when the VM lock is busy;
+ *   - a fault holds its own pager's lock and the lists when it
+ *     repurposes a standby frame, whose page is another pager's:
+ *     pager_claim_frame in repurpose_standby(), passing busy frames over
+ *     and waiting if none is left (the seed's inversion: the list, then
+ *     the page's PTEs). */
 #include "mm/daemon.h"
 #include "mm/pager.h"
 #include "mm/frame.h"

@@ -1,8 +1,8 @@
 /* mm/daemon.h - the paging daemon: trimmer, modified-page writer, zero-page thread.
  *
  * With a pager in daemon mode (pager=daemon, mm/pager.h), no faulting
- * thread ever writes to swap, and no disk I/O happens with the VM lock
- * held.  Pages leave working sets onto lists, threads of the daemon do
+ * thread ever writes to swap, and no disk I/O happens with a lock of the
+ * VM held.  Pages leave working sets onto lists, threads of the daemon do
  * the slow work in the background, and a fault on a page still on a list
  * takes it back without touching the disk (after Windows's memory
  * manager; ../shared/seeds/002 describes the design).
@@ -52,15 +52,15 @@
  *             working sets, each pager's policy choosing, until available
  *             plus modified reaches DAEMON_WM_HIGH (wm_high=);
  *   writer    writes modified pages to swap in runs of up to SWAP_RUN_MAX
- *             adjacent slots, one disk command a run, without the VM lock,
+ *             adjacent slots, one disk command a run, with no VM lock,
  *             then moves them to standby.  A write error puts the pages
  *             back on the modified list (the slots are retired);
  *   zero      at low priority, zeroes free frames onto the zeroed list.
  *             When the pool has no free frame, it repurposes a standby
- *             frame: it holds the lists lock, then needs the VM lock to
- *             rewrite the old owner's PTEs, against the lock order
- *             (vm before lists, kernel/sync.h).  It takes it by
- *             mutex_trylock, and on failure lets go of the lists and
+ *             frame: it holds the lists lock, then needs the VM lock
+ *             (exclusive) to rewrite the old owner's PTEs, against the
+ *             lock order (vm before lists, kernel/sync.h).  It takes it
+ *             by vm_trylock_excl, and on failure lets go of the lists and
  *             backs off (DAEMON_STATS.backoffs counts it).
  *
  * A faulting thread takes, in order: its page's own frame (a rescue), a
@@ -96,7 +96,7 @@ struct daemon_stats {
                                    their pager's lock was held (pager_claim_frame) */
     uint32_t fault_waits;       /* faults that waited for the daemon */
     uint32_t fault_writes;      /* pages written to swap by a faulting thread: 0 in daemon mode */
-    uint32_t reads_unlocked;    /* swap-ins read with the VM lock released */
+    uint32_t reads_unlocked;    /* swap-ins read with the VM's locks let go */
     uint32_t reads_locked;      /* ... that could not release it (a nested fault) */
 };
 extern struct daemon_stats daemon_stats;
@@ -131,7 +131,7 @@ uint32_t daemon_available(void);
 /* The lists, for tests and memview (read them with no lock: a hint). */
 extern struct flist daemon_zeroed, daemon_standby, daemon_modified;
 
-/* For mm/pager.c, VM lock held. */
+/* For mm/pager.c, the VM lock held (either way) with the pager's lock. */
 
 /* Frame F was just trimmed from a working set (its PTEs are transition
  * entries): onto the modified list if DIRTY, else standby; the writer or
@@ -149,7 +149,7 @@ int daemon_unlist(uint32_t f);
  * a page the caller fills whole (a copy, a page read in): free pool
  * first, then zeroed list, then standby.  Wakes the trimmer below the
  * low watermark.  Returns 0, or -E_AGAIN if there is none (the caller
- * lets go of the VM lock and calls daemon_wait). */
+ * lets go of its locks and calls daemon_wait). */
 int daemon_take_frame(uint32_t *f, int *zeroed);
 
 /* Wake the trimmer if available memory is below the low watermark: for
@@ -157,7 +157,7 @@ int daemon_take_frame(uint32_t *f, int *zeroed);
  * copy, mm/fault.c). */
 void daemon_check_low(void);
 
-/* A frame for the pool, VM lock held: a zeroed one, or a standby one
+/* A frame for the pool, VM lock held either way: a zeroed one, or a standby one
  * repurposed; 0 if there is none.  The caller gives it back to the pool
  * (pager_make_room: the kernel's own allocations take from the pool). */
 uint32_t daemon_give_back(void);
@@ -197,7 +197,8 @@ uint32_t daemon_free_frames(void);
 
 /* For tests: the zero thread's repurpose, once, from the calling thread
  * (no lock held): take the standby list's first frame, repurposing it
- * (trying the VM lock, backing off while another thread holds it), and
+ * (trying the VM lock, backing off while another thread holds it either
+ * way), and
  * give it back to the pool.  Returns 1 if a frame was repurposed, 0 if
  * standby was empty. */
 int daemon_repurpose_one(void);

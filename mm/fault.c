@@ -6,9 +6,12 @@
  *
  *   1. refuse protection violations (the page was present): report them;
  *      a touch of the running thread's stack guard page ends that thread;
- *   then, holding the VM lock (with interrupts on, since it may sleep):
+ *   then, holding the VM lock shared (with interrupts on, since it may
+ *   sleep; mm/paging.h says what shared means):
  *   2. ask the VMPools whether the address lies in an allocated region
- *      (or a pool's own bookkeeping pages); if not, report it;
+ *      (or a pool's own bookkeeping pages); if not, report it; else take
+ *      the lock of the pool's pages: its pager's, or the unpaged lock
+ *      (so faults on different pagers' pages go on side by side);
  *   3. if another thread mapped the page while we waited, just return
  *      (this re-check under the lock is what keeps two faults on one
  *      page from mapping two frames);
@@ -106,7 +109,7 @@ static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *a
 static inline int after_fault(struct trapframe *tf, uint32_t va, int r);
 
 /* fault_locked's answer when no frame can be had now (daemon mode): the
- * handler lets go of the VM lock, waits for the paging daemon, and lets
+ * handler lets go of its locks, waits for the paging daemon, and lets
  * the access fault again. */
 #define FAULT_WAIT 2
 #define FAULT_WAIT_MAX 500              /* ticks (5 s) a fault waits, at most */
@@ -169,7 +172,7 @@ static int page_fault(struct trapframe *tf)
     return after_fault(tf, va, locked(tf, va, 0, fault_locked));
 }
 
-/* What the handler returns for fault_locked's answer R (VM lock let go):
+/* What the handler returns for fault_locked's answer R (locks let go):
  * after FAULT_WAIT, wait for the daemon and let the access fault again,
  * up to FAULT_WAIT_MAX ticks in a row. */
 static int wait_fault(struct trapframe *tf, uint32_t va);
@@ -194,7 +197,7 @@ static int __attribute__((noinline)) wait_fault(struct trapframe *tf, uint32_t v
     }
     if (vm_locked()) {                          /* a nested fault: cannot wait here */
         if (t) t->vm_waits = 0;
-        return refuse_err(tf, va, "no frame (and the VM lock is held)", -E_NOMEM);
+        return refuse_err(tf, va, "no frame (and a nested fault cannot wait)", -E_NOMEM);
     }
     daemon_wait();
     return 1;

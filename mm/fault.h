@@ -30,7 +30,7 @@ int uaccess_copy(void *dst, const void *src, uint32_t n);
 /* The address of the last refused fault. */
 extern uint32_t fault_last_va;
 
-/* Called with the VM lock held when a legitimate fault on VA has found
+/* Called with the fault's locks held when a legitimate fault on VA has found
  * the page still unmapped and is about to give it a fresh frame.  0: no
  * hook.  A test (fault_overlap) makes the faulting thread yield here, so
  * that a second fault on the same page waits for the lock and must find

@@ -32,10 +32,16 @@
  *              its page was released while in flight
  *
  * The table lives in the kernel half at FRAMETAB_BASE (mm/memlayout.h),
- * 32 bytes a frame (24 MiB for 3 GiB of RAM), mapped at boot.  Every
- * change to it happens under the VM lock: map_page and the unmapping
- * functions of mm/paging.c keep MAPS and the reverse map, so no caller
- * can forget to. */
+ * 32 bytes a frame (24 MiB for 3 GiB of RAM), mapped at boot.  A
+ * frame's entry changes under the lock of whoever holds the frame
+ * (mm/paging.h): the VM lock exclusive, or shared with the lock of the
+ * pager whose page it holds (or the unpaged lock); STATE, NEXT and PREV
+ * of a frame on a list, under the lists lock too (mm/daemon.c).  A frame
+ * mapped more than once (fork, shared memory) is always a process's, so
+ * the reverse-map entries are taken and given back only under the
+ * processes' pager's lock or the VM lock exclusive.  map_page and the
+ * unmapping functions of mm/paging.c keep MAPS and the reverse map, so
+ * no caller can forget to. */
 #ifndef MM_FRAME_H
 #define MM_FRAME_H
 

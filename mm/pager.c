@@ -145,9 +145,10 @@ static int bits_dirty(void *ctx, uint32_t key)
 }
 
 /* The PIT hook: give every pager's policy its tick (aging shifts its
- * counters there).  A tick that arrives while the VM lock is held is
- * skipped, so a policy is never ticked in the middle of victim() or
- * fault_in(); on one CPU, with the lock free, nobody is inside them. */
+ * counters there).  A tick that arrives while the VM lock is held (either
+ * way: every policy call is made holding it) is skipped, so a policy is
+ * never ticked in the middle of victim() or fault_in(); on one CPU, with
+ * the lock free, nobody is inside them. */
 static void pager_tick(void)
 {
     if (vm_busy()) return;
@@ -373,7 +374,7 @@ static int evict(struct pager *pg, uint32_t s)
     /* Nobody may write the page from here on: the write to swap sleeps,
      * and a store landing during it would be lost (and would fail the
      * slot's checksum).  So every mapping loses P first (the rest of the
-     * entry kept, the VM lock held: a fault on it waits for us); only
+     * entry kept, PG's lock held: a fault on it waits for us); only
      * then are the D bits final. */
     frame_for_each_map(f, present_off, 0);
     if (bits_dirty(pg, pg->key[s])) {

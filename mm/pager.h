@@ -163,11 +163,11 @@ int pager_frame(struct pager *pg, uint32_t *frame);
 
 /* pager_frame, for a page about to be zero-filled: *ZEROED says whether
  * the frame is zeroed already (daemon mode keeps a list of them).  In
- * daemon mode also -E_AGAIN: no frame now; let go of the VM lock, call
+ * daemon mode also -E_AGAIN: no frame now; let go of the locks, call
  * daemon_wait, and try again. */
 int pager_frame_z(struct pager *pg, uint32_t *frame, int *zeroed);
 
-/* Daemon mode (VM lock held).  Take one page out of PG's working set,
+/* Daemon mode (pager_locked(PG)).  Take one page out of PG's working set,
  * its policy choosing: its PTEs become transition entries and its frame
  * goes to the standby or modified list.  Returns 1, or 0 if PG holds
  * none. */
@@ -182,8 +182,9 @@ int pager_trim_some(void);
  * set.  Returns 0, or -E_AGAIN (F was not on a list: look again). */
 int pager_rescue(struct pager *pg, uint32_t page, uint32_t f);
 
-/* Frame F's page leaves memory (VM lock held): a standby frame off its
- * list (lists lock held too) going to another page, or an evicted page
+/* Frame F's page leaves memory (the lock of the pager whose page it was,
+ * or the VM lock exclusive): a standby frame off its list (lists lock
+ * held too) going to another page, or an evicted page
  * whose copy is written.  Every PTE that maps it gets its swap entry, or
  * 0 if it needs no copy (a shared object's entry, for an object's page);
  * F is left in no state, owned by the caller. */
@@ -194,10 +195,13 @@ void pager_repurpose(uint32_t f);
 void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame);
 
 /* Read swap SLOT into frame F for a page of PG (0: a page with no
- * pager).  In daemon mode, with the VM lock held once, the read happens
- * with the lock let go (the slot holds a reference of ours meanwhile)
- * and *UNLOCKED is 1: the caller must look at the page's entry again,
- * since another thread may have settled it.  Returns swap_read's result. */
+ * pager).  In daemon mode, with the VM lock held once (exclusive; or
+ * shared, with PG's lock once), the read happens with the locks let go
+ * (the slot holds a reference of ours meanwhile) and *UNLOCKED is 1: the
+ * caller must look at the page's entry again, since another thread may
+ * have settled it; and PG's working set has room for the page again
+ * (other faults may have filled it meanwhile).  Returns swap_read's
+ * result. */
 int pager_read_slot(struct pager *pg, uint32_t slot, uint32_t f, int *unlocked);
 
 /* Tests: called with PG by pager_read_slot while its locks are let go
@@ -207,7 +211,7 @@ extern void (*pager_unlocked_read_hook)(struct pager *pg);
 /* Handle a fault on PAGE of POOL whose PTE is swap entry E: read the
  * page back and map it with FLAGS.  Returns 0, or an error (the PTE is
  * unchanged, no frame is kept).  In daemon mode the read happens with
- * the VM lock let go (if the caller holds it once): the PTE is checked
+ * the locks let go (pager_read_slot): the PTE is checked
  * again after, and if the page was released or brought in meanwhile the
  * frame is given back; -E_AGAIN as pager_frame_z. */
 int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags);

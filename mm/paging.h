@@ -6,7 +6,8 @@
  * (mm/memlayout.h), which pde_of() and pte_of() compute.
  *
  * Every function here that changes a mapping expects the VM lock to be
- * held: it guards the page tables and everything built on them (VMPools,
+ * held: exclusive, or shared with the lock of the page's pager (below):
+ * they guard the page tables and everything built on them (VMPools,
  * pagers, replacement policies). */
 #ifndef MM_PAGING_H
 #define MM_PAGING_H

@@ -104,7 +104,8 @@ int uvm_shm_map(struct uvm *vm, const char *name, uint32_t size, int create,
  * -E_INVAL (not page aligned, LEN 0, not inside one mapping). */
 int uvm_munmap(struct uvm *vm, uint32_t addr, uint32_t len);
 
-/* For the page-fault handler (VM lock held), in the current space:
+/* For the page-fault handler (VM lock shared, the processes' pager's
+ * lock held), in the current space:
  *
  * uvm_stack_rule: may a fault at VA, in the stack region, grow the
  * stack?  1 if VA is above the lowest stack page so far, or no more than

@@ -18,9 +18,10 @@
  *                        (the same work in sync and in daemon mode):
  *                        total instructions and PIT ticks until all are
  *                        done.  In sync mode a faulting thread writes its
- *                        victim with the VM lock held, so the other
- *                        paging thread waits for the disk too; in
- *                        daemon mode the writer writes without it. */
+ *                        victim holding its pager's lock, so the other
+ *                        paging thread (the same pool) waits for the
+ *                        disk too; in daemon mode the writer writes
+ *                        with no lock of the VM. */
 #include "tests/harness.h"
 #include "tests/bench.h"
 #include "tests/util.h"

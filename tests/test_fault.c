@@ -9,8 +9,8 @@
  *   or (daemon mode) if the zero thread's is: fresh pages are then
  *   taken from the zeroed list, refilled from dirtied frames.
  * fault_overlap: two threads fault on one page, and the first is made to
- *   yield while it holds the VM lock, before it maps (fault_map_hook), so
- *   the second really waits for the lock with the page unmapped.  There
+ *   yield while it holds the fault's locks, before it maps (fault_map_hook),
+ *   so the second really waits for the page's lock with the page unmapped.  There
  *   must be one frame, one mapping, both writes visible, and the second
  *   fault must have found the page mapped (fault_raced).  Without the
  *   re-check of the PTE under the lock the second fault would map the
@@ -142,7 +142,7 @@ static void yield_once(uint32_t va)
 {
     if (PG_ROUND_DOWN(va) != overlap_page || overlap_yields) return;
     overlap_yields = 1;
-    msg("first fault on %p holds the VM lock and yields before mapping", (void *)va);
+    msg("first fault on %p holds its locks and yields before mapping", (void *)va);
     thread_yield();                     /* the second thread runs and waits for the lock */
     thread_yield();
 }
