@@ -29,7 +29,7 @@
  *   30     swap          mutex             swap slots, checksums
  *   35     disk          mutex             one ATA command at a time
  *                                          (LOCK_DISK, drivers/ata.h)
- *   37     vmwin         mutex             the VM's copy window (vm_fill_frame)
+ *   37     vmwin         spinlock          which copy windows are taken (vmwin_alloc)
  *   38     pt            spinlock          making a page table (pt_ensure)
  *   40     kmap          spinlock          the kmap windows
  *   45     procs         spinlock          the list of processes, their states

@@ -113,8 +113,8 @@ static inline int after_fault(struct trapframe *tf, uint32_t va, int r);
  * the access fault again. */
 #define FAULT_WAIT 2
 #define FAULT_WAIT_MAX 500              /* ticks (5 s) a fault waits, at most */
-static inline int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint32_t f,
-                        uint32_t flags, int zeroed);
+static inline int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page,
+                               uint32_t attr, uint32_t f, uint32_t flags, int zeroed);
 
 /* The lock of the pages of every pool with no pager (the kernel heap,
  * pools' bookkeeping pages): what a pager's lock is for a pager's pages.
@@ -123,32 +123,48 @@ static inline int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr
 static struct mutex unpaged_lock = RMUTEX_INIT("unpaged", LOCK_UNPAGED);
 
 /* Run FN on the fault at VA under the locks it needs (mm/paging.h): the
- * VM lock shared, VA's pool looked up, then the lock of that pool's
- * pages, its pager's (COW: the pool's pager, whose the frame is).  A
- * thread that holds the VM lock exclusive already (a VMPool operation
+ * VM lock shared, then the lock of the page's pages: for a page not
+ * present (COW 0), VA's pool is looked up and its pager's lock taken (or
+ * the unpaged lock); for a write to a copy-on-write page (COW 1), the
+ * lock of the pager that holds its frame (cow_pager: no lookup needed).
+ * A thread that holds the VM lock exclusive already (a VMPool operation
  * touching its bookkeeping pages), or a fault before threads exist,
  * takes the VM lock exclusive and nothing more. */
+static struct pager *cow_pager(uint32_t va);
+
 static inline int locked(struct trapframe *tf, uint32_t va, int cow,
                          int (*fn)(struct trapframe *, uint32_t, struct fault_at *))
 {
     struct fault_at at;
     struct thread *t = thread_current();
-    if (__builtin_expect(!t || vm_excl_held(), 0)) {
-        vm_lock_excl();
+    int excl = __builtin_expect(!t || vm_excl_held(), 0);
+    if (excl) vm_lock_excl();
+    else vm_lock_shared();
+    struct mutex *m = 0;
+    if (cow) {
+        at.w.pager = cow_pager(va);
+        m = at.w.pager ? &at.w.pager->lock : &unpaged_lock;
+    } else {
         at.pool = vmpool_find(va, &at.legit, &at.w);
-        int r = fn(tf, va, &at);
-        vm_unlock_excl();
-        return r;
+        if (at.legit) m = at.w.pager ? &at.w.pager->lock : &unpaged_lock;
     }
-    vm_lock_shared();
-    at.pool = vmpool_find(va, &at.legit, &at.w);
-    struct pager *pg = cow ? (at.pool ? at.pool->pager : 0) : at.w.pager;
-    struct mutex *m = at.legit || cow ? (pg ? &pg->lock : &unpaged_lock) : 0;
+    if (excl) m = 0;
     if (m) mutex_lock(m);
     int r = fn(tf, va, &at);
     if (m) mutex_unlock(m);
-    vm_unlock_shared();
+    if (excl) vm_unlock_excl();
+    else vm_unlock_shared();
     return r;
+}
+
+/* The pager holding the frame of the copy-on-write page at VA (every
+ * present page is in its pager's working set), or 0 (a pool without a
+ * pager).  Read before its lock is taken: write_protected checks it
+ * again under the lock. */
+static struct pager *cow_pager(uint32_t va)
+{
+    pte_t e = *pte_of(va);              /* (its table stays: the VM lock is held) */
+    return (e & PTE_P) && (e & PTE_COW) ? frame_of(pte_frame(e))->pager : 0;
 }
 
 static int page_fault(struct trapframe *tf)
@@ -265,10 +281,10 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
     if (err == -E_AGAIN) return FAULT_WAIT;
     if (err) return refuse_err(tf, va, err == -E_IO ? "page-out failed" : "out of memory", err);
     new_table = !(*pde_of(page) & PTE_P);
-    err = map_new_page(pool, page, w.attr, f, w.pte_flags, zeroed);
+    err = map_new_page(pool, w.pager, page, w.attr, f, w.pte_flags, zeroed);
     if (err) {                                  /* no frame for the page table */
         err = pager_make_room(1);
-        if (err || (err = map_new_page(pool, page, w.attr, f, w.pte_flags, zeroed)) != 0) {
+        if (err || (err = map_new_page(pool, w.pager, page, w.attr, f, w.pte_flags, zeroed)) != 0) {
             frame_release(f);
             return refuse_err(tf, va, "no frame for a page table", err);
         }
@@ -279,33 +295,35 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
     return 1;
 }
 
-/* Map fresh frame F at PAGE of POOL (region attributes ATTR) with FLAGS:
- * zeroed (unless ZEROED says the zero thread did it), or filled from the
- * program image.  0 or -E_NOMEM (no frame for the page table; F is then
- * as it was, so the caller may try again). */
-static inline int map_new_page(struct vmpool *pool, uint32_t page, uint32_t attr, uint32_t f,
-                        uint32_t flags, int zeroed)
+/* Map fresh frame F at PAGE of POOL (region attributes ATTR, pager PG,
+ * whose lock is held) with FLAGS: zeroed (unless ZEROED says the zero
+ * thread did it), or filled from the program image.  0 or -E_NOMEM (no
+ * frame for the page table; F is then as it was, so the caller may try
+ * again). */
+static inline int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page,
+                               uint32_t attr, uint32_t f, uint32_t flags, int zeroed)
 {
     if ((flags & PTE_W) && !rgn_obj(attr)) return map_fresh_page(page, f, flags, zeroed);
     /* Read-only, or image bytes: fill the frame through a window
      * (writing through PAGE would fault on a read-only page). */
-    if (!uvm_make_page(pool, page, attr, f) && !zeroed) vm_fill_frame(f, 0);
+    if (!uvm_make_page(pool, page, attr, f) && !zeroed) vm_fill_frame(pager_window(pg), f, 0);
     return pt_ensure(page) == 0 ? map_page(page, f, flags) : -E_NOMEM;
 }
 
-/* A write to a copy-on-write page at VA (its pager's lock held, or the
- * VM lock exclusive; AT unused).  If this mapping
+/* A write to a copy-on-write page at VA (the lock of AT's pager held,
+ * the one cow_pager saw holding the frame; or the VM lock exclusive).
+ * If this mapping
  * is the frame's last, the page is the writer's own: it is made writable
  * again; otherwise the writer gets a copy.  Either way the frame's swap
  * copy, if any, stops being this page's (it is about to change). */
 static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *at)
 {
-    (void)at;
     uint32_t page = PG_ROUND_DOWN(va);
     pte_t *pte = pte_of(page), e = *pte;
     if (!(e & PTE_P) || !(e & PTE_COW)) return 1;   /* another thread got here first */
     uint32_t f = pte_frame(e);
     struct frame *fr = frame_of(f);
+    if (fr->pager != at->w.pager) return 1;     /* trimmed and taken back meanwhile: again */
     if (fr->maps == 1) {
         if (fr->slot != SWAP_NONE) {
             swap_free(fr->slot);
@@ -331,7 +349,7 @@ static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *a
         frame_release(g);
         return 1;
     }
-    vm_fill_frame(g, (const void *)page);
+    vm_fill_frame(pager_window(pg), g, (const void *)page);
     remap_page(page, g, (PTE_FLAGS(e) & ~(PTE_COW | PTE_A | PTE_D)) | PTE_W);
     /* F keeps its other mappings (there was more than one). */
     if (pg) pager_loaded(pg, page, g);

@@ -36,8 +36,9 @@
  *   0xE0000000 - 0xE1FFFFFF  FRAMETAB: the frame table (mm/frame.h)       } shared
  *   0xE2000000 - 0xE2FFFFFF  RMAP: reverse-map entries (mm/frame.c)       }
  *   0xFF400000 - 0xFF41FFFF  KMAP: 32 one-page windows onto any frame     }
- *   0xFF420000 - 0xFF420FFF  VMWIN: one more, under its own mutex        }
- *                            (copy-on-write copies, fork)                }
+ *   0xFF420000 - 0xFF51FFFF  VMWIN: 256 more, one for each lock of a     }
+ *                            fault's pages (each pager's, the unpaged    }
+ *                            lock's): copy-on-write copies, fork         }
  *   0xFF800000 - 0xFFBFFFFF  ALT window: PDE 1022 may point at ANOTHER
  *                            space's directory (mm/aspace.c): that space's
  *                            page table i at 0xFF800000 + i*4096, its
@@ -82,7 +83,9 @@
 #define RMAP_SIZE       0x01000000u
 #define KMAP_BASE       0xFF400000u     /* kmap() windows (mm/paging.c) */
 #define KMAP_SLOTS      32
-#define VMWIN_VA        0xFF420000u     /* vm_fill_frame's window (mm/paging.c) */
+#define VMWIN_VA        0xFF420000u     /* vm_fill_frame's windows (mm/paging.c): the
+                                           unpaged lock's (and exclusive holders'), */
+#define VMWIN_SLOTS     256             /* then one for each pager (vmwin_alloc) */
 #define VM_USER_END     0xFF400000u     /* VMPools must end below this */
 #define ALT_SLOT        1022u           /* PDE that may map another space's directory */
 #define ALT_WINDOW      0xFF800000u     /* that space's page tables, as virtual memory */

@@ -187,6 +187,8 @@ int pager_detach(struct pager *pg)
     vm_unlock_excl();
     kfree(pg->mem);
     pg->mem = 0;
+    vmwin_free(pg->win);
+    pg->win = 0;
     if (pg->daemon) daemon_use(-1);
     return 0;
 }
@@ -220,6 +222,13 @@ static int setup(struct pager *pg, const char *name, const char *policy, uint32_
         kprintf("pager: no heap for %u frames' arrays (%u bytes)\n", nframes, bytes);
         return -E_NOMEM;
     }
+    uint32_t win = vmwin_alloc();
+    if (!win) {
+        kprintf("pager: %u pagers are attached already: no copy window is left\n",
+                VMWIN_SLOTS - 1);
+        kfree(mem);
+        return -E_NOMEM;
+    }
     /* Everything is written here, outside the VM lock, so that every heap
      * page of the block is backed before the fault path (which holds the
      * lock) reads it; no pool points at PG yet, so no tick runs into it. */
@@ -228,6 +237,7 @@ static int setup(struct pager *pg, const char *name, const char *policy, uint32_
     pg->lock.name = name;
     memset(mem, 0, bytes);
     pg->mem = mem;
+    pg->win = win;
     layout(pg, ops, nframes, mem, &polmem);
     pg->name = name;
     pg->daemon = daemon_default;

@@ -73,6 +73,8 @@ struct pager {
                                                everything below, its pages' PTEs and
                                                its frames' entries (mm/paging.h) */
     const char *name;                       /* for messages: its pool's, or its own */
+    uint32_t win;                           /* its copy window (vm_fill_frame), for
+                                               holders of LOCK */
     struct vmpool *pool;                    /* a pool's own pager: the pool; else 0 */
     int by_frame;                           /* keyed by frame (pager_attach_frames) */
     int daemon;                             /* daemon mode (mm/daemon.h): pages leave by the
@@ -237,6 +239,13 @@ void pager_free_frame(uint32_t f);
 static inline int pager_locked(struct pager *pg)
 {
     return vm_excl_held() || mutex_held(&pg->lock);
+}
+
+/* The copy window (vm_fill_frame) of a holder of PG's lock, or of the
+ * unpaged lock (PG 0). */
+static inline uint32_t pager_window(const struct pager *pg)
+{
+    return pg ? pg->win : VMWIN_VA;
 }
 
 /* For a thread holding the VM lock shared and one pager's lock, about to

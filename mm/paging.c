@@ -37,7 +37,8 @@ struct mutex vm_lock = RMUTEX_INIT("vm", LOCK_VM);
 static uint32_t kmap_used;              /* bit i: KMAP slot i in use */
 static struct spinlock kmap_lock = SPINLOCK_INIT("kmap", LOCK_KMAP);
 static struct spinlock pt_lock = SPINLOCK_INIT("pt", LOCK_PT);
-static struct mutex vmwin_lock = MUTEX_INIT("vmwin", LOCK_VMWIN);
+static uint32_t vmwin_used[VMWIN_SLOTS / 32] = { 1 };     /* bit i: window i taken; 0 is VMWIN_VA's */
+static struct spinlock vmwin_lock = SPINLOCK_INIT("vmwin", LOCK_VMWIN);
 
 /* ---- the VM lock, exclusive and shared ----
  *
@@ -378,17 +379,39 @@ void free_page(uint32_t va)
     }
 }
 
-void vm_fill_frame(uint32_t dst, const void *src)
+void vm_fill_frame(uint32_t win, uint32_t dst, const void *src)
 {
     ASSERT(vm_locked());
-    mutex_lock(&vmwin_lock);
-    pte_t *pte = pte_of(VMWIN_VA);
+    pte_t *pte = pte_of(win);
     *pte = dst * PAGE_SIZE | PTE_P | PTE_W;
-    tlb_flush_page(VMWIN_VA);               /* it may still show the last frame */
-    if (src) memcpy((void *)VMWIN_VA, src, PAGE_SIZE);
-    else memset((void *)VMWIN_VA, 0, PAGE_SIZE);
+    tlb_flush_page(win);                    /* it may still show the last frame */
+    if (src) memcpy((void *)win, src, PAGE_SIZE);
+    else memset((void *)win, 0, PAGE_SIZE);
     *pte = 0;                               /* (the next use flushes the TLB entry) */
-    mutex_unlock(&vmwin_lock);
+}
+
+uint32_t vmwin_alloc(void)
+{
+    uint32_t win = 0;
+    spin_lock(&vmwin_lock);
+    for (uint32_t i = 1; i < VMWIN_SLOTS; i++)
+        if (!(vmwin_used[i / 32] & (1u << i % 32))) {
+            vmwin_used[i / 32] |= 1u << i % 32;
+            win = VMWIN_VA + i * PAGE_SIZE;
+            break;
+        }
+    spin_unlock(&vmwin_lock);
+    return win;
+}
+
+void vmwin_free(uint32_t win)
+{
+    uint32_t i = (win - VMWIN_VA) / PAGE_SIZE;
+    if (win < VMWIN_VA + PAGE_SIZE || i >= VMWIN_SLOTS || !(vmwin_used[i / 32] & (1u << i % 32)))
+        panic("vmwin_free: %p is not a taken window", (void *)win);
+    spin_lock(&vmwin_lock);
+    vmwin_used[i / 32] &= ~(1u << i % 32);
+    spin_unlock(&vmwin_lock);
 }
 
 void *kmap(uint32_t frame)

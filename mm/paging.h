@@ -210,10 +210,18 @@ uint32_t pt_skip_absent(uint32_t va, uint32_t end);
 int mapped_readable(uint32_t va);
 
 /* Copy the page at SRC (mapped in the current space) into frame DST,
- * or with SRC 0, zero DST.  Through VMWIN_VA, under the vmwin mutex
- * (faults of different pagers may copy at once): no kmap slot to find,
- * on the copy-on-write and fork paths.  The VM lock must be held. */
-void vm_fill_frame(uint32_t dst, const void *src);
+ * or with SRC 0, zero DST, through the window at WIN: no kmap slot to
+ * find and no lock to take, on the copy-on-write and fork paths.  Each
+ * lock that guards a fault's pages owns a window, and only its holder
+ * uses it: a pager's lock its pager's (pager_window, mm/pager.h), the
+ * unpaged lock VMWIN_VA, which a holder of the VM lock exclusive (who
+ * excludes every fault) may use too.  The VM lock must be held. */
+void vm_fill_frame(uint32_t win, uint32_t dst, const void *src);
+
+/* A window of its own for a new lock of a fault's pages (a pager's), or
+ * 0 if all VMWIN_SLOTS are taken; vmwin_free gives it back. */
+uint32_t vmwin_alloc(void);
+void vmwin_free(uint32_t win);
 
 /* A temporary window onto FRAME (one of KMAP_SLOTS); kunmap ends it. */
 void *kmap(uint32_t frame);

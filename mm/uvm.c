@@ -206,7 +206,7 @@ static pte_t copy_now(struct fork_copy *fc, uint32_t va, pte_t e)
     if (uvm_pager.nresident >= uvm_pager.limit) return 0;
     uint32_t g = get_frames(&process_pool, 1);
     if (!g) return 0;
-    vm_fill_frame(g, (const void *)va);
+    vm_fill_frame(VMWIN_VA, g, (const void *)va);      /* (the VM lock exclusive) */
     frame_map_fresh(g, fc->child, va, FRAME_USE_USER);
     pager_loaded(&uvm_pager, va, g);
     return g << 12 | PTE_FLAGS(e);
@@ -461,7 +461,7 @@ int uvm_shared_page(struct vmpool *pool, uint32_t va, uint32_t attr)
             frame_of(f)->slot = pte_slot(e);    /* the slot's reference is the frame's now */
             if (pool->pager) pool->pager->disk_reads++;
         } else {
-            vm_fill_frame(f, 0);
+            vm_fill_frame(pager_window(pool->pager), f, 0);
         }
         frame_of(f)->objpage = &o->page[i];
         frame_of(f)->use = FRAME_USE_USER;

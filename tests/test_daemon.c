@@ -380,7 +380,7 @@ static void retrim_hook(const uint32_t *frames, uint32_t n)
     retrim_state = state_of(va);
     uint32_t g;
     while ((g = daemon_give_back()) != 0) {
-        vm_fill_frame(g, retrim_junk);
+        vm_fill_frame(VMWIN_VA, g, retrim_junk);         /* (the VM lock exclusive) */
         frame_release(g);
         retrim_given++;
     }
