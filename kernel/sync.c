@@ -85,7 +85,10 @@ void thread_release_held(void)
             spin_unlock(l);
         }
     }
+    if (thread_release_hook) thread_release_hook(t);
 }
+
+void (*thread_release_hook)(struct thread *t);
 
 /* The held, recursive and contended cases of mutex_lock. */
 void mutex_lock_slow(struct mutex *m)

@@ -188,7 +188,7 @@ static inline void mutex_unlock(struct mutex *m)
  * is recursive): returns 1 if taken, else 0 at once.  It is exempt from
  * the lock-order check, since it cannot wait: that is how a thread that
  * must take locks against the order does it safely, backing off when
- * the try fails (the paging daemon's one inversion, mm/daemon.c). */
+ * the try fails (the paging daemon's two inversions, mm/daemon.c). */
 int mutex_trylock(struct mutex *m);
 
 /* How many times M's holder has taken it (0 if free). */
@@ -216,8 +216,11 @@ extern uint32_t lockorder_violations;
 extern int (*lockorder_hook)(const char *taken, const char *held);
 
 /* Release every lock the running thread holds, saying so: it is being
- * killed (a stack overflow) and will never release them itself. */
+ * killed (a stack overflow) and will never release them itself.  Then
+ * THREAD_RELEASE_HOOK, if set, releases what a layer above keeps outside
+ * the held list (the VM lock held shared, mm/paging.c). */
 void thread_release_held(void);
+extern void (*thread_release_hook)(struct thread *t);
 
 /* The name of the lock H holds (for messages). */
 const char *held_lock_name(const struct held_lock *h);

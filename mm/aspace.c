@@ -51,7 +51,7 @@ struct aspace *aspace_create(void)
     kunmap(dir);
     as->next = kernel_as.next;
     kernel_as.next = as;
-    vmstat_counts.frames_pt++;
+    VMSTAT_ADD(frames_pt, 1);
     vm_unlock_excl();
     return as;
 }
@@ -91,7 +91,7 @@ uint32_t *aspace_pte(struct aspace *as, uint32_t va, int create)
         tlb_flush_page(win);
         memset((void *)win, 0, PAGE_SIZE);
         as->frames_pt++;
-        vmstat_counts.frames_pt++;
+        VMSTAT_ADD(frames_pt, 1);
     }
     return alt_pte_of(va);
 }
@@ -132,7 +132,7 @@ void aspace_destroy(struct aspace *as)
             panic("aspace_destroy: space %u still maps %u pages in page table %u", as->id,
                   as->pt_live[d], d);
         frame_release(PTE_ADDR(dir[d]) / PAGE_SIZE);
-        vmstat_counts.frames_pt--;
+        VMSTAT_ADD(frames_pt, -1);
     }
     kunmap(dir);
     for (struct aspace **pp = &kernel_as.next; *pp; pp = &(*pp)->next)
@@ -141,7 +141,7 @@ void aspace_destroy(struct aspace *as)
             break;
         }
     frame_release(as->pd);
-    vmstat_counts.frames_pt--;
+    VMSTAT_ADD(frames_pt, -1);
     vm_unlock_excl();
     kfree(as);                          /* after the VM lock: kheap ranks below it */
 }

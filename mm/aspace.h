@@ -31,7 +31,9 @@
  *
  * aspace_create and aspace_destroy take the VM lock themselves (they
  * also use the kernel heap, whose lock ranks below it); every other
- * function here runs under the VM lock (mm/paging.h). */
+ * function here runs under the VM lock (mm/paging.h): exclusive, or (a
+ * fault reaching another space's PTEs through the reverse map) shared
+ * with the processes' pager's lock, whose pages those are. */
 #ifndef MM_ASPACE_H
 #define MM_ASPACE_H
 

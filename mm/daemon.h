@@ -203,6 +203,11 @@ uint32_t daemon_free_frames(void);
  * standby was empty. */
 int daemon_repurpose_one(void);
 
+/* How many frames on the standby and modified lists hold a page mapped
+ * in [LO, HI) of space AS (0: the kernel half).  It walks the lists. */
+struct aspace;
+uint32_t daemon_listed_in(struct aspace *as, uint32_t lo, uint32_t hi);
+
 /* Frames being zeroed now (taken from the pool, not yet listed). */
 extern uint32_t daemon_zeroing;
 

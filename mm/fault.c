@@ -126,7 +126,7 @@ static struct mutex unpaged_lock = RMUTEX_INIT("unpaged", LOCK_UNPAGED);
  * VM lock shared, then the lock of the page's pages: for a page not
  * present (COW 0), VA's pool is looked up and its pager's lock taken (or
  * the unpaged lock); for a write to a copy-on-write page (COW 1), the
- * lock of the pager that holds its frame (cow_pager: no lookup needed).
+ * lock of its pool's pager (cow_pager: no search of the regions).
  * A thread that holds the VM lock exclusive already (a VMPool operation
  * touching its bookkeeping pages), or a fault before threads exist,
  * takes the VM lock exclusive and nothing more. */
@@ -157,14 +157,16 @@ static inline int locked(struct trapframe *tf, uint32_t va, int cow,
     return r;
 }
 
-/* The pager holding the frame of the copy-on-write page at VA (every
- * present page is in its pager's working set), or 0 (a pool without a
- * pager).  Read before its lock is taken: write_protected checks it
- * again under the lock. */
+/* The pager of the pool holding the copy-on-write page at VA (whose
+ * working set holds the frame, as every present page is in its pager's),
+ * or 0: the pool found with the last answer tried first (vmpool_of), not
+ * a search of its regions.  Pools and their pagers stay as they are
+ * while the VM lock is held; write_protected checks under the pager's
+ * lock that the frame is still in it. */
 static struct pager *cow_pager(uint32_t va)
 {
-    pte_t e = *pte_of(va);              /* (its table stays: the VM lock is held) */
-    return (e & PTE_P) && (e & PTE_COW) ? frame_of(pte_frame(e))->pager : 0;
+    struct vmpool *pool = vmpool_of(va);
+    return pool ? pool->pager : 0;
 }
 
 static int page_fault(struct trapframe *tf)
@@ -178,7 +180,7 @@ static int page_fault(struct trapframe *tf)
             if (tf->eflags & EFLAGS_IF) sti();
             return after_fault(tf, va, locked(tf, va, 1, write_protected));
         }
-        vmstat_counts.fault_prot++;
+        VMSTAT_ADD(fault_prot, 1);
         return refuse(tf, va, "refused:");
     }
     if (thread_guard_hit(va)) stack_overflow(tf, va);
@@ -239,21 +241,21 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
     struct vmpool_where w = at->w;
     struct vmpool *pool = at->pool;
     if (!at->legit) {
-        vmstat_counts.fault_illegit++;
+        VMSTAT_ADD(fault_illegit, 1);
         return refuse(tf, va, !pool ? "illegitimate (in no VMPool):"
                               : "illegitimate (not in an allocated region):");
     }
     uint32_t page = PG_ROUND_DOWN(va);
     int grow;
     if ((w.attr & RGN_STACK) && (grow = uvm_stack_rule(va, user_sp(tf))) != 1) {
-        vmstat_counts.fault_illegit++;
+        VMSTAT_ADD(fault_illegit, 1);
         return refuse(tf, va, grow == 0 ? "illegitimate (below the stack pointer, not a stack push):"
                                         : "refused (the stack may not grow: commit limit):");
     }
     int new_table = !(*pde_of(page) & PTE_P);
     pte_t e = new_table ? 0 : *pte_of(page);
     if (e & PTE_P) {                            /* another thread mapped it first */
-        vmstat_counts.fault_raced++;
+        VMSTAT_ADD(fault_raced, 1);
         return 1;
     }
     if (e && !w.pager)
@@ -286,12 +288,12 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
         err = pager_make_room(1);
         if (err || (err = map_new_page(pool, w.pager, page, w.attr, f, w.pte_flags, zeroed)) != 0) {
             frame_release(f);
-            return refuse_err(tf, va, "no frame for a page table", err);
+            return err == -E_AGAIN ? FAULT_WAIT : refuse_err(tf, va, "no frame for a page table", err);
         }
     }
     if (w.pager) pager_loaded(w.pager, page, f);
-    vmstat_counts.fault_zero++;
-    vmstat_counts.fault_pt += new_table;
+    VMSTAT_ADD(fault_zero, 1);
+    VMSTAT_ADD(fault_pt, new_table);
     return 1;
 }
 
@@ -323,7 +325,7 @@ static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *a
     if (!(e & PTE_P) || !(e & PTE_COW)) return 1;   /* another thread got here first */
     uint32_t f = pte_frame(e);
     struct frame *fr = frame_of(f);
-    if (fr->pager != at->w.pager) return 1;     /* trimmed and taken back meanwhile: again */
+    if (fr->pager != at->w.pager) return 1;     /* not in its pager's working set: again */
     if (fr->maps == 1) {
         if (fr->slot != SWAP_NONE) {
             swap_free(fr->slot);
@@ -331,7 +333,7 @@ static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *a
         }
         *pte = (e & ~PTE_COW) | PTE_W;
         tlb_flush_page(page);
-        vmstat_counts.fault_cow_reuse++;
+        VMSTAT_ADD(fault_cow_reuse, 1);
         return 1;
     }
     /* A copy.  Only a writable private page is ever made copy-on-write,
@@ -353,7 +355,7 @@ static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *a
     remap_page(page, g, (PTE_FLAGS(e) & ~(PTE_COW | PTE_A | PTE_D)) | PTE_W);
     /* F keeps its other mappings (there was more than one). */
     if (pg) pager_loaded(pg, page, g);
-    vmstat_counts.fault_cow_copy++;
+    VMSTAT_ADD(fault_cow_copy, 1);
     return 1;
 }
 

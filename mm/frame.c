@@ -4,8 +4,10 @@
  * the VM lock is held (a fork sharing a page, a fault mapping a shared
  * page), where kmalloc may not be used: its lock ranks below the VM
  * lock.  So they come from an arena of their own in the kernel half
- * (RMAP_BASE), grown a page at a time under the VM lock and kept on a
- * free list. */
+ * (RMAP_BASE), grown a page at a time and kept on a free list, with no
+ * lock of its own: only a process's page is ever mapped twice, so the
+ * arena is used only under the VM lock exclusive or the processes'
+ * pager's lock (mm/frame.h). */
 #include "mm/frame.h"
 #include "mm/paging.h"
 #include "mm/aspace.h"
@@ -90,7 +92,7 @@ static int __attribute__((noinline)) rmap_grow(void)
         rmap_free_list = &r[i];
     }
     rmap_top += PAGE_SIZE;
-    vmstat_counts.frames_rmap++;
+    VMSTAT_ADD(frames_rmap, 1);
     return 0;
 }
 

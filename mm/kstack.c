@@ -4,8 +4,8 @@
  * (3,276 of them: 64 MiB in 20 KiB slots).  Allocation maps every page
  * of the slot's stack with a fresh zeroed frame (map_zeroed_page in
  * mm/paging.c) and leaves the guard page unmapped; release gives the
- * frames back with free_page.  Both run under the VM lock, like every
- * other change to the page tables. */
+ * frames back with free_page.  Both run under the VM lock exclusive,
+ * like every change to the page tables outside the fault path. */
 #include "mm/kstack.h"
 #include "mm/pager.h"
 #include "mm/paging.h"

@@ -51,12 +51,12 @@ struct mutex *pager_claim_frame(uint32_t f)
 {
     if (vm_excl_held()) return 0;
     struct frame *fr = frame_of(f);
-    struct pager *pg = frames_pager;
-    if (fr->maps && (!fr->as || fr->as == &kernel_as)) {
-        /* A page of a pool of the kernel's space: that pool's pager. */
-        struct vmpool *pool = vmpool_in(fr->as, fr->va);
-        pg = pool ? pool->pager : 0;
-    }
+    /* The pager of the pool that maps it (all of a frame's mappings are
+     * in pools of one pager: a frame is shared only between processes),
+     * or, for a shared object's page that no space maps now, the pager
+     * by frame, whose pages objects' pages are. */
+    struct vmpool *pool = fr->maps ? vmpool_in(fr->as, fr->va) : 0;
+    struct pager *pg = fr->maps ? (pool ? pool->pager : 0) : frames_pager;
     if (!pg) panic("pager: frame 0x%x (mapped %u times, at %p) belongs to no pager", f,
                    fr->maps, (void *)fr->va);
     return claim(pg);
@@ -177,7 +177,16 @@ int pager_detach(struct pager *pg)
         kprintf("pager_detach(%s): %u pages are still resident\n", pg->name, pg->nresident);
         return -E_BUSY;
     }
+    if (pg->pool) daemon_settle();             /* (no write in flight: all on the lists) */
     vm_lock_excl();
+    uint32_t listed = pg->pool ? daemon_listed_in(pg->pool->as, pg->pool->base,
+                                                  pg->pool->base + pg->pool->size) : 0;
+    if (listed) {
+        vm_unlock_excl();
+        kprintf("pager_detach(%s): %u of its pages are still on the paging daemon's lists "
+                "(trimmed, not released)\n", pg->name, listed);
+        return -E_BUSY;
+    }
     if (pg->pool && pg->pool->pager == pg) pg->pool->pager = 0;
     for (struct pager **pp = &pagers; *pp; pp = &(*pp)->next)
         if (*pp == pg) {
@@ -471,7 +480,7 @@ int pager_rescue(struct pager *pg, uint32_t page, uint32_t f)
     int err = daemon_unlist(f);
     if (err) return err;
     frame_for_each_map(f, from_trans, 0);
-    if (pg->nresident >= pg->limit) pager_trim_one(pg);
+    pager_reserve(pg);
     pager_loaded(pg, page, f);
     pg->soft_faults++;
     return 0;
@@ -523,6 +532,7 @@ int pager_set_limit(struct pager *pg, uint32_t limit)
 int pager_make_room(uint32_t n)
 {
     int err = -E_NOMEM;                 /* unless an eviction says why it failed */
+    uint32_t passed = daemon_stats.busy_passed;    /* frames or pagers passed over, busy */
     while (process_pool.nfree < n) {
         /* The daemon's frames first: zeroed ones, then standby. */
         uint32_t f = daemon_give_back();
@@ -544,9 +554,14 @@ int pager_make_room(uint32_t n)
             if (e == 0) break;
             err = e;
         }
-        if (!pg) return err;
+        if (!pg) return err == -E_NOMEM && daemon_stats.busy_passed != passed ? -E_AGAIN : err;
     }
     return 0;
+}
+
+void pager_reserve(struct pager *pg)
+{
+    if (pg->daemon && pg->nresident >= pg->limit) pager_trim_one(pg);
 }
 
 /* A frame for a page of daemon-mode pager PG: over its resident limit,
@@ -554,7 +569,7 @@ int pager_make_room(uint32_t n)
  * daemon_take_frame's order (ZEROED null: the caller fills the frame). */
 static int daemon_frame(struct pager *pg, uint32_t *frame, int *zeroed)
 {
-    if (pg->nresident >= pg->limit) pager_trim_one(pg);
+    pager_reserve(pg);
     return daemon_take_frame(frame, zeroed);
 }
 
@@ -634,9 +649,6 @@ int pager_read_slot(struct pager *pg, uint32_t slot, uint32_t f, int *unlocked)
     }
     swap_free(slot);
     daemon_stats.reads_unlocked++;
-    /* Other faults of PG may have filled its working set meanwhile: make
-     * room again for the page, as daemon_frame did before the read. */
-    if (pg->nresident >= pg->limit) pager_trim_one(pg);
     return err;
 }
 
@@ -670,6 +682,7 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags)
         kprintf("pager: %p stays swapped out: %s\n", (void *)page, swap_last_error());
         return pg->last_error = err;
     }
+    if (unlocked) pager_reserve(pg);            /* other faults may have filled it meanwhile */
     map_page(page, f, flags);                   /* replaces the entry; A = D = 0: clean */
     struct frame *fr = frame_of(f);
     fr->slot = slot;                            /* the PTE's reference is the frame's now */
@@ -682,7 +695,7 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags)
         fr->flags |= FRAME_DIRTY;
         pg->copies_dropped++;
     }
-    vmstat_counts.fault_swapin++;
+    VMSTAT_ADD(fault_swapin, 1);
     pg->disk_reads++;
     pager_loaded(pg, page, f);
     return 0;
@@ -711,7 +724,7 @@ void pager_release_page(struct pager *pg, uint32_t page)
          * page: it stays, resident where it is. */
         if (fr->maps == 0 && !fr->objpage) {
             pager_free_frame(f);
-            vmstat_counts.pages_freed++;
+            VMSTAT_ADD(pages_freed, 1);
         }
     } else if (pte_is_swap(e)) {
         swap_free(pte_slot(e));

@@ -201,10 +201,15 @@ void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame);
  * shared, with PG's lock once), the read happens with the locks let go
  * (the slot holds a reference of ours meanwhile) and *UNLOCKED is 1: the
  * caller must look at the page's entry again, since another thread may
- * have settled it; and PG's working set has room for the page again
- * (other faults may have filled it meanwhile).  Returns swap_read's
+ * have settled it, and make room in PG's working set again
+ * (pager_reserve) before it loads the page.  Returns swap_read's
  * result. */
 int pager_read_slot(struct pager *pg, uint32_t slot, uint32_t f, int *unlocked);
+
+/* Make room in PG's working set for one more page: in daemon mode, if
+ * it is at its limit, trim one page to a list (no disk I/O).  After a
+ * read with the locks let go, other faults may have filled it. */
+void pager_reserve(struct pager *pg);
 
 /* Tests: called with PG by pager_read_slot while its locks are let go
  * for the read (before it), in the reading thread. */
@@ -221,7 +226,10 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags);
 /* Make sure the process pool has at least N free frames, evicting pages
  * of pagers if needed.  Returns 0, -E_NOMEM if no pager has a page to
  * evict, or the error of the last eviction that failed (-E_SWAPFULL,
- * -E_IO). */
+ * -E_IO); or -E_AGAIN if the only pages to evict were busy pagers' (their
+ * faults are running: wait and try again).  The frames it frees are the
+ * pool's: another thread may take them first, so a caller that still
+ * finds none may wait and try again. */
 int pager_make_room(uint32_t n);
 
 /* Release PAGE of PG's pool in the current space (resident, swapped or

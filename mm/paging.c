@@ -72,6 +72,18 @@ void vm_lock_shared_slow(void)
     mutex_unlock(&vm_lock);
 }
 
+/* thread_release_hook: thread T is being killed (a stack overflow) with
+ * the VM lock held shared: count it out, or every exclusive taker would
+ * wait for it for ever. */
+static void vm_release_killed(struct thread *t)
+{
+    if (!t->vm_shared) return;
+    kprintf("thread %d '%s' dies holding the VM lock shared: released\n", t->tid, t->name);
+    t->vm_shared = 0;
+    __atomic_sub_fetch(&vm_sharers, 1, __ATOMIC_SEQ_CST);
+    vm_wake_drainer();
+}
+
 /* vm_unlock_shared's other cases: a nested hold, or one we do not have. */
 void vm_unlock_shared_slow(void)
 {
@@ -121,7 +133,7 @@ const struct tlb_observer *tlb_observer;
 void tlb_flush_page(uint32_t va)
 {
     invlpg(va);
-    vmstat_counts.invlpg++;
+    VMSTAT_ADD(invlpg, 1);
     if (tlb_observer) tlb_observer->page(tlb_observer->ctx, va);
 }
 
@@ -159,6 +171,7 @@ void paging_init(void)
 
     write_cr3(pd * PAGE_SIZE);
     write_cr0(read_cr0() | CR0_PG | CR0_WP);
+    thread_release_hook = vm_release_killed;
 }
 
 int pt_ensure(uint32_t va)
@@ -182,15 +195,17 @@ int pt_ensure(uint32_t va)
         current_as->frames_pt++;
     } else {
         aspace_set_kernel_pde(PDX(va), f * PAGE_SIZE | PTE_P | PTE_W);
-        vmstat_counts.frames_kpt++;
+        VMSTAT_ADD(frames_kpt, 1);
     }
     /* The table's window address may still be cached from an earlier
-     * table in this slot; flush it before zeroing through it. */
+     * table in this slot; flush it before zeroing through it.  (The PDE
+     * is in before the table is zeroed: with pt_lock held interrupts are
+     * off, so on one CPU no thread sees it meanwhile.) */
     uint32_t win = (uint32_t)pte_of(PGADDR(PDX(va), 0, 0));
     tlb_flush_page(win);
     memset((void *)win, 0, PAGE_SIZE);
     frame_set_use(f, FRAME_USE_PT);
-    vmstat_counts.frames_pt++;
+    VMSTAT_ADD(frames_pt, 1);
     spin_unlock(&pt_lock);
     return 0;
 }
@@ -207,8 +222,8 @@ void pt_release_if_empty(uint32_t va)
     tlb_flush_page((uint32_t)pte_of(PGADDR(d, 0, 0)));
     frame_release(f);
     current_as->frames_pt--;
-    vmstat_counts.frames_pt--;
-    vmstat_counts.pt_freed++;
+    VMSTAT_ADD(frames_pt, -1);
+    VMSTAT_ADD(pt_freed, 1);
 }
 
 /* Count a PTE of VA becoming non-empty (DELTA 1) or empty (-1). */
@@ -234,7 +249,7 @@ int map_page(uint32_t va, uint32_t frame, uint32_t flags)
     frame_set_use(frame, use_at(va));
     if (*pte == 0) count_live(va, 1);           /* a swap entry was counted already */
     *pte = frame * PAGE_SIZE | flags | PTE_P;
-    vmstat_counts.frames_data++;
+    VMSTAT_ADD(frames_data, 1);
     return 0;
 }
 
@@ -289,7 +304,7 @@ int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags, int zeroed)
     frame_map_fresh(frame, va >= KERNEL_BASE ? 0 : current_as, PG_ROUND_DOWN(va), use_at(va));
     count_live(va, 1);
     *pte = frame * PAGE_SIZE | flags | PTE_P;
-    vmstat_counts.frames_data++;
+    VMSTAT_ADD(frames_data, 1);
     if (zeroed) return 0;                   /* the zero thread did it (mm/daemon.c) */
     memset((void *)PG_ROUND_DOWN(va), 0, PAGE_SIZE);
     /* Zeroing wrote to the page; that is not the program's access, so
@@ -327,7 +342,7 @@ void pte_set_absent_in(struct aspace *as, uint32_t va, pte_t v)
     if (old && here) tlb_flush_page(va);
     if ((old & PTE_P) || pte_is_trans(old)) {   /* a transition entry maps its frame too */
         unmapped(old, va >= KERNEL_BASE ? 0 : here ? current_as : as, va);
-        vmstat_counts.frames_data--;
+        VMSTAT_ADD(frames_data, -1);
     }
     if (va < KERNEL_BASE && PDX(va) != 0) {
         uint16_t *live = &(here ? current_as : as)->pt_live[PDX(va)];
@@ -375,7 +390,7 @@ void free_page(uint32_t va)
      * a page of a shared object, stays. */
     if (!frame_table_ready() || (frame_of(f)->maps == 0 && !frame_of(f)->objpage)) {
         frame_release(f);
-        vmstat_counts.pages_freed++;
+        VMSTAT_ADD(pages_freed, 1);
     }
 }
 

@@ -127,6 +127,10 @@ struct vmstat {
 };
 extern struct vmstat vmstat_counts;
 
+/* Add N to counter FIELD of vmstat_counts, atomically: faults of
+ * different pagers count at once (their locks are not one). */
+#define VMSTAT_ADD(field, n) __atomic_add_fetch(&vmstat_counts.field, (n), __ATOMIC_RELAXED)
+
 void paging_init(void);
 
 /* Physical address of the page directory (what CR3 holds). */

@@ -255,11 +255,11 @@ static void copy_region(void *arg, uint32_t start, uint32_t npages, uint32_t att
             live++;
         }
         child->pt_live[pdx] += live;
-        vmstat_counts.frames_data += data;
+        VMSTAT_ADD(frames_data, data);
         continue;
     nomem:
         child->pt_live[pdx] += live;
-        vmstat_counts.frames_data += data;
+        VMSTAT_ADD(frames_data, data);
         fc->err = -E_NOMEM;
         return;
     }
@@ -431,7 +431,7 @@ int uvm_make_page(struct vmpool *pool, uint32_t va, uint32_t attr, uint32_t f)
     memcpy(p, o->data + off, n);
     memset(p + n, 0, PAGE_SIZE - n);
     kunmap(p);
-    vmstat_counts.fault_image++;
+    VMSTAT_ADD(fault_image, 1);
     return 1;
 }
 
@@ -458,6 +458,7 @@ int uvm_shared_page(struct vmpool *pool, uint32_t va, uint32_t attr)
                 frame_release(f);
                 return err;
             }
+            if (unlocked) pager_reserve(pool->pager);
             frame_of(f)->slot = pte_slot(e);    /* the slot's reference is the frame's now */
             if (pool->pager) pool->pager->disk_reads++;
         } else {
@@ -473,12 +474,11 @@ int uvm_shared_page(struct vmpool *pool, uint32_t va, uint32_t attr)
     if (frame_of(f)->state != FS_NONE && (err = pager_rescue(pool->pager, page, f)) != 0)
         return err;
     /* No frame for the page table or a reverse-map entry: make one from
-     * pages (a standby frame, say), then try once more. */
-    uint32_t flags = vmpool_pte_flags(pool, page);
-    if ((pt_ensure(page) != 0 || map_page(page, f, flags) != 0) &&
-        (pager_make_room(1) != 0 || pt_ensure(page) != 0 || map_page(page, f, flags) != 0))
-        return -E_NOMEM;
-    vmstat_counts.fault_shared++;
+     * pages (a standby frame, say), and let the access fault again (making
+     * room may have evicted this very page: look at it afresh). */
+    if (pt_ensure(page) != 0 || map_page(page, f, vmpool_pte_flags(pool, page)) != 0)
+        return (err = pager_make_room(1)) == 0 ? -E_AGAIN : err;
+    VMSTAT_ADD(fault_shared, 1);
     return 0;
 }
 

@@ -54,14 +54,14 @@ struct vmobj *vmobj_shared(const char *name, uint32_t npages)
 
 void vmobj_publish(struct vmobj *o)
 {
-    ASSERT(vm_locked());
+    ASSERT(vm_excl_held());
     o->next = named;
     named = o;
 }
 
 struct vmobj *vmobj_find(const char *name)
 {
-    ASSERT(vm_locked());
+    ASSERT(vm_excl_held());
     for (struct vmobj *o = named; o; o = o->next)
         if (strcmp(o->name, name) == 0) return o;
     return 0;

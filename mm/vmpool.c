@@ -12,7 +12,8 @@
  * MAXFREE augmentation it costs O(log n), the same as best fit would.
  *
  * Every operation that changes a pool, or the registry, holds the VM
- * lock (kernel/sync.h); the fault handler takes it too. */
+ * lock exclusive (mm/paging.h); the fault handler holds it shared, so
+ * pools and their regions stay as they are while it looks them up. */
 #include "mm/vmpool.h"
 #include "mm/paging.h"
 #include "mm/pager.h"

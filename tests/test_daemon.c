@@ -11,7 +11,8 @@
  * daemon_rescue_standby: a page the writer has written waits on standby;
  *   touching it is a soft fault, no read; trimmed again unwritten, it
  *   goes straight back to standby with no second write; written, it goes
- *   to the modified list and is written again.
+ *   to the modified list and is written again.  Detaching the pager while
+ *   its pages wait on the lists is refused.
  * daemon_write_race: a thread keeps writing to pages (and to a shadow
  *   copy) while they are trimmed, written and rescued, also in flight:
  *   no update is lost.
@@ -187,6 +188,9 @@ static void test_rescue_standby(void)
     daemon_wait_written();
     uint32_t p = find(va, 8, FS_STANDBY);
     CHECK(p < 8, "no page is on standby once the writer is done");
+    CHECK(pager_detach(&pga) == -E_BUSY && pa.pager == &pga,
+          "the pager was detached with its pages on the lists");
+    msg("pager_detach with every page on the lists: refused, nothing changed");
     uint32_t pv = va + p * PAGE_SIZE;
     uint32_t reads0 = pga.disk_reads, writes0 = swap_stats.writes,
              soft0 = daemon_stats.soft_faults;

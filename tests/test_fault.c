@@ -18,7 +18,8 @@
  * stack_guard_direct: a thread writes straight into the guard page below
  *   its stack (not by pushing, so the CPU can deliver the page fault).
  *   The page-fault path must recognise the guard page, report the
- *   overflow naming the thread, and kill only it.  The `stack_guard`
+ *   overflow naming the thread, and kill only it; a thread killed so
+ *   while holding the VM lock shared gives it back.  The `stack_guard`
  *   test reaches the double-fault path instead.
  * read_only_no_writes: under memory pressure, pages that are only ever
  *   read cause no disk write at all: zero-filling must leave A and D
@@ -206,12 +207,28 @@ static void guard_writer(void *arg)
     fail("the store into the guard page at %p was not stopped", (void *)(lo - 64));
 }
 
+/* The same, holding the VM lock shared (as a fault would, deep in a
+ * swap-in): the hold must be given back when the thread is killed. */
+static void guard_writer_shared(void *arg)
+{
+    vm_lock_shared();
+    guard_writer(arg);
+}
+
 static void test_stack_guard_direct(void)
 {
     uint32_t free0 = free_frames();
     struct thread *t = thread_create("guard-writer", guard_writer, 0);
     CHECK(thread_join(t) == THREAD_OVERFLOW, "the thread was not killed for its overflow");
     msg("the page-fault path caught the store into the guard page; the kernel runs on");
+    t = thread_create("guard-shared", guard_writer_shared, 0);
+    CHECK(thread_join(t) == THREAD_OVERFLOW, "the thread was not killed for its overflow");
+    int got = 0;
+    for (int i = 0; i < 100 && !(got = vm_trylock_excl()); i++) thread_sleep(1);
+    CHECK(got, "the killed thread's shared hold of the VM lock was not given back: nothing "
+          "can take it exclusive");
+    vm_unlock_excl();
+    msg("a thread killed holding the VM lock shared gave it back; it can be taken exclusive");
     CHECK(free_frames() == free0, "frames leaked");
 }
 
@@ -280,7 +297,7 @@ TEST("fault_overlap", test_fault_overlap,
      "two faults on one page truly overlap: one frame, one mapping", "");
 TEST("stack_guard_direct", test_stack_guard_direct,
      "a store into the guard page is caught by the page-fault path, by name",
-     "log=stack.overflow:.thread.\\d+.'guard-writer'.touched.its.guard.page");
+     "log=stack.overflow:.thread.\\d+.'guard-writer'.touched.its.guard.page timeout=10");
 TEST("read_only_no_writes", test_read_only_no_writes,
      "pages only read are never written to swap", "disk=8");
 TEST("tlb_model_invalidate", test_tlb_model_invalidate,

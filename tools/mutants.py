@@ -100,8 +100,8 @@ MUTANTS = [
      "    while (m->owner) thread_block(&m->waiters);\n", "",
      "locks", "a contended mutex lets a second holder in"),
     ("fault_lock_global", "mm/fault.c",
-     "    if (__builtin_expect(!t || vm_excl_held(), 0)) {",
-     "    if ((void)t, 1) {",
+     "    int excl = __builtin_expect(!t || vm_excl_held(), 0);",
+     "    int excl = ((void)t, 1);",
      "fault_locks", "every fault takes the VM lock exclusive: one global lock, as before"),
     ("no_pager_lock", "mm/fault.c",
      "    if (m) mutex_lock(m);\n    int r = fn(tf, va, &at);\n    if (m) mutex_unlock(m);",
@@ -112,9 +112,15 @@ MUTANTS = [
      "    return 0;",
      "daemon_backoff", "a fault repurposes another pager's standby frame without its lock"),
     ("read_no_room", "mm/pager.c",
-     "    if (pg->nresident >= pg->limit) pager_trim_one(pg);\n    return err;",
-     "    return err;",
+     "    if (unlocked) pager_reserve(pg);            /* other faults may have filled it meanwhile */\n",
+     "",
      "daemon_read_race", "a swap-in that let go of its locks for the read does not make room again"),
+    ("killed_keeps_shared", "mm/paging.c",
+     "    thread_release_hook = vm_release_killed;\n", "    (void)vm_release_killed;\n",
+     "stack_guard_direct", "a thread killed holding the VM lock shared keeps it for ever"),
+    ("detach_with_listed", "mm/pager.c",
+     "    if (listed) {\n        vm_unlock_excl();", "    if (listed && 0) {\n        vm_unlock_excl();",
+     "daemon_rescue_standby", "a pager is detached while its pages wait on the daemon's lists"),
 ]
 
 
