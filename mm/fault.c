@@ -126,7 +126,7 @@ static struct mutex unpaged_lock = RMUTEX_INIT("unpaged", LOCK_UNPAGED);
  * VM lock shared, then the lock of the page's pages: for a page not
  * present (COW 0), VA's pool is looked up and its pager's lock taken (or
  * the unpaged lock); for a write to a copy-on-write page (COW 1), the
- * lock of its pool's pager (cow_pager: no search of the regions).
+ * lock of the processes' pager (cow_pager: no lookup at all).
  * A thread that holds the VM lock exclusive already (a VMPool operation
  * touching its bookkeeping pages), or a fault before threads exist,
  * takes the VM lock exclusive and nothing more. */
@@ -157,16 +157,14 @@ static inline int locked(struct trapframe *tf, uint32_t va, int cow,
     return r;
 }
 
-/* The pager of the pool holding the copy-on-write page at VA (whose
- * working set holds the frame, as every present page is in its pager's),
- * or 0: the pool found with the last answer tried first (vmpool_of), not
- * a search of its regions.  Pools and their pagers stay as they are
- * while the VM lock is held; write_protected checks under the pager's
- * lock that the frame is still in it. */
+/* The pager whose working set holds the frame of the copy-on-write
+ * page at VA: only fork makes pages copy-on-write, and only in pools of
+ * processes, which the pager by frame serves (mm/uvm.c), so no lookup is
+ * needed; write_protected checks it under the lock. */
 static struct pager *cow_pager(uint32_t va)
 {
-    struct vmpool *pool = vmpool_of(va);
-    return pool ? pool->pager : 0;
+    (void)va;
+    return pager_by_frame();
 }
 
 static int page_fault(struct trapframe *tf)
@@ -325,7 +323,9 @@ static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *a
     if (!(e & PTE_P) || !(e & PTE_COW)) return 1;   /* another thread got here first */
     uint32_t f = pte_frame(e);
     struct frame *fr = frame_of(f);
-    if (fr->pager != at->w.pager) return 1;     /* not in its pager's working set: again */
+    if (fr->pager != at->w.pager)               /* (a present page is in its pager's) */
+        panic("page fault: copy-on-write page %p's frame 0x%x is not in the processes' pager",
+              (void *)page, f);
     if (fr->maps == 1) {
         if (fr->slot != SWAP_NONE) {
             swap_free(fr->slot);

@@ -47,6 +47,8 @@ static struct mutex *claim(struct pager *pg)
 /* The pager by frame (there is at most one: every process's pages). */
 static struct pager *frames_pager;
 
+struct pager *pager_by_frame(void) { return frames_pager; }
+
 struct mutex *pager_claim_frame(uint32_t f)
 {
     if (vm_excl_held()) return 0;

@@ -130,6 +130,9 @@ int pager_attach(struct vmpool *pool, struct pager *pg, const char *policy,
 int pager_attach_frames(struct pager *pg, const char *name, const char *policy,
                         uint32_t nframes, uint32_t seed);
 
+/* The pager by frame (at most one is attached: the processes'), or 0. */
+struct pager *pager_by_frame(void);
+
 /* Let PG, a pager by frame, hold the pages of POOL too. */
 void pager_serve(struct pager *pg, struct vmpool *pool);
 
