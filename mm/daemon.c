@@ -52,9 +52,11 @@ void (*daemon_write_hook)(const uint32_t *frames, uint32_t n);
 static struct semaphore trim_sem, write_sem, zero_sem;
 static volatile uint32_t inflight;      /* frames the writer is writing */
 
+volatile uint32_t daemon_stashed;
+
 uint32_t daemon_available(void)
 {
-    return process_pool.nfree + daemon_zeroed.count + daemon_standby.count;
+    return process_pool.nfree + daemon_zeroed.count + daemon_stashed + daemon_standby.count;
 }
 
 /* Wake the thread waiting on S, unless a wake-up is pending already. */
@@ -129,24 +131,57 @@ static uint32_t repurpose_standby(void)
     return 0;
 }
 
-int daemon_take_frame(uint32_t *fp, int *zeroed)
+/* A zeroed frame from PG's stash, refilled from the zeroed list when it
+ * is empty (PG's lock held); 0 if both are empty. */
+static uint32_t take_zeroed(struct pager *pg)
+{
+    if (!pg->nzstash) {
+        mutex_lock(&lists_lock);
+        pg->nzstash = flist_pop_many(&daemon_zeroed, pg->zstash, PAGER_ZSTASH, FS_ZEROED);
+        __atomic_add_fetch(&daemon_stashed, pg->nzstash, __ATOMIC_RELAXED);
+        if (daemon_zeroed.count < ZERO_TARGET / 2) wake(&zero_sem);
+        mutex_unlock(&lists_lock);
+        if (!pg->nzstash) return 0;
+    }
+    uint32_t f = pg->zstash[--pg->nzstash];
+    frame_of(f)->state = FS_NONE;
+    __atomic_sub_fetch(&daemon_stashed, 1, __ATOMIC_RELAXED);
+    daemon_stats.zeroed_used++;
+    return f;
+}
+
+void daemon_unstash(struct pager *pg)
+{
+    if (!pg->nzstash) return;
+    mutex_lock(&lists_lock);
+    while (pg->nzstash) {
+        uint32_t f = pg->zstash[--pg->nzstash];
+        frame_of(f)->state = FS_NONE;
+        flist_push(&daemon_zeroed, f);
+        __atomic_sub_fetch(&daemon_stashed, 1, __ATOMIC_RELAXED);
+    }
+    mutex_unlock(&lists_lock);
+}
+
+int daemon_take_frame(struct pager *pg, uint32_t *fp, int *zeroed)
 {
     ASSERT(vm_locked());
     uint32_t f = 0;
     int z = 0;
-    /* A caller that will overwrite the whole frame (ZEROED null) takes a
-     * free frame first: the zeroed ones are kept for demand-zero faults. */
-    if (!zeroed) f = get_frames(&process_pool, 1);
-    if (!f) {
-        mutex_lock(&lists_lock);
-        if ((f = flist_pop(&daemon_zeroed)) != 0) {
-            z = 1;
-            daemon_stats.zeroed_used++;
-            if (daemon_zeroed.count < ZERO_TARGET / 2) wake(&zero_sem);
+    if (zeroed) {                       /* a demand-zero page: a zeroed frame first */
+        f = pg ? take_zeroed(pg) : 0;
+        z = f != 0;
+        if (!f) f = get_frames(&process_pool, 1);
+    } else {
+        /* A caller that will overwrite the whole frame takes a free frame
+         * first: the zeroed ones are kept for demand-zero faults. */
+        f = get_frames(&process_pool, 1);
+        if (!f) {
+            mutex_lock(&lists_lock);
+            if ((f = flist_pop(&daemon_zeroed)) != 0) daemon_stats.zeroed_used++;
+            mutex_unlock(&lists_lock);
         }
-        mutex_unlock(&lists_lock);
     }
-    if (!f && zeroed) f = get_frames(&process_pool, 1);
     if (!f) {
         mutex_lock(&lists_lock);
         f = repurpose_standby();
@@ -210,6 +245,7 @@ void daemon_hold_zero(int hold)
     mutex_lock(&lists_lock);
     zero_held = hold;
     mutex_unlock(&lists_lock);
+    if (hold) pager_unstash_all();      /* the pagers' zeroed frames go back too */
     if (!started) return;
     wake(&zero_sem);
     for (int i = 0; hold && i < 1000 && (daemon_zeroing || daemon_zeroed.count); i++) {
@@ -224,7 +260,9 @@ void daemon_hold_zero(int hold)
 uint32_t daemon_free_frames(void)
 {
     mutex_lock(&lists_lock);
-    uint32_t n = process_pool.nfree + daemon_zeroed.count + daemon_zeroing;
+    /* The stashes counted one by one, not by daemon_stashed: a stash lost
+     * (a pager gone without giving it back) must show as frames gone. */
+    uint32_t n = process_pool.nfree + daemon_zeroed.count + daemon_zeroing + pager_stashed();
     mutex_unlock(&lists_lock);
     return n;
 }

@@ -143,14 +143,24 @@ void daemon_trimmed(uint32_t f, int dirty);
  * list (another fault got it first: retry). */
 int daemon_unlist(uint32_t f);
 
-/* A frame for a new page, into *F.  With ZEROED, for a demand-zero
- * page: zeroed list, free pool, repurposed standby frame, in that order,
+/* A frame for a new page of PG (0: a page of no pager), into *F.  With
+ * ZEROED, for a demand-zero page: PG's stash of zeroed frames (refilled
+ * from the zeroed list, PAGER_ZSTASH at a time), free pool, repurposed
+ * standby frame, in that order,
  * and *ZEROED says whether it is zeroed already.  With ZEROED null, for
  * a page the caller fills whole (a copy, a page read in): free pool
  * first, then zeroed list, then standby.  Wakes the trimmer below the
  * low watermark.  Returns 0, or -E_AGAIN if there is none (the caller
  * lets go of its locks and calls daemon_wait). */
-int daemon_take_frame(uint32_t *f, int *zeroed);
+int daemon_take_frame(struct pager *pg, uint32_t *f, int *zeroed);
+
+/* Give PG's stash of zeroed frames back to the zeroed list (PG's lock or
+ * the VM lock exclusive held): before it leaves daemon mode or is
+ * detached, and when the zero thread is held. */
+void daemon_unstash(struct pager *pg);
+
+/* Zeroed frames in pagers' stashes now (counted as zeroed: available). */
+extern volatile uint32_t daemon_stashed;
 
 /* Wake the trimmer if available memory is below the low watermark: for
  * a path that took a frame from the pool itself (the copy-on-write

@@ -70,6 +70,27 @@ uint32_t flist_pop(struct flist *l)
     return f;
 }
 
+uint32_t flist_pop_many(struct flist *l, uint32_t *out, uint32_t max, uint8_t state)
+{
+    uint32_t n = 0, f = l->head;
+    for (; f && n < max; n++) {
+        struct frame *e = entry(f);
+        if (e->state != l->state)
+            panic("flist_pop_many(%s): frame 0x%x is in state %u, not this list's", l->name, f,
+                  e->state);
+        out[n] = f;
+        f = e->next;
+        e->state = state;
+        e->pager = 0;
+        e->wslot = FRAME_NO_WSLOT;
+    }
+    l->head = f;
+    if (f) entry(f)->prev = 0;
+    else l->tail = 0;
+    l->count -= n;
+    return n;
+}
+
 const char *flist_check(const struct flist *l)
 {
     uint32_t n = 0, prev = 0;

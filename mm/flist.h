@@ -36,6 +36,11 @@ void flist_remove(struct flist *l, uint32_t f);
 /* Take the frame at the head of L off it, or return 0 if L is empty. */
 uint32_t flist_pop(struct flist *l);
 
+/* Take up to MAX frames off the head of L at once, into OUT in list
+ * order; each keeps STATE (a state for frames on no list, such as a
+ * pager's stash of zeroed frames, mm/daemon.c).  Returns how many. */
+uint32_t flist_pop_many(struct flist *l, uint32_t *out, uint32_t max, uint8_t state);
+
 /* Check L: links agree both ways, the count is right, every frame is in
  * L's state.  Returns 0, or a message saying what is wrong. */
 const char *flist_check(const struct flist *l);

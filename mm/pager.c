@@ -181,6 +181,7 @@ int pager_detach(struct pager *pg)
     }
     if (pg->pool) daemon_settle();             /* (no write in flight: all on the lists) */
     vm_lock_excl();
+    daemon_unstash(pg);
     uint32_t listed = pg->pool ? daemon_listed_in(pg->pool->as, pg->pool->base,
                                                   pg->pool->base + pg->pool->size) : 0;
     if (listed) {
@@ -299,9 +300,28 @@ void pager_serve(struct pager *pg, struct vmpool *pool)
     pool->pager = pg;
 }
 
+uint32_t pager_stashed(void)
+{
+    uint32_t n = 0;
+    for (struct pager *pg = pagers; pg; pg = pg->next) n += pg->nzstash;
+    return n;
+}
+
+void pager_unstash_all(void)
+{
+    vm_lock_excl();
+    for (struct pager *pg = pagers; pg; pg = pg->next) daemon_unstash(pg);
+    vm_unlock_excl();
+}
+
 int pager_set_daemon(struct pager *pg, int daemon)
 {
     if (pg->nresident) return -E_BUSY;
+    if (!daemon && pg->nzstash) {
+        vm_lock_excl();
+        daemon_unstash(pg);
+        vm_unlock_excl();
+    }
     if (daemon) daemon_start();
     if (pg->mem && daemon != pg->daemon) daemon_use(daemon ? 1 : -1);
     pg->daemon = daemon;
@@ -572,7 +592,7 @@ void pager_reserve(struct pager *pg)
 static int daemon_frame(struct pager *pg, uint32_t *frame, int *zeroed)
 {
     pager_reserve(pg);
-    return daemon_take_frame(frame, zeroed);
+    return daemon_take_frame(pg, frame, zeroed);
 }
 
 int pager_frame_z(struct pager *pg, uint32_t *frame, int *zeroed)

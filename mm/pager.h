@@ -68,6 +68,10 @@
  * writes fewer pages in all (18,279 against 19,283), by faulting less. */
 #define PAGER_DEFAULT_POLICY "clock_pro"
 
+/* Zeroed frames a daemon-mode pager takes from the zeroed list at once
+ * (one lists lock a batch, not one a fault). */
+#define PAGER_ZSTASH 8
+
 struct pager {
     struct mutex lock;                      /* LOCK_PAGER: with the VM lock held shared,
                                                everything below, its pages' PTEs and
@@ -79,6 +83,11 @@ struct pager {
     int by_frame;                           /* keyed by frame (pager_attach_frames) */
     int daemon;                             /* daemon mode (mm/daemon.h): pages leave by the
                                                lists; else sync: evicted by the faulter */
+    uint32_t zstash[PAGER_ZSTASH];          /* daemon mode: zeroed frames of its own, for
+                                               its demand-zero faults, taken from the
+                                               zeroed list a batch at a time (FS_ZEROED,
+                                               on no list; mm/daemon.c) */
+    uint32_t nzstash;
     uint32_t nframes;                       /* slots: the largest LIMIT can be */
     uint32_t limit;                         /* resident limit now (pager_set_limit) */
     uint32_t nresident;
@@ -141,6 +150,14 @@ void pager_serve(struct pager *pg, struct vmpool *pool);
  * need sync mode, whose fault counts are exact.  Returns 0, or -E_BUSY if
  * PG has resident pages. */
 int pager_set_daemon(struct pager *pg, int daemon);
+
+/* Zeroed frames in the stashes of the pagers attached now, counted one
+ * pager at a time (a hint unless the VM lock is held). */
+uint32_t pager_stashed(void);
+
+/* Every pager's stash of zeroed frames back to the zeroed list
+ * (daemon_unstash; takes the VM lock exclusive). */
+void pager_unstash_all(void);
 
 /* Make PG's resident limit LIMIT (1..its NFRAMES), evicting pages now
  * if it holds more.  Returns 0, -E_INVAL (with a message naming LIMIT),

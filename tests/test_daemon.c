@@ -308,10 +308,12 @@ static void test_write_race(void)
 
 /* ---- repurposing ---- */
 
-/* Take every free frame (and every zeroed one) into HELD; returns how many. */
+/* Take every free frame (and every zeroed one, the pagers' stashes
+ * included) into HELD; returns how many. */
 static uint32_t hold_all(uint32_t *held, uint32_t cap)
 {
     uint32_t n = 0, f;
+    pager_unstash_all();
     while (n < cap && (f = get_frames(&process_pool, 1)) != 0) held[n++] = f;
     vm_lock_excl();
     while (n < cap && daemon_zeroed.count && (f = daemon_give_back()) != 0) held[n++] = f;

@@ -121,6 +121,9 @@ MUTANTS = [
     ("detach_with_listed", "mm/pager.c",
      "    if (listed) {\n        vm_unlock_excl();", "    if (listed && 0) {\n        vm_unlock_excl();",
      "daemon_rescue_standby", "a pager is detached while its pages wait on the daemon's lists"),
+    ("detach_keeps_stash", "mm/pager.c",
+     "    vm_lock_excl();\n    daemon_unstash(pg);\n", "    vm_lock_excl();\n",
+     "fault_locks", "a detached pager's stash of zeroed frames is lost"),
 ]
 
 
