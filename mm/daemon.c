@@ -139,10 +139,13 @@ static uint32_t take_zeroed(struct pager *pg)
         mutex_lock(&lists_lock);
         pg->nzstash = flist_pop_many(&daemon_zeroed, pg->zstash, PAGER_ZSTASH, FS_ZEROED);
         __atomic_add_fetch(&daemon_stashed, pg->nzstash, __ATOMIC_RELAXED);
-        if (daemon_zeroed.count < ZERO_TARGET / 2) wake(&zero_sem);
         mutex_unlock(&lists_lock);
-        if (!pg->nzstash) return 0;
     }
+    /* The zero thread tops the list up when it runs low: woken at every
+     * take, not only at a refill (a stash may hide that the list ran out
+     * by other hands: a give-back, frames released). */
+    if (daemon_zeroed.count < ZERO_TARGET / 2) wake(&zero_sem);
+    if (!pg->nzstash) return 0;
     uint32_t f = pg->zstash[--pg->nzstash];
     frame_of(f)->state = FS_NONE;
     __atomic_sub_fetch(&daemon_stashed, 1, __ATOMIC_RELAXED);

@@ -99,10 +99,9 @@ static void stack_overflow(struct trapframe *tf, uint32_t va)
     __builtin_unreachable();
 }
 
-struct fault_at {                       /* what the lookup of the address found */
-    struct vmpool *pool;
-    int legit;                          /* in an allocated region (or bookkeeping) */
-    struct vmpool_where w;
+struct fault_at {                       /* what locked() found, and holds the lock of */
+    struct vmpool *pool;                /* the pool holding the address, or 0 */
+    struct pager *pager;                /* the pager of its page there, or 0 */
 };
 static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at);
 static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *at);
@@ -124,8 +123,9 @@ static struct mutex unpaged_lock = RMUTEX_INIT("unpaged", LOCK_UNPAGED);
 
 /* Run FN on the fault at VA under the locks it needs (mm/paging.h): the
  * VM lock shared, then the lock of the page's pages: for a page not
- * present (COW 0), VA's pool is looked up and its pager's lock taken (or
- * the unpaged lock); for a write to a copy-on-write page (COW 1), the
+ * present (COW 0), the lock of the pager of VA's page (vmpool_pager_at:
+ * the pool alone, not its regions, which FN searches only if it must),
+ * or the unpaged lock; for a write to a copy-on-write page (COW 1), the
  * lock of the processes' pager (cow_pager: no lookup at all).
  * A thread that holds the VM lock exclusive already (a VMPool operation
  * touching its bookkeeping pages), or a fault before threads exist,
@@ -142,12 +142,12 @@ static inline int locked(struct trapframe *tf, uint32_t va, int cow,
     else vm_lock_shared();
     struct mutex *m = 0;
     if (cow) {
-        at.w.pager = cow_pager(va);
-        m = at.w.pager ? &at.w.pager->lock : &unpaged_lock;
+        at.pool = 0;
+        at.pager = cow_pager(va);
     } else {
-        at.pool = vmpool_find(va, &at.legit, &at.w);
-        if (at.legit) m = at.w.pager ? &at.w.pager->lock : &unpaged_lock;
+        at.pool = vmpool_pager_at(va, &at.pager);
     }
+    if (cow || at.pool) m = at.pager ? &at.pager->lock : &unpaged_lock;
     if (excl) m = 0;
     if (m) mutex_lock(m);
     int r = fn(tf, va, &at);
@@ -230,37 +230,42 @@ static uint32_t user_sp(const struct trapframe *tf)
 }
 
 /* The fault handler proper, with the locks taken (locked(), above) and
- * AT what the lookup found.  The common case, a first touch of a page
- * of a kernel pool or a process's private memory, is kept short: one
- * search of the pool's regions (vmpool_find), one frame, one PTE
- * written (map_fresh_page). */
+ * AT what it found.  The common cases are kept short: a first touch of a
+ * page of a kernel pool or a process's private memory takes one search
+ * of the pool's regions (vmpool_lookup), one frame, one PTE written
+ * (map_fresh_page); a soft fault, not even the search (a page with an
+ * entry is in an allocated region: a region's entries go when it is
+ * released, with the VM lock held exclusive). */
 static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
 {
-    struct vmpool_where w = at->w;
     struct vmpool *pool = at->pool;
-    if (!at->legit) {
+    if (!pool) {
         VMSTAT_ADD(fault_illegit, 1);
-        return refuse(tf, va, !pool ? "illegitimate (in no VMPool):"
-                              : "illegitimate (not in an allocated region):");
+        return refuse(tf, va, "illegitimate (in no VMPool):");
     }
     uint32_t page = PG_ROUND_DOWN(va);
-    int grow;
-    if ((w.attr & RGN_STACK) && (grow = uvm_stack_rule(va, user_sp(tf))) != 1) {
-        VMSTAT_ADD(fault_illegit, 1);
-        return refuse(tf, va, grow == 0 ? "illegitimate (below the stack pointer, not a stack push):"
-                                        : "refused (the stack may not grow: commit limit):");
-    }
     int new_table = !(*pde_of(page) & PTE_P);
     pte_t e = new_table ? 0 : *pte_of(page);
     if (e & PTE_P) {                            /* another thread mapped it first */
         VMSTAT_ADD(fault_raced, 1);
         return 1;
     }
-    if (e && !w.pager)
+    if (e && !at->pager)
         panic("page fault: %p in unpaged pool %s has entry 0x%x", (void *)va, pool->name, e);
     if (pte_is_trans(e)) {                      /* still in its frame: a soft fault */
-        int err = pager_rescue(w.pager, page, pte_frame(e));
+        int err = pager_rescue(at->pager, page, pte_frame(e));
         return err == -E_AGAIN ? FAULT_WAIT : 1;
+    }
+    struct vmpool_where w;
+    if (!vmpool_lookup(pool, va, &w)) {
+        VMSTAT_ADD(fault_illegit, 1);
+        return refuse(tf, va, "illegitimate (not in an allocated region):");
+    }
+    int grow;
+    if ((w.attr & RGN_STACK) && (grow = uvm_stack_rule(va, user_sp(tf))) != 1) {
+        VMSTAT_ADD(fault_illegit, 1);
+        return refuse(tf, va, grow == 0 ? "illegitimate (below the stack pointer, not a stack push):"
+                                        : "refused (the stack may not grow: commit limit):");
     }
     if (e) {                                    /* swapped out: read it back */
         int err = pager_swap_in(pool, page, e, w.pte_flags);
@@ -311,7 +316,7 @@ static inline int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t p
 }
 
 /* A write to a copy-on-write page at VA (the lock of AT's pager held,
- * the one cow_pager saw holding the frame; or the VM lock exclusive).
+ * cow_pager's; or the VM lock exclusive).
  * If this mapping
  * is the frame's last, the page is the writer's own: it is made writable
  * again; otherwise the writer gets a copy.  Either way the frame's swap
@@ -323,7 +328,7 @@ static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *a
     if (!(e & PTE_P) || !(e & PTE_COW)) return 1;   /* another thread got here first */
     uint32_t f = pte_frame(e);
     struct frame *fr = frame_of(f);
-    if (fr->pager != at->w.pager)               /* (a present page is in its pager's) */
+    if (fr->pager != at->pager)                 /* (a present page is in its pager's) */
         panic("page fault: copy-on-write page %p's frame 0x%x is not in the processes' pager",
               (void *)page, f);
     if (fr->maps == 1) {

@@ -43,9 +43,11 @@ void flist_remove(struct flist *l, uint32_t f)
     if (e->state != l->state)
         panic("flist_remove(%s): frame 0x%x is in state %u, not this list's", l->name, f,
               e->state);
-    if (e->prev) entry(e->prev)->next = e->next;
+    /* Its neighbours are on the list, and so in the table (flist_push
+     * checked them): no need to check their numbers again. */
+    if (e->prev) table[e->prev - first].next = e->next;
     else l->head = e->next;
-    if (e->next) entry(e->next)->prev = e->prev;
+    if (e->next) table[e->next - first].prev = e->prev;
     else l->tail = e->prev;
     l->count--;
     e->state = FS_NONE;

@@ -154,11 +154,3 @@ uint32_t frame_remove_map(uint32_t f, struct aspace *as, uint32_t va)
           as ? as->id : 0);
 }
 
-void frame_for_each_map(uint32_t f, void (*fn)(void *arg, struct aspace *as, uint32_t va),
-                        void *arg)
-{
-    struct frame *fr = frame_of(f);
-    if (fr->maps == 0) return;
-    fn(arg, fr->as, fr->va);
-    for (struct rmap *r = fr->more; r; r = r->next) fn(arg, r->as, r->va);
-}

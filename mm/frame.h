@@ -169,9 +169,17 @@ static inline int frame_add_map(uint32_t f, struct aspace *as, uint32_t va)
 uint32_t frame_remove_map(uint32_t f, struct aspace *as, uint32_t va);
 
 /* Call FN(ARG, AS, VA) for every mapping of frame F (FN must not change
- * them). */
-void frame_for_each_map(uint32_t f, void (*fn)(void *arg, struct aspace *as, uint32_t va),
-                        void *arg);
+ * them).  Inline, so that a constant FN is inlined too: the soft fault's
+ * path and eviction's walk it. */
+static inline void frame_for_each_map(uint32_t f,
+                                      void (*fn)(void *arg, struct aspace *as, uint32_t va),
+                                      void *arg)
+{
+    struct frame *fr = frame_of(f);
+    if (fr->maps == 0) return;
+    fn(arg, fr->as, fr->va);
+    for (struct rmap *r = fr->more; r; r = r->next) fn(arg, r->as, r->va);
+}
 
 /* Set the use of frame F (a page table, say). */
 void frame_set_use(uint32_t f, uint8_t use);

@@ -70,7 +70,7 @@ struct mutex *pager_claim_frame(uint32_t f)
 /* The PTE of page VA in space AS (0: the kernel half): through the
  * recursive window if AS is current, else the ALT window.  The page
  * table must exist: the page is resident. */
-static pte_t *pte_in(struct aspace *as, uint32_t va)
+static inline pte_t *pte_in(struct aspace *as, uint32_t va)
 {
     /* The current space's (and the kernel half's) entries are in the
      * recursive window: the common case, without a call. */
@@ -444,6 +444,32 @@ static int evict(struct pager *pg, uint32_t s)
     return 0;
 }
 
+/* pager_loaded and pager_reserve, inline for this file's fault paths
+ * (a rescue, a swap-in); the contracts are in mm/pager.h. */
+static inline void loaded(struct pager *pg, uint32_t page, uint32_t frame)
+{
+    if (pg->nresident >= pg->limit)
+        panic("pager %s: %p loaded into a full working set (%u of %u pages)", pg->name,
+              (void *)page, pg->nresident, pg->limit);
+    uint32_t s = slot_take(pg);
+    if (s == NO_SLOT) panic("pager %s: no free resident slot for %p", pg->name, (void *)page);
+    struct frame *fr = frame_of(frame);
+    if (fr->pager) panic("pager %s: frame 0x%x is resident in %s already", pg->name, frame,
+                         fr->pager->name);
+    uint32_t key = pg->by_frame ? frame : page >> PAGE_SHIFT;
+    pg->key[s] = key;
+    pg->nresident++;
+    pg->faults++;
+    fr->pager = pg;
+    fr->wslot = s;
+    pg->policy.ops->fault_in(&pg->policy, s, key);
+}
+
+static inline void reserve(struct pager *pg)
+{
+    if (pg->daemon && pg->nresident >= pg->limit) pager_trim_one(pg);
+}
+
 /* ---- daemon mode ---- */
 
 static void to_trans(void *arg, struct aspace *as, uint32_t va)
@@ -502,8 +528,8 @@ int pager_rescue(struct pager *pg, uint32_t page, uint32_t f)
     int err = daemon_unlist(f);
     if (err) return err;
     frame_for_each_map(f, from_trans, 0);
-    pager_reserve(pg);
-    pager_loaded(pg, page, f);
+    reserve(pg);
+    loaded(pg, page, f);
     pg->soft_faults++;
     return 0;
 }
@@ -581,17 +607,14 @@ int pager_make_room(uint32_t n)
     return 0;
 }
 
-void pager_reserve(struct pager *pg)
-{
-    if (pg->daemon && pg->nresident >= pg->limit) pager_trim_one(pg);
-}
+void pager_reserve(struct pager *pg) { reserve(pg); }
 
 /* A frame for a page of daemon-mode pager PG: over its resident limit,
  * the working set gives a page up itself, to a list (no disk I/O); then
  * daemon_take_frame's order (ZEROED null: the caller fills the frame). */
 static int daemon_frame(struct pager *pg, uint32_t *frame, int *zeroed)
 {
-    pager_reserve(pg);
+    reserve(pg);
     return daemon_take_frame(pg, frame, zeroed);
 }
 
@@ -614,24 +637,7 @@ int pager_frame(struct pager *pg, uint32_t *frame)
     return f ? 0 : -E_NOMEM;
 }
 
-void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame)
-{
-    if (pg->nresident >= pg->limit)
-        panic("pager %s: %p loaded into a full working set (%u of %u pages)", pg->name,
-              (void *)page, pg->nresident, pg->limit);
-    uint32_t s = slot_take(pg);
-    if (s == NO_SLOT) panic("pager %s: no free resident slot for %p", pg->name, (void *)page);
-    struct frame *fr = frame_of(frame);
-    if (fr->pager) panic("pager %s: frame 0x%x is resident in %s already", pg->name, frame,
-                         fr->pager->name);
-    uint32_t key = pg->by_frame ? frame : page >> PAGE_SHIFT;
-    pg->key[s] = key;
-    pg->nresident++;
-    pg->faults++;
-    fr->pager = pg;
-    fr->wslot = s;
-    pg->policy.ops->fault_in(&pg->policy, s, key);
-}
+void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame) { loaded(pg, page, frame); }
 
 void (*pager_unlocked_read_hook)(struct pager *pg);
 
@@ -704,7 +710,7 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags)
         kprintf("pager: %p stays swapped out: %s\n", (void *)page, swap_last_error());
         return pg->last_error = err;
     }
-    if (unlocked) pager_reserve(pg);            /* other faults may have filled it meanwhile */
+    if (unlocked) reserve(pg);                  /* other faults may have filled it meanwhile */
     map_page(page, f, flags);                   /* replaces the entry; A = D = 0: clean */
     struct frame *fr = frame_of(f);
     fr->slot = slot;                            /* the PTE's reference is the frame's now */
@@ -719,7 +725,7 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags)
     }
     VMSTAT_ADD(fault_swapin, 1);
     pg->disk_reads++;
-    pager_loaded(pg, page, f);
+    loaded(pg, page, f);
     return 0;
 }
 

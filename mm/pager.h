@@ -266,7 +266,7 @@ void pager_free_frame(uint32_t f);
  * exclusive, or PG's lock (under the VM lock shared)? */
 static inline int pager_locked(struct pager *pg)
 {
-    return vm_excl_held() || mutex_held(&pg->lock);
+    return mutex_held(&pg->lock) || vm_excl_held();      /* (a fault's case first) */
 }
 
 /* The copy window (vm_fill_frame) of a holder of PG's lock, or of the

@@ -259,16 +259,16 @@ static inline int lookup(struct vmpool *p, uint32_t addr, struct vmpool_where *w
     return 1;
 }
 
+struct vmpool *vmpool_pager_at(uint32_t addr, struct pager **pg)
+{
+    struct vmpool *p = pool_of(addr);
+    *pg = p && addr >= p->meta_end ? p->pager : 0;
+    return p;
+}
+
 int vmpool_lookup(struct vmpool *p, uint32_t addr, struct vmpool_where *w)
 {
     return lookup(p, addr, w);
-}
-
-struct vmpool *vmpool_find(uint32_t addr, int *legit, struct vmpool_where *w)
-{
-    struct vmpool *p = pool_of(addr);
-    *legit = p && lookup(p, addr, w);
-    return p;
 }
 
 int vmpool_region_of(struct vmpool *p, uint32_t addr, uint32_t *start, uint32_t *npages)

@@ -128,13 +128,14 @@ struct vmpool_where {
     struct pager *pager;        /* the pager that may page it out, or 0 */
 };
 
+/* For the page-fault handler: vmpool_of(ADDR), and in *PG the pager of
+ * ADDR's page there, whose lock a fault takes: the pool's, or 0 for the
+ * pool's own bookkeeping pages (never paged) or no pool. */
+struct vmpool *vmpool_pager_at(uint32_t addr, struct pager **pg);
+
 /* vmpool_legit, and if ADDR is legitimate, fill *W.  Returns 1 or 0. */
 int vmpool_lookup(struct vmpool *pool, uint32_t addr, struct vmpool_where *w);
 
-/* vmpool_of and vmpool_lookup in one, for the page-fault handler: the
- * pool holding ADDR, or 0; and *LEGIT, 1 if ADDR is legitimate there
- * (then *W is filled). */
-struct vmpool *vmpool_find(uint32_t addr, int *legit, struct vmpool_where *w);
 
 
 /* The region of POOL that contains ADDR: sets *START and *NPAGES (bytes

@@ -112,7 +112,7 @@ MUTANTS = [
      "    return 0;",
      "daemon_backoff", "a fault repurposes another pager's standby frame without its lock"),
     ("read_no_room", "mm/pager.c",
-     "    if (unlocked) pager_reserve(pg);            /* other faults may have filled it meanwhile */\n",
+     "    if (unlocked) reserve(pg);                  /* other faults may have filled it meanwhile */\n",
      "",
      "daemon_read_race", "a swap-in that let go of its locks for the read does not make room again"),
     ("killed_keeps_shared", "mm/paging.c",
