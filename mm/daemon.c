@@ -56,7 +56,8 @@ volatile uint32_t daemon_stashed;
 
 uint32_t daemon_available(void)
 {
-    return process_pool.nfree + daemon_zeroed.count + daemon_stashed + daemon_standby.count;
+    /* (Not the pagers' stashes: only their own faults take from them.) */
+    return process_pool.nfree + daemon_zeroed.count + daemon_standby.count;
 }
 
 /* Wake the thread waiting on S, unless a wake-up is pending already. */
@@ -131,11 +132,22 @@ static uint32_t repurpose_standby(void)
     return 0;
 }
 
+uint32_t daemon_stash_pop(struct pager *pg)
+{
+    if (!pg->nzstash) return 0;
+    uint32_t f = pg->zstash[--pg->nzstash];
+    frame_of(f)->state = FS_NONE;
+    __atomic_sub_fetch(&daemon_stashed, 1, __ATOMIC_RELAXED);
+    return f;
+}
+
 /* A zeroed frame from PG's stash, refilled from the zeroed list when it
- * is empty (PG's lock held); 0 if both are empty. */
+ * is empty (PG's lock held, or the VM lock exclusive); 0 if both are
+ * empty.  No refill while the zero thread is held: its frames are going
+ * back to the pool. */
 static uint32_t take_zeroed(struct pager *pg)
 {
-    if (!pg->nzstash) {
+    if (!pg->nzstash && !zero_held) {
         mutex_lock(&lists_lock);
         pg->nzstash = flist_pop_many(&daemon_zeroed, pg->zstash, PAGER_ZSTASH, FS_ZEROED);
         __atomic_add_fetch(&daemon_stashed, pg->nzstash, __ATOMIC_RELAXED);
@@ -145,11 +157,8 @@ static uint32_t take_zeroed(struct pager *pg)
      * take, not only at a refill (a stash may hide that the list ran out
      * by other hands: a give-back, frames released). */
     if (daemon_zeroed.count < ZERO_TARGET / 2) wake(&zero_sem);
-    if (!pg->nzstash) return 0;
-    uint32_t f = pg->zstash[--pg->nzstash];
-    frame_of(f)->state = FS_NONE;
-    __atomic_sub_fetch(&daemon_stashed, 1, __ATOMIC_RELAXED);
-    daemon_stats.zeroed_used++;
+    uint32_t f = daemon_stash_pop(pg);
+    if (f) daemon_stats.zeroed_used++;
     return f;
 }
 
@@ -157,12 +166,7 @@ void daemon_unstash(struct pager *pg)
 {
     if (!pg->nzstash) return;
     mutex_lock(&lists_lock);
-    while (pg->nzstash) {
-        uint32_t f = pg->zstash[--pg->nzstash];
-        frame_of(f)->state = FS_NONE;
-        flist_push(&daemon_zeroed, f);
-        __atomic_sub_fetch(&daemon_stashed, 1, __ATOMIC_RELAXED);
-    }
+    for (uint32_t f; (f = daemon_stash_pop(pg)) != 0;) flist_push(&daemon_zeroed, f);
     mutex_unlock(&lists_lock);
 }
 
@@ -184,12 +188,14 @@ int daemon_take_frame(struct pager *pg, uint32_t *fp, int *zeroed)
             if ((f = flist_pop(&daemon_zeroed)) != 0) daemon_stats.zeroed_used++;
             mutex_unlock(&lists_lock);
         }
+        if (!f && pg) f = daemon_stash_pop(pg);
     }
     if (!f) {
         mutex_lock(&lists_lock);
         f = repurpose_standby();
         mutex_unlock(&lists_lock);
     }
+    if (!f) f = pager_steal_stashed();  /* another pager's stash, the last resort */
     if (zeroed) *zeroed = z;
     daemon_check_low();
     if (!f) return -E_AGAIN;
@@ -209,7 +215,7 @@ uint32_t daemon_give_back(void)
     uint32_t f = flist_pop(&daemon_zeroed);
     if (!f) f = repurpose_standby();
     mutex_unlock(&lists_lock);
-    return f;
+    return f ? f : pager_steal_stashed();
 }
 
 void daemon_wait(void)
@@ -269,6 +275,8 @@ uint32_t daemon_free_frames(void)
     mutex_unlock(&lists_lock);
     return n;
 }
+
+uint32_t daemon_inflight(void) { return inflight; }
 
 void daemon_settle(void)
 {

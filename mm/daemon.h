@@ -161,7 +161,13 @@ int daemon_take_frame(struct pager *pg, uint32_t *f, int *zeroed);
  * detached, and when the zero thread is held. */
 void daemon_unstash(struct pager *pg);
 
-/* Zeroed frames in pagers' stashes now (counted as zeroed: available). */
+/* One frame out of PG's stash (PG's lock or the VM lock exclusive held),
+ * in no state, or 0 if the stash is empty. */
+uint32_t daemon_stash_pop(struct pager *pg);
+
+/* Zeroed frames in pagers' stashes now (free frames, but not counted as
+ * available to the trimmer: only their pagers' faults take them, and
+ * others only as a last resort, pager_steal_stashed). */
 extern volatile uint32_t daemon_stashed;
 
 /* Wake the trimmer if available memory is below the low watermark: for
@@ -169,9 +175,10 @@ extern volatile uint32_t daemon_stashed;
  * copy, mm/fault.c). */
 void daemon_check_low(void);
 
-/* A frame for the pool, VM lock held either way: a zeroed one, or a standby one
- * repurposed; 0 if there is none.  The caller gives it back to the pool
- * (pager_make_room: the kernel's own allocations take from the pool). */
+/* A frame for the pool, VM lock held either way: a zeroed one, a standby
+ * one repurposed, or one from a pager's stash (pager_steal_stashed); 0 if
+ * there is none.  The caller gives it back to the pool (pager_make_room:
+ * the kernel's own allocations take from the pool). */
 uint32_t daemon_give_back(void);
 
 /* No lock held: wake the trimmer and writer and wait a little for them
@@ -187,6 +194,10 @@ int daemon_release(uint32_t f);
 /* For tests (no lock held): wait until the writer has nothing in flight,
  * so that frame counts are steady. */
 void daemon_settle(void);
+
+/* Frames the writer has in flight now (taken off the modified list under
+ * the VM lock exclusive, so 0 stays 0 while it is held). */
+uint32_t daemon_inflight(void);
 
 /* For tests: stop the writer taking pages off the modified list (HOLD 1;
  * returns when what it had taken is written), or let it go on (0). */

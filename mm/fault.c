@@ -8,14 +8,16 @@
  *      a touch of the running thread's stack guard page ends that thread;
  *   then, holding the VM lock shared (with interrupts on, since it may
  *   sleep; mm/paging.h says what shared means):
- *   2. ask the VMPools whether the address lies in an allocated region
- *      (or a pool's own bookkeeping pages); if not, report it; else take
- *      the lock of the pool's pages: its pager's, or the unpaged lock
- *      (so faults on different pagers' pages go on side by side);
+ *   2. find the VMPool that holds the address (if none, report it) and
+ *      take the lock of its pages: its pager's, or the unpaged lock (so
+ *      faults on different pagers' pages go on side by side);
  *   3. if another thread mapped the page while we waited, just return
  *      (this re-check under the lock is what keeps two faults on one
- *      page from mapping two frames);
- *   4. if the page was swapped out, let the pager read it back;
+ *      page from mapping two frames); if the paging daemon trimmed it
+ *      (a transition entry), take it back: a soft fault;
+ *   4. otherwise ask the pool whether the address lies in an allocated
+ *      region (or its own bookkeeping pages); if not, report it; if the
+ *      page was swapped out, let the pager read it back;
  *   5. otherwise take a frame (the pager may evict a page for it),
  *      create the page table if missing, zero the frame,
  *      map it with the pool's permissions, and return: the CPU restarts
@@ -289,9 +291,13 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
     err = map_new_page(pool, w.pager, page, w.attr, f, w.pte_flags, zeroed);
     if (err) {                                  /* no frame for the page table */
         err = pager_make_room(1);
+        int made = err == 0;
         if (err || (err = map_new_page(pool, w.pager, page, w.attr, f, w.pte_flags, zeroed)) != 0) {
             frame_release(f);
-            return err == -E_AGAIN ? FAULT_WAIT : refuse_err(tf, va, "no frame for a page table", err);
+            /* Busy pagers, or the frame made taken by another thread
+             * first: wait and fault again (FAULT_WAIT_MAX bounds it). */
+            if (err == -E_AGAIN || made) return FAULT_WAIT;
+            return refuse_err(tf, va, "no frame for a page table", err);
         }
     }
     if (w.pager) pager_loaded(w.pager, page, f);

@@ -175,12 +175,19 @@ static uint32_t layout(struct pager *pg, const struct policy_ops *ops, uint32_t 
 int pager_detach(struct pager *pg)
 {
     if (!pg->mem) return 0;
+    /* Frames go in flight only under the VM lock exclusive: with it held
+     * and none in flight, every trimmed page of the pool is on a list. */
+    for (;;) {
+        daemon_settle();
+        vm_lock_excl();
+        if (!daemon_inflight()) break;
+        vm_unlock_excl();
+    }
     if (pg->nresident) {
+        vm_unlock_excl();
         kprintf("pager_detach(%s): %u pages are still resident\n", pg->name, pg->nresident);
         return -E_BUSY;
     }
-    if (pg->pool) daemon_settle();             /* (no write in flight: all on the lists) */
-    vm_lock_excl();
     daemon_unstash(pg);
     uint32_t listed = pg->pool ? daemon_listed_in(pg->pool->as, pg->pool->base,
                                                   pg->pool->base + pg->pool->size) : 0;
@@ -191,6 +198,7 @@ int pager_detach(struct pager *pg)
         return -E_BUSY;
     }
     if (pg->pool && pg->pool->pager == pg) pg->pool->pager = 0;
+    if (frames_pager == pg) frames_pager = 0;
     for (struct pager **pp = &pagers; *pp; pp = &(*pp)->next)
         if (*pp == pg) {
             *pp = pg->next;
@@ -300,6 +308,19 @@ void pager_serve(struct pager *pg, struct vmpool *pool)
     pool->pager = pg;
 }
 
+uint32_t pager_steal_stashed(void)
+{
+    for (struct pager *pg = pagers; pg; pg = pg->next) {
+        if (!pg->nzstash) continue;
+        struct mutex *m = claim(pg);
+        if (m == PAGER_BUSY) continue;
+        uint32_t f = daemon_stash_pop(pg);
+        pager_unclaim(m);
+        if (f) return f;
+    }
+    return 0;
+}
+
 uint32_t pager_stashed(void)
 {
     uint32_t n = 0;
@@ -317,14 +338,13 @@ void pager_unstash_all(void)
 int pager_set_daemon(struct pager *pg, int daemon)
 {
     if (pg->nresident) return -E_BUSY;
-    if (!daemon && pg->nzstash) {
-        vm_lock_excl();
-        daemon_unstash(pg);
-        vm_unlock_excl();
-    }
+    int was = pg->daemon;
     if (daemon) daemon_start();
-    if (pg->mem && daemon != pg->daemon) daemon_use(daemon ? 1 : -1);
+    vm_lock_excl();                     /* (no fault of PG's meanwhile) */
     pg->daemon = daemon;
+    daemon_unstash(pg);                 /* out of daemon mode: the stash back */
+    vm_unlock_excl();
+    if (pg->mem && daemon != was) daemon_use(daemon ? 1 : -1);
     return 0;
 }
 
@@ -634,7 +654,7 @@ int pager_frame(struct pager *pg, uint32_t *frame)
     if (!f && (err = pager_make_room(1)) != 0) return err;
     if (!f) f = get_frames(&process_pool, 1);
     *frame = f;
-    return f ? 0 : -E_NOMEM;
+    return f ? 0 : -E_AGAIN;            /* another thread took the frame made: again */
 }
 
 void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame) { loaded(pg, page, frame); }

@@ -151,6 +151,11 @@ void pager_serve(struct pager *pg, struct vmpool *pool);
  * PG has resident pages. */
 int pager_set_daemon(struct pager *pg, int daemon);
 
+/* A frame from some pager's stash of zeroed frames (that pager's lock
+ * taken by trying, pager_claim_frame's way), in no state, or 0: for a
+ * caller with no other frame left. */
+uint32_t pager_steal_stashed(void);
+
 /* Zeroed frames in the stashes of the pagers attached now, counted one
  * pager at a time (a hint unless the VM lock is held). */
 uint32_t pager_stashed(void);
@@ -247,7 +252,8 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags);
  * of pagers if needed.  Returns 0, -E_NOMEM if no pager has a page to
  * evict, or the error of the last eviction that failed (-E_SWAPFULL,
  * -E_IO); or -E_AGAIN if the only pages to evict were busy pagers' (their
- * faults are running: wait and try again).  The frames it frees are the
+ * faults are running: wait and try again).  Zeroed frames come first
+ * (daemon_give_back: the zeroed list, standby frames, pagers' stashes).  The frames it frees are the
  * pool's: another thread may take them first, so a caller that still
  * finds none may wait and try again. */
 int pager_make_room(uint32_t n);

@@ -65,10 +65,13 @@ void vm_wake_drainer(void)
  * no new exclusive taker comes between). */
 void vm_lock_shared_slow(void)
 {
+    struct thread *t = thread_current();
     __atomic_sub_fetch(&vm_sharers, 1, __ATOMIC_SEQ_CST);
+    t->vm_shared = 0;                       /* counted out: held no more (if killed now) */
     vm_wake_drainer();
     mutex_lock(&vm_lock);
     __atomic_add_fetch(&vm_sharers, 1, __ATOMIC_SEQ_CST);
+    t->vm_shared = 1;
     mutex_unlock(&vm_lock);
 }
 

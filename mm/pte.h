@@ -30,7 +30,7 @@
  *                                      PTE_TRANS                 P=0
  *    transition: the page is still in that frame, but the paging daemon
  *    (mm/daemon.c) has taken it out of its working set: the frame is on
- *    the standby or modified list, being written, or being read in.  The
+ *    the standby or modified list, or being written.  The
  *    rest of the entry is the present entry it was, P aside (A and D are
  *    0: D went into the frame's FRAME_DIRTY), so a fault on it rescues
  *    the page by setting P again: a soft fault, no disk read. */

@@ -27,6 +27,8 @@
  *   that pager's lock held by another thread: it passes the frames over
  *   and waits, and completes once the lock is let go.  Nothing
  *   deadlocks; the repurposed pages come back right.
+ * daemon_detach_inflight: a pager detached while the writer takes its
+ *   pages in flight (off every list) must wait for the write and refuse.
  * fault_locks: the fault path's locks are finer than one VM lock: while
  *   a thread holds one pager's lock (as a fault on its pages would,
  *   waiting for the disk), faults on another pager's pages and on the
@@ -541,6 +543,51 @@ static void test_backoff(void)
     same(s0);
 }
 
+/* ---- detaching a pager while its pages are being written ---- */
+
+static volatile int sharer_state;
+
+/* Hold the VM lock shared for 10 ticks, as a long fault would. */
+static void sharer(void *arg)
+{
+    (void)arg;
+    vm_lock_shared();
+    sharer_state = 1;
+    thread_sleep(10);
+    sharer_state = 2;
+    vm_unlock_shared();
+}
+
+static void test_detach_inflight(void)
+{
+    struct start s0 = start();
+    uint32_t va = pool(&pa, &pga, BASE_A, "detach", 4, 8);
+    fill(va, 0, 8, 9);
+    daemon_hold_writer(1);
+    vm_lock_excl();
+    while (pager_trim_one(&pga)) ;              /* every page to the modified list */
+    vm_unlock_excl();
+    CHECK(daemon_modified.count >= 8, "only %u pages on the modified list", daemon_modified.count);
+    /* The writer wakes and waits for the VM lock behind a sharer; the
+     * detach waits behind the writer, which takes the pages in flight
+     * (off every list) and lets go: the detach must see them in flight. */
+    sharer_state = 0;
+    struct thread *t = thread_create("sharer", sharer, 0);
+    CHECK(t, "no thread");
+    while (!sharer_state) thread_sleep(1);
+    daemon_hold_writer(0);
+    thread_sleep(2);                            /* the writer now waits for the lock */
+    int r = pager_detach(&pga);
+    thread_join(t);
+    msg("pager_detach while the writer took the pool's pages in flight: %d (pool's pager %s)",
+        r, pa.pager == &pga ? "kept" : "gone");
+    CHECK(r == -E_BUSY && pa.pager == &pga, "the pager was detached with its pages in flight");
+    daemon_wait_written();
+    CHECK(bad(va, 0, 8, 9) == 0, "data lost");
+    unpool(&pa, &pga, va);
+    same(s0);
+}
+
 /* ---- a swap-in's read, with its locks let go ---- */
 
 static uint32_t race_va, race_touched;
@@ -809,6 +856,8 @@ TEST("daemon_inflight_retrim", test_inflight_retrim,
      "a page trimmed again while its write is in flight waits on the modified list", "disk=8");
 TEST("daemon_backoff", test_backoff,
      "both inversions back off while the lock they try is held, then complete", "disk=8");
+TEST("daemon_detach_inflight", test_detach_inflight,
+     "a pager's detach waits out its pages' write, then refuses: they are on a list", "disk=8");
 TEST("daemon_read_race", test_read_race,
      "faults on the same pager during a swap-in's unlocked read: it makes room again", "disk=8");
 TEST("fault_locks", test_fault_locks,

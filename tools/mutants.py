@@ -122,8 +122,11 @@ MUTANTS = [
      "    if (listed) {\n        vm_unlock_excl();", "    if (listed && 0) {\n        vm_unlock_excl();",
      "daemon_rescue_standby", "a pager is detached while its pages wait on the daemon's lists"),
     ("detach_keeps_stash", "mm/pager.c",
-     "    vm_lock_excl();\n    daemon_unstash(pg);\n", "    vm_lock_excl();\n",
+     "        return -E_BUSY;\n    }\n    daemon_unstash(pg);\n", "        return -E_BUSY;\n    }\n",
      "fault_locks", "a detached pager's stash of zeroed frames is lost"),
+    ("detach_ignores_inflight", "mm/pager.c",
+     "        if (!daemon_inflight()) break;\n", "        break;\n",
+     "daemon_detach_inflight", "a pager is detached while its pages' write is in flight"),
 ]
 
 
