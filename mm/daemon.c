@@ -132,7 +132,7 @@ static uint32_t repurpose_standby(void)
     return 0;
 }
 
-uint32_t daemon_stash_pop(struct pager *pg)
+static inline uint32_t stash_pop(struct pager *pg)
 {
     if (!pg->nzstash) return 0;
     uint32_t f = pg->zstash[--pg->nzstash];
@@ -140,6 +140,8 @@ uint32_t daemon_stash_pop(struct pager *pg)
     __atomic_sub_fetch(&daemon_stashed, 1, __ATOMIC_RELAXED);
     return f;
 }
+
+uint32_t daemon_stash_pop(struct pager *pg) { return stash_pop(pg); }
 
 /* A zeroed frame from PG's stash, refilled from the zeroed list when it
  * is empty (PG's lock held, or the VM lock exclusive); 0 if both are
@@ -157,7 +159,7 @@ static uint32_t take_zeroed(struct pager *pg)
      * take, not only at a refill (a stash may hide that the list ran out
      * by other hands: a give-back, frames released). */
     if (daemon_zeroed.count < ZERO_TARGET / 2) wake(&zero_sem);
-    uint32_t f = daemon_stash_pop(pg);
+    uint32_t f = stash_pop(pg);
     if (f) daemon_stats.zeroed_used++;
     return f;
 }
