@@ -278,8 +278,6 @@ uint32_t daemon_free_frames(void)
     return n;
 }
 
-uint32_t daemon_inflight(void) { return inflight; }
-
 void daemon_settle(void)
 {
     for (int i = 0; inflight && i < 1000; i++) thread_sleep(1);
@@ -410,25 +408,6 @@ static uint32_t take_standby(void)
         daemon_stats.backoffs++;
         thread_sleep(1);
     }
-}
-
-/* How many frames of list L have a mapping in [LO, HI) of space AS. */
-static uint32_t listed_in(const struct flist *l, struct aspace *as, uint32_t lo, uint32_t hi)
-{
-    uint32_t n = 0;
-    for (uint32_t f = l->head; f; f = frame_of(f)->next) {
-        struct frame *fr = frame_of(f);
-        n += fr->maps && fr->as == as && fr->va - lo < hi - lo;
-    }
-    return n;
-}
-
-uint32_t daemon_listed_in(struct aspace *as, uint32_t lo, uint32_t hi)
-{
-    mutex_lock(&lists_lock);
-    uint32_t n = listed_in(&daemon_standby, as, lo, hi) + listed_in(&daemon_modified, as, lo, hi);
-    mutex_unlock(&lists_lock);
-    return n;
 }
 
 int daemon_repurpose_one(void)

@@ -195,10 +195,6 @@ int daemon_release(uint32_t f);
  * so that frame counts are steady. */
 void daemon_settle(void);
 
-/* Frames the writer has in flight now (taken off the modified list under
- * the VM lock exclusive, so 0 stays 0 while it is held). */
-uint32_t daemon_inflight(void);
-
 /* For tests: stop the writer taking pages off the modified list (HOLD 1;
  * returns when what it had taken is written), or let it go on (0). */
 void daemon_hold_writer(int hold);
@@ -225,11 +221,6 @@ uint32_t daemon_free_frames(void);
  * give it back to the pool.  Returns 1 if a frame was repurposed, 0 if
  * standby was empty. */
 int daemon_repurpose_one(void);
-
-/* How many frames on the standby and modified lists hold a page mapped
- * in [LO, HI) of space AS (0: the kernel half).  It walks the lists. */
-struct aspace;
-uint32_t daemon_listed_in(struct aspace *as, uint32_t lo, uint32_t hi);
 
 /* Frames being zeroed now (taken from the pool, not yet listed). */
 extern uint32_t daemon_zeroing;

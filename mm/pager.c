@@ -175,28 +175,19 @@ static uint32_t layout(struct pager *pg, const struct policy_ops *ops, uint32_t 
 int pager_detach(struct pager *pg)
 {
     if (!pg->mem) return 0;
-    /* Frames go in flight only under the VM lock exclusive: with it held
-     * and none in flight, every trimmed page of the pool is on a list. */
-    for (;;) {
-        daemon_settle();
-        vm_lock_excl();
-        if (!daemon_inflight()) break;
+    vm_lock_excl();
+    /* A pool's pages all lie in its allocated regions: while it has none,
+     * no page of PG's is resident, on a list, in flight (a released page's
+     * write frees its frame) or in swap, so nothing can need PG again. */
+    struct vmpool_info vi = { 0 };
+    if (pg->pool) vmpool_info(pg->pool, &vi);
+    if (vi.nalloc || pg->nresident) {
         vm_unlock_excl();
-    }
-    if (pg->nresident) {
-        vm_unlock_excl();
-        kprintf("pager_detach(%s): %u pages are still resident\n", pg->name, pg->nresident);
+        kprintf("pager_detach(%s): %u regions still allocated, %u pages resident: release "
+                "the regions first\n", pg->name, vi.nalloc, pg->nresident);
         return -E_BUSY;
     }
     daemon_unstash(pg);
-    uint32_t listed = pg->pool ? daemon_listed_in(pg->pool->as, pg->pool->base,
-                                                  pg->pool->base + pg->pool->size) : 0;
-    if (listed) {
-        vm_unlock_excl();
-        kprintf("pager_detach(%s): %u of its pages are still on the paging daemon's lists "
-                "(trimmed, not released)\n", pg->name, listed);
-        return -E_BUSY;
-    }
     if (pg->pool && pg->pool->pager == pg) pg->pool->pager = 0;
     if (frames_pager == pg) frames_pager = 0;
     for (struct pager **pp = &pagers; *pp; pp = &(*pp)->next)

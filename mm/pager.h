@@ -173,7 +173,9 @@ int pager_set_limit(struct pager *pg, uint32_t limit);
 /* Make PG's pool unpageable again and free PG's memory; call it before
  * the pool is destroyed (a pool without a pager, or PG detached already,
  * is fine).  Returns 0, or -E_BUSY (with a message, nothing changed) if
- * PG still has resident pages: release its regions first. */
+ * PG's pool still has allocated regions (whose pages may be resident,
+ * on the daemon's lists, being written or in swap) or PG resident
+ * pages: release the regions first. */
 int pager_detach(struct pager *pg);
 
 /* A frame for a new page, into *FRAME.  PG is the pager the page will

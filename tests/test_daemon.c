@@ -28,7 +28,8 @@
  *   and waits, and completes once the lock is let go.  Nothing
  *   deadlocks; the repurposed pages come back right.
  * daemon_detach_inflight: a pager detached while the writer takes its
- *   pages in flight (off every list) must wait for the write and refuse.
+ *   pages in flight (off every list) is refused: its pool's region is
+ *   still allocated.
  * fault_locks: the fault path's locks are finer than one VM lock: while
  *   a thread holds one pager's lock (as a fault on its pages would,
  *   waiting for the disk), faults on another pager's pages and on the
@@ -857,7 +858,7 @@ TEST("daemon_inflight_retrim", test_inflight_retrim,
 TEST("daemon_backoff", test_backoff,
      "both inversions back off while the lock they try is held, then complete", "disk=8");
 TEST("daemon_detach_inflight", test_detach_inflight,
-     "a pager's detach waits out its pages' write, then refuses: they are on a list", "disk=8");
+     "a pager's detach while its pages are in flight is refused", "disk=8");
 TEST("daemon_read_race", test_read_race,
      "faults on the same pager during a swap-in's unlocked read: it makes room again", "disk=8");
 TEST("fault_locks", test_fault_locks,

@@ -118,15 +118,13 @@ MUTANTS = [
     ("killed_keeps_shared", "mm/paging.c",
      "    thread_release_hook = vm_release_killed;\n", "    (void)vm_release_killed;\n",
      "stack_guard_direct", "a thread killed holding the VM lock shared keeps it for ever"),
-    ("detach_with_listed", "mm/pager.c",
-     "    if (listed) {\n        vm_unlock_excl();", "    if (listed && 0) {\n        vm_unlock_excl();",
-     "daemon_rescue_standby", "a pager is detached while its pages wait on the daemon's lists"),
+    ("detach_with_regions", "mm/pager.c",
+     "    if (vi.nalloc || pg->nresident) {", "    if (pg->nresident) {",
+     "daemon_rescue_standby,daemon_detach_inflight",
+     "a pager is detached while its pool's regions (pages on the lists, in flight) remain"),
     ("detach_keeps_stash", "mm/pager.c",
      "        return -E_BUSY;\n    }\n    daemon_unstash(pg);\n", "        return -E_BUSY;\n    }\n",
      "fault_locks", "a detached pager's stash of zeroed frames is lost"),
-    ("detach_ignores_inflight", "mm/pager.c",
-     "        if (!daemon_inflight()) break;\n", "        break;\n",
-     "daemon_detach_inflight", "a pager is detached while its pages' write is in flight"),
 ]
 
 
