@@ -279,6 +279,7 @@ struct frame_pool *frame_pools(void) { return pools; }
 
 void frame_pool_check(const struct frame_pool *p)
 {
+    LOCK();                             /* one moment's bitmap and counters */
     uint32_t cnt[4] = {0, 0, 0, 0};
     for (uint32_t f = p->base; f < p->base + p->nframes; f++) {
         uint32_t s = frame_state(p, f);
@@ -298,4 +299,5 @@ void frame_pool_check(const struct frame_pool *p)
         if (busy_bits(p->bitmap[w]) != EVEN_BITS)
             panic("frame_pool_check(%s): word %u below hint %u has a free frame",
                   p->name, w, p->hint);
+    UNLOCK();
 }

@@ -64,7 +64,9 @@ struct frame_pool *frame_pool_of(uint32_t frame);
 /* Remove POOL from the list of pools (tests that build scratch pools). */
 void frame_pool_remove(struct frame_pool *pool);
 
-/* Check the counters against the bitmap; panics on a mismatch. */
+/* Check the counters against the bitmap, under the pools' lock (so a
+ * thread taking frames meanwhile cannot make it see a mismatch); panics
+ * on a mismatch. */
 void frame_pool_check(const struct frame_pool *pool);
 
 /* The first pool in the list (the rest follow through ->next). */
