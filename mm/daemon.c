@@ -52,8 +52,6 @@ void (*daemon_write_hook)(const uint32_t *frames, uint32_t n);
 static struct semaphore trim_sem, write_sem, zero_sem;
 static volatile uint32_t inflight;      /* frames the writer is writing */
 
-volatile uint32_t daemon_stashed;
-
 uint32_t daemon_available(void)
 {
     /* (Not the pagers' stashes: only their own faults take from them.) */
@@ -137,7 +135,6 @@ static inline uint32_t stash_pop(struct pager *pg)
     if (!pg->nzstash) return 0;
     uint32_t f = pg->zstash[--pg->nzstash];
     frame_of(f)->state = FS_NONE;
-    __atomic_sub_fetch(&daemon_stashed, 1, __ATOMIC_RELAXED);
     return f;
 }
 
@@ -152,7 +149,6 @@ static uint32_t take_zeroed(struct pager *pg)
     if (!pg->nzstash && !zero_held) {
         mutex_lock(&lists_lock);
         pg->nzstash = flist_pop_many(&daemon_zeroed, pg->zstash, PAGER_ZSTASH, FS_ZEROED);
-        __atomic_add_fetch(&daemon_stashed, pg->nzstash, __ATOMIC_RELAXED);
         mutex_unlock(&lists_lock);
     }
     /* The zero thread tops the list up when it runs low: woken at every
@@ -168,7 +164,7 @@ void daemon_unstash(struct pager *pg)
 {
     if (!pg->nzstash) return;
     mutex_lock(&lists_lock);
-    for (uint32_t f; (f = daemon_stash_pop(pg)) != 0;) flist_push(&daemon_zeroed, f);
+    for (uint32_t f; (f = stash_pop(pg)) != 0;) flist_push(&daemon_zeroed, f);
     mutex_unlock(&lists_lock);
 }
 
@@ -190,7 +186,7 @@ int daemon_take_frame(struct pager *pg, uint32_t *fp, int *zeroed)
             if ((f = flist_pop(&daemon_zeroed)) != 0) daemon_stats.zeroed_used++;
             mutex_unlock(&lists_lock);
         }
-        if (!f && pg) f = daemon_stash_pop(pg);
+        if (!f && pg) f = stash_pop(pg);
     }
     if (!f) {
         mutex_lock(&lists_lock);
@@ -271,8 +267,8 @@ void daemon_hold_zero(int hold)
 uint32_t daemon_free_frames(void)
 {
     mutex_lock(&lists_lock);
-    /* The stashes counted one by one, not by daemon_stashed: a stash lost
-     * (a pager gone without giving it back) must show as frames gone. */
+    /* The stashes counted pager by pager: a stash lost (a pager gone
+     * without giving it back) must show as frames gone. */
     uint32_t n = process_pool.nfree + daemon_zeroed.count + daemon_zeroing + pager_stashed();
     mutex_unlock(&lists_lock);
     return n;
@@ -304,13 +300,10 @@ static void finish(const uint32_t *frames, uint32_t n, uint32_t first, int err)
             if (fr->slot != SWAP_NONE) swap_free(fr->slot);
             fr->slot = first + i;
         }
-        if (fr->flags & FRAME_DOOMED) {
+        if (fr->flags & FRAME_DOOMED) {     /* (frame_release clears the rest) */
             if (fr->slot != SWAP_NONE) swap_free(fr->slot);
-            fr->slot = SWAP_NONE;
-            fr->flags = 0;
             fr->state = FS_NONE;
             fr->pager = 0;
-            fr->wslot = FRAME_NO_WSLOT;
             frame_release(f);
             continue;
         }

@@ -165,10 +165,6 @@ void daemon_unstash(struct pager *pg);
  * in no state, or 0 if the stash is empty. */
 uint32_t daemon_stash_pop(struct pager *pg);
 
-/* Zeroed frames in pagers' stashes now (free frames, but not counted as
- * available to the trimmer: only their pagers' faults take them, and
- * others only as a last resort, pager_steal_stashed). */
-extern volatile uint32_t daemon_stashed;
 
 /* Wake the trimmer if available memory is below the low watermark: for
  * a path that took a frame from the pool itself (the copy-on-write

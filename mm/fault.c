@@ -128,12 +128,12 @@ static struct mutex unpaged_lock = RMUTEX_INIT("unpaged", LOCK_UNPAGED);
  * present (COW 0), the lock of the pager of VA's page (vmpool_pager_at:
  * the pool alone, not its regions, which FN searches only if it must),
  * or the unpaged lock; for a write to a copy-on-write page (COW 1), the
- * lock of the processes' pager (cow_pager: no lookup at all).
+ * lock of the processes' pager, with no lookup at all: only fork makes
+ * pages copy-on-write, and only in pools of processes, which the pager
+ * by frame serves (mm/uvm.c); write_protected checks it under the lock.
  * A thread that holds the VM lock exclusive already (a VMPool operation
  * touching its bookkeeping pages), or a fault before threads exist,
  * takes the VM lock exclusive and nothing more. */
-static struct pager *cow_pager(uint32_t va);
-
 static inline int locked(struct trapframe *tf, uint32_t va, int cow,
                          int (*fn)(struct trapframe *, uint32_t, struct fault_at *))
 {
@@ -145,7 +145,7 @@ static inline int locked(struct trapframe *tf, uint32_t va, int cow,
     struct mutex *m = 0;
     if (cow) {
         at.pool = 0;
-        at.pager = cow_pager(va);
+        at.pager = pager_by_frame();
     } else {
         at.pool = vmpool_pager_at(va, &at.pager);
     }
@@ -157,16 +157,6 @@ static inline int locked(struct trapframe *tf, uint32_t va, int cow,
     if (excl) vm_unlock_excl();
     else vm_unlock_shared();
     return r;
-}
-
-/* The pager whose working set holds the frame of the copy-on-write
- * page at VA: only fork makes pages copy-on-write, and only in pools of
- * processes, which the pager by frame serves (mm/uvm.c), so no lookup is
- * needed; write_protected checks it under the lock. */
-static struct pager *cow_pager(uint32_t va)
-{
-    (void)va;
-    return pager_by_frame();
 }
 
 static int page_fault(struct trapframe *tf)
@@ -322,7 +312,7 @@ static inline int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t p
 }
 
 /* A write to a copy-on-write page at VA (the lock of AT's pager held,
- * cow_pager's; or the VM lock exclusive).
+ * the processes'; or the VM lock exclusive).
  * If this mapping
  * is the frame's last, the page is the writer's own: it is made writable
  * again; otherwise the writer gets a copy.  Either way the frame's swap

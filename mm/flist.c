@@ -55,23 +55,6 @@ void flist_remove(struct flist *l, uint32_t f)
     e->wslot = FRAME_NO_WSLOT;
 }
 
-uint32_t flist_pop(struct flist *l)
-{
-    uint32_t f = l->head;
-    if (!f) return 0;
-    struct frame *e = entry(f);
-    if (e->state != l->state)
-        panic("flist_pop(%s): frame 0x%x is in state %u, not this list's", l->name, f, e->state);
-    l->head = e->next;                  /* the head has no prev */
-    if (e->next) entry(e->next)->prev = 0;
-    else l->tail = 0;
-    l->count--;
-    e->state = FS_NONE;
-    e->pager = 0;
-    e->wslot = FRAME_NO_WSLOT;
-    return f;
-}
-
 uint32_t flist_pop_many(struct flist *l, uint32_t *out, uint32_t max, uint8_t state)
 {
     uint32_t n = 0, f = l->head;
@@ -91,6 +74,12 @@ uint32_t flist_pop_many(struct flist *l, uint32_t *out, uint32_t max, uint8_t st
     else l->tail = 0;
     l->count -= n;
     return n;
+}
+
+uint32_t flist_pop(struct flist *l)
+{
+    uint32_t f = 0;
+    return flist_pop_many(l, &f, 1, FS_NONE) ? f : 0;
 }
 
 const char *flist_check(const struct flist *l)

@@ -28,9 +28,10 @@ uint32_t kstack_alloc(void)
     for (uint32_t i = 0; i < NSLOTS; i++) {
         if (used[i / 32] & (1u << (i % 32))) continue;
         uint32_t s = slot_lo(i), va;
-        for (va = s; va < s + KSTACK_SIZE; va += PAGE_SIZE)       /* (no free frame: */
-            if (map_zeroed_page(va, PTE_W) != 0 &&                  /* make one, from */
-                (pager_make_room(1) != 0 || map_zeroed_page(va, PTE_W) != 0))   /* pages) */
+        /* With no free frame, one is made from pages (pager_make_room). */
+        for (va = s; va < s + KSTACK_SIZE; va += PAGE_SIZE)
+            if (map_zeroed_page(va, PTE_W) != 0 &&
+                (pager_make_room(1) != 0 || map_zeroed_page(va, PTE_W) != 0))
                 break;
         if (va < s + KSTACK_SIZE) {             /* out of frames: undo */
             while (va > s) free_page(va -= PAGE_SIZE);

@@ -333,7 +333,7 @@ int pager_set_daemon(struct pager *pg, int daemon)
     if (daemon) daemon_start();
     vm_lock_excl();                     /* (no fault of PG's meanwhile) */
     pg->daemon = daemon;
-    daemon_unstash(pg);                 /* out of daemon mode: the stash back */
+    if (!daemon) daemon_unstash(pg);    /* out of daemon mode: the stash back */
     vm_unlock_excl();
     if (pg->mem && daemon != was) daemon_use(daemon ? 1 : -1);
     return 0;
@@ -593,7 +593,7 @@ int pager_make_room(uint32_t n)
     int err = -E_NOMEM;                 /* unless an eviction says why it failed */
     uint32_t passed = daemon_stats.busy_passed;    /* frames or pagers passed over, busy */
     while (process_pool.nfree < n) {
-        /* The daemon's frames first: zeroed ones, then standby. */
+        /* The daemon's frames first: zeroed, standby, stashed. */
         uint32_t f = daemon_give_back();
         if (f) {
             frame_release(f);

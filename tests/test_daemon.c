@@ -439,8 +439,9 @@ static void repurposer(void *arg)
     repurposer_result = daemon_repurpose_one();
 }
 
-/* A thread that holds PG's lock, with the VM lock shared, as a fault
- * on PG's pages would (one waiting for the disk, say), for HOLD_TICKS.
+/* A thread that holds PG's lock (PG 0: none), with the VM lock shared,
+ * as a fault on PG's pages would (one waiting for the disk, say), for
+ * HOLD_TICKS.
  * HOLDER_STATE: 0 not yet, 1 holding, 2 letting go (set before it lets
  * go, so a thread that sees 2 after its own work knows it waited). */
 #define HOLD_TICKS 20
@@ -452,11 +453,11 @@ static void holder(void *arg)
     struct pager *pg = arg;
     sema_down(&holder_go);
     vm_lock_shared();
-    mutex_lock(&pg->lock);
+    if (pg) mutex_lock(&pg->lock);
     holder_state = 1;
     thread_sleep(HOLD_TICKS);
     holder_state = 2;
-    mutex_unlock(&pg->lock);
+    if (pg) mutex_unlock(&pg->lock);
     vm_unlock_shared();
 }
 
@@ -546,19 +547,6 @@ static void test_backoff(void)
 
 /* ---- detaching a pager while its pages are being written ---- */
 
-static volatile int sharer_state;
-
-/* Hold the VM lock shared for 10 ticks, as a long fault would. */
-static void sharer(void *arg)
-{
-    (void)arg;
-    vm_lock_shared();
-    sharer_state = 1;
-    thread_sleep(10);
-    sharer_state = 2;
-    vm_unlock_shared();
-}
-
 static void test_detach_inflight(void)
 {
     struct start s0 = start();
@@ -572,10 +560,8 @@ static void test_detach_inflight(void)
     /* The writer wakes and waits for the VM lock behind a sharer; the
      * detach waits behind the writer, which takes the pages in flight
      * (off every list) and lets go: the detach must see them in flight. */
-    sharer_state = 0;
-    struct thread *t = thread_create("sharer", sharer, 0);
-    CHECK(t, "no thread");
-    while (!sharer_state) thread_sleep(1);
+    struct thread *t = holder_start(0);
+    holder_take();
     daemon_hold_writer(0);
     thread_sleep(2);                            /* the writer now waits for the lock */
     int r = pager_detach(&pga);
