@@ -60,15 +60,22 @@ void vm_wake_drainer(void)
     if (fl & EFLAGS_IF) sti();
 }
 
+/* T counts itself out of the sharers (a slow path, or T killed): it
+ * holds the lock shared no more, and a waiting exclusive taker may go. */
+static void count_out(struct thread *t)
+{
+    t->vm_shared = 0;
+    __atomic_sub_fetch(&vm_sharers, 1, __ATOMIC_SEQ_CST);
+    vm_wake_drainer();
+}
+
 /* vm_lock_shared found the exclusive side held: count ourselves out,
  * and in again once its holder is done (holding the mutex meanwhile, so
  * no new exclusive taker comes between). */
 void vm_lock_shared_slow(void)
 {
     struct thread *t = thread_current();
-    __atomic_sub_fetch(&vm_sharers, 1, __ATOMIC_SEQ_CST);
-    t->vm_shared = 0;                       /* counted out: held no more (if killed now) */
-    vm_wake_drainer();
+    count_out(t);                           /* (if killed now: nothing to give back) */
     mutex_lock(&vm_lock);
     __atomic_add_fetch(&vm_sharers, 1, __ATOMIC_SEQ_CST);
     t->vm_shared = 1;
@@ -82,9 +89,7 @@ static void vm_release_killed(struct thread *t)
 {
     if (!t->vm_shared) return;
     kprintf("thread %d '%s' dies holding the VM lock shared: released\n", t->tid, t->name);
-    t->vm_shared = 0;
-    __atomic_sub_fetch(&vm_sharers, 1, __ATOMIC_SEQ_CST);
-    vm_wake_drainer();
+    count_out(t);
 }
 
 /* vm_unlock_shared's other cases: a nested hold, or one we do not have. */

@@ -194,9 +194,7 @@ static void release_range(struct vmpool *p, uint32_t start, uint32_t end)
         release_page(p, va);
     /* A table a fault emptied (an eviction of clean pages, with the VM
      * lock shared) was left in place; it goes now (mm/paging.h). */
-    for (uint32_t va = start & ~(PT_SPAN - 1); va < end && va >= (start & ~(PT_SPAN - 1));
-         va += PT_SPAN)
-        pt_release_if_empty(va);
+    for (uint32_t d = PDX(start); d <= PDX(end - 1); d++) pt_release_if_empty(PGADDR(d, 0, 0));
 }
 
 int vmpool_release(struct vmpool *p, uint32_t start)

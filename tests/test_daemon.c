@@ -27,6 +27,9 @@
  *   that pager's lock held by another thread: it passes the frames over
  *   and waits, and completes once the lock is let go.  Nothing
  *   deadlocks; the repurposed pages come back right.
+ * daemon_table_emptied: a page table whose last pages are repurposed (so
+ *   emptied by faults, holding the VM lock shared) is released with its
+ *   region, not before, and not never.
  * daemon_detach_inflight: a pager detached while the writer takes its
  *   pages in flight (off every list) is refused: its pool's region is
  *   still allocated.
@@ -220,7 +223,12 @@ static void test_rescue_standby(void)
     same(s0);
 }
 
-static uint32_t hold_all(uint32_t *held, uint32_t cap);
+/* Frames a test holds, the process pool emptied (hold_all). */
+struct held {
+    uint32_t *f, n;
+};
+static struct held hold_all(void);
+static void unhold(struct held *h, uint32_t n);
 
 /* ---- the race with the writer ---- */
 
@@ -265,14 +273,11 @@ static void test_write_race(void)
     /* Memory tight: all but 64 free frames held (the threads' stacks need
      * some), so standby frames are
      * repurposed and pages come back from swap too, not only from lists. */
-    uint32_t cap = process_pool.nframes, *held = kmalloc(cap * 4);
-    CHECK(held, "no memory");
-    memset(held, 0, cap * 4);
     uint32_t vb = pool(&pb, &pgb, BASE_B, "pressure", 8, CONSUMER_PAGES);
     ((volatile uint32_t *)vb)[0] = 0;
     race_done = 0;
-    uint32_t nheld = hold_all(held, cap);
-    for (uint32_t i = 0; i < 64 && nheld; i++) release_frames(held[--nheld]);
+    struct held held = hold_all();
+    unhold(&held, 64);
     struct thread *t = thread_create("racer", racer, (void *)va);
     struct thread *c = thread_create("consumer", consumer, (void *)vb);
     CHECK(t && c, "no thread");
@@ -280,8 +285,7 @@ static void test_write_race(void)
     uint32_t reads0 = pga.disk_reads;
     thread_join(t);
     thread_join(c);
-    for (uint32_t i = 0; i < nheld; i++) release_frames(held[i]);
-    kfree(held);
+    unhold(&held, held.n);
     uint32_t race_reads = pga.disk_reads - reads0;
     /* Every page that is not resident out to swap, so that the check
      * below reads back what the writer wrote during the race (whether
@@ -312,16 +316,29 @@ static void test_write_race(void)
 /* ---- repurposing ---- */
 
 /* Take every free frame (and every zeroed one, the pagers' stashes
- * included) into HELD; returns how many. */
-static uint32_t hold_all(uint32_t *held, uint32_t cap)
+ * included): the frame pool is empty until unhold.  The array comes
+ * from the heap, backed before the pool is emptied. */
+static struct held hold_all(void)
 {
-    uint32_t n = 0, f;
+    uint32_t cap = process_pool.nframes, f;
+    struct held h = { kmalloc(cap * 4), 0 };
+    CHECK(h.f, "no memory");
+    memset(h.f, 0, cap * 4);
     pager_unstash_all();
-    while (n < cap && (f = get_frames(&process_pool, 1)) != 0) held[n++] = f;
+    while (h.n < cap && (f = get_frames(&process_pool, 1)) != 0) h.f[h.n++] = f;
     vm_lock_excl();
-    while (n < cap && daemon_zeroed.count && (f = daemon_give_back()) != 0) held[n++] = f;
+    while (h.n < cap && daemon_zeroed.count && (f = daemon_give_back()) != 0) h.f[h.n++] = f;
     vm_unlock_excl();
-    return n;
+    return h;
+}
+
+/* Give N of H's frames back to the pool (all of them, and the array,
+ * with N = H->N). */
+static void unhold(struct held *h, uint32_t n)
+{
+    int all = n >= h->n;
+    while (n-- && h->n) release_frames(h->f[--h->n]);
+    if (all) kfree(h->f);
 }
 
 static void test_repurpose(void)
@@ -332,22 +349,19 @@ static void test_repurpose(void)
     ((volatile uint32_t *)vb)[0] = 0;                   /* b's page table, now */
     fill(va, 0, 32, 3);
     daemon_wait_written();
-    uint32_t standby = daemon_standby.count, cap = process_pool.nframes;
+    uint32_t standby = daemon_standby.count;
     CHECK(standby >= 16, "only %u pages on standby", standby);
-    uint32_t *held = kmalloc(cap * 4);
-    CHECK(held, "no memory");
-    memset(held, 0, cap * 4);                       /* backed before the pool is emptied */
     uint32_t reads0 = pga.disk_reads, rep0 = daemon_stats.repurposed;
-    uint32_t nheld = hold_all(held, cap);
+    struct held held = hold_all();
     fill(vb, 1, 12, 4);                             /* 12 new pages: from standby */
     uint32_t swapped = 0;
     for (uint32_t p = 0; p < 32; p++) swapped += pte_is_swap(pte_get(va + p * PAGE_SIZE));
     msg("frame pool empty (%u frames held); 12 new pages took %u standby frames; %u of the "
-        "old pool's pages now have swap entries", nheld, daemon_stats.repurposed - rep0, swapped);
+        "old pool's pages now have swap entries", held.n, daemon_stats.repurposed - rep0, swapped);
     CHECK(daemon_stats.repurposed - rep0 >= 12 && swapped >= 12,
           "standby frames were not repurposed (%u) or their owner got no swap entries (%u)",
           daemon_stats.repurposed - rep0, swapped);
-    for (uint32_t i = 0; i < nheld; i++) release_frames(held[i]);
+    unhold(&held, held.n);
     uint32_t b = bad(va, 0, 32, 3);
     CHECK(b == 0, "%u words of the old pool wrong after repurposing", b);
     CHECK(pga.disk_reads - reads0 >= 12, "only %u pages were read back from swap",
@@ -355,9 +369,49 @@ static void test_repurpose(void)
     CHECK(bad(vb, 1, 12, 4) == 0, "the new pool's data is wrong");
     msg("the old owner's touches read its %u pages back from swap, all intact",
         pga.disk_reads - reads0);
-    kfree(held);
     unpool(&pb, &pgb, vb);
     unpool(&pa, &pga, va);
+    same(s0);
+}
+
+/* ---- a page table emptied by faults ---- */
+
+/* Pages only read (zeros, never written: no copy needed) in a page
+ * table of their own, trimmed to standby and repurposed by another
+ * pool's faults: their entries become 0 with the VM lock only shared, so
+ * the emptied table stays until the region is released (mm/paging.h). */
+static void test_table_emptied(void)
+{
+    struct start s0 = start();
+    uint32_t va = pool(&pa, &pga, BASE_A, "tables", 32, 2048);
+    uint32_t hi = (va + PT_SPAN + PT_SPAN - 1) & ~(PT_SPAN - 1);    /* a table of its own */
+    CHECK(hi + 32 * PAGE_SIZE <= va + 2048 * PAGE_SIZE, "region too small");
+    uint32_t sum = 0;
+    for (uint32_t p = 0; p < 32; p++) sum += ((volatile uint32_t *)(hi + p * PAGE_SIZE))[0];
+    CHECK(sum == 0, "fresh pages not zero");
+    vm_lock_excl();
+    while (pager_trim_one(&pga)) ;              /* all 32 to standby, clean */
+    vm_unlock_excl();
+    uint32_t vb = pool(&pb, &pgb, BASE_B, "tables-b", 64, 64);
+    ((volatile uint32_t *)vb)[0] = 0;           /* b's page table, now */
+    daemon_hold_zero(1);
+    struct held held = hold_all();
+    uint32_t left = 32, used = 1;
+    for (; left && used < 64; used++) {         /* b's faults take a's standby frames */
+        ((volatile uint32_t *)(vb + used * PAGE_SIZE))[0] = used;
+        left = 0;
+        for (uint32_t p = 0; p < 32; p++) left += pte_get(hi + p * PAGE_SIZE) != 0;
+    }
+    int table = (*pde_of(hi) & PTE_P) != 0;
+    unhold(&held, held.n);
+    daemon_hold_zero(0);
+    msg("32 read-only pages repurposed: their entries are 0 and their page table %s",
+        table ? "stays (emptied by faults)" : "is gone");
+    CHECK(left == 0, "%u of the 32 pages still have entries", left);
+    CHECK(table, "the emptied page table was released by a fault");
+    unpool(&pb, &pgb, vb);
+    unpool(&pa, &pga, va);                      /* and the table with the region */
+    CHECK(!(*pde_of(hi) & PTE_P), "the emptied page table outlived its region");
     same(s0);
 }
 
@@ -489,11 +543,8 @@ static void backoff_fault(uint32_t va)
     uint32_t vb = pool(&pb, &pgb, BASE_B, "backoff-b", 8, 4);
     ((volatile uint32_t *)vb)[0] = 0;   /* b's page table, now */
     daemon_hold_zero(1);
-    uint32_t cap = process_pool.nframes, *held = kmalloc(cap * 4);
-    CHECK(held, "no memory");
-    memset(held, 0, cap * 4);           /* backed before the pool is emptied */
     struct thread *t = holder_start(&pga);            /* (its stack, before the pool is empty) */
-    uint32_t nheld = hold_all(held, cap);
+    struct held held = hold_all();
     CHECK(daemon_standby.count > 0, "nothing on standby");
     uint32_t p0 = daemon_stats.busy_passed, r0 = daemon_stats.repurposed;
     holder_take();
@@ -501,8 +552,7 @@ static void backoff_fault(uint32_t va)
     int seen = holder_state;
     uint32_t passed = daemon_stats.busy_passed - p0;
     thread_join(t);
-    for (uint32_t i = 0; i < nheld; i++) release_frames(held[i]);
-    kfree(held);
+    unhold(&held, held.n);
     daemon_hold_zero(0);
     msg("a fault on pool B with only A's frames on standby, A's pager's lock held for %d "
         "ticks: it passed %u busy frames over, waited, and took a standby frame once the "
@@ -839,6 +889,8 @@ TEST("daemon_write_race", test_write_race,
      "writes while the writer writes the same pages: no lost update", "disk=8 solo");
 TEST("daemon_repurpose", test_repurpose,
      "standby frames repurposed: the old owner reads its pages back from swap", "disk=8 solo");
+TEST("daemon_table_emptied", test_table_emptied,
+     "a page table emptied by faults stays until its region is released", "disk=8");
 TEST("daemon_inflight_retrim", test_inflight_retrim,
      "a page trimmed again while its write is in flight waits on the modified list", "disk=8");
 TEST("daemon_backoff", test_backoff,

@@ -125,6 +125,14 @@ MUTANTS = [
     ("detach_keeps_stash", "mm/pager.c",
      "        return -E_BUSY;\n    }\n    daemon_unstash(pg);\n", "        return -E_BUSY;\n    }\n",
      "fault_locks", "a detached pager's stash of zeroed frames is lost"),
+    ("no_table_sweep", "mm/vmpool.c",
+     "    for (uint32_t d = PDX(start); d <= PDX(end - 1); d++) pt_release_if_empty(PGADDR(d, 0, 0));\n",
+     "",
+     "daemon_table_emptied", "a page table a fault emptied is never released"),
+    ("fault_releases_table", "mm/paging.c",
+     "    if (t && t->vm_shared && !vm_excl_held()) return;  /* a fault: see pt_ensure */\n",
+     "    (void)t;\n",
+     "daemon_table_emptied", "a fault, holding the VM lock only shared, releases a page table"),
 ]
 
 
