@@ -70,8 +70,10 @@ KOPTS    := $(strip \
 # kernel never saves FPU state), frame pointers kept for backtraces.  The
 # debug build (the default: make, run, test, debug) uses -Og so that gdb
 # can step through every C function, and checks the lock order.  The
-# release build (make bench, in build/release) uses -O2 without the
-# lock-order checker: benchmarks measure what a user would ship.
+# release build (make bench, in build/release) uses -O2 with link-time
+# optimization (small functions of one file inlined into another's, as
+# a shipped kernel would have them) and without the lock-order checker:
+# benchmarks measure what a user would ship.
 OPT      ?= -Og
 DEFS     ?=
 COMMON   := -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
@@ -138,7 +140,7 @@ $(OBJS): Makefile
 
 $(KERNEL): $(OBJS) linker.ld
 	@echo "  LD   $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LIBGCC)
+	$(Q)$(CC) -m32 $(OPT) $(LDFLAGS) -o $@ $(OBJS) $(LIBGCC)
 	$(Q)grub-file --is-x86-multiboot $@ || { echo "$@ is not multiboot"; rm -f $@; exit 1; }
 
 $(B)/kernel.asm: $(KERNEL)
@@ -168,7 +170,7 @@ host-test: deps ## build the host unit tests (make test T='host/*' runs them)
 	@$(PMAKE) -f tests/host/host.mk
 
 bench: deps ## release build; benchmarks under -icount shift=0, matrix table, targets
-	@$(PMAKE) B=build/release OPT=-O2 DEFS=-DVMLAB_NO_LOCKCHECK bench-files
+	@$(PMAKE) B=build/release OPT='-O2 -flto=auto' DEFS=-DVMLAB_NO_LOCKCHECK bench-files
 	VMLAB_BUILD=build/release $(PYTHON) tools/bench.py --mem $(MEM)
 
 debug: all ## boot ARGS halted, gdb stub on port GDBPORT; the verdict when it ends

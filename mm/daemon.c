@@ -35,6 +35,7 @@ CMDLINE_KEY(wm_low, "wm_low", "N: the trimmer starts when fewer than N frames ar
 CMDLINE_KEY(wm_high, "wm_high", "N: ... and trims until N are (or are being written)");
 
 #define ZERO_TARGET 64              /* zeroed frames the zero thread keeps ready */
+_Static_assert(DAEMON_ZEROED_LOW == ZERO_TARGET / 2, "daemon.h's mark is half the target");
 #define ZERO_MIN    8               /* below this it repurposes standby frames for them */
 
 struct daemon_stats daemon_stats;
@@ -52,11 +53,6 @@ void (*daemon_write_hook)(const uint32_t *frames, uint32_t n);
 static struct semaphore trim_sem, write_sem, zero_sem;
 static volatile uint32_t inflight;      /* frames the writer is writing */
 
-uint32_t daemon_available(void)
-{
-    /* (Not the pagers' stashes: only their own faults take from them.) */
-    return process_pool.nfree + daemon_zeroed.count + daemon_standby.count;
-}
 
 /* Wake the thread waiting on S, unless a wake-up is pending already. */
 static void wake(struct semaphore *s)
@@ -130,15 +126,13 @@ static uint32_t repurpose_standby(void)
     return 0;
 }
 
-static inline uint32_t stash_pop(struct pager *pg)
-{
-    if (!pg->nzstash) return 0;
-    uint32_t f = pg->zstash[--pg->nzstash];
-    frame_of(f)->state = FS_NONE;
-    return f;
-}
+#define stash_pop daemon_stash_pop
 
-uint32_t daemon_stash_pop(struct pager *pg) { return stash_pop(pg); }
+void daemon_wake_low(void)
+{
+    if (daemon_zeroed.count < DAEMON_ZEROED_LOW) wake(&zero_sem);
+    daemon_check_low();
+}
 
 /* A zeroed frame from PG's stash, refilled from the zeroed list when it
  * is empty (PG's lock held, or the VM lock exclusive); 0 if both are
@@ -148,15 +142,11 @@ static uint32_t take_zeroed(struct pager *pg)
 {
     if (!pg->nzstash && !zero_held) {
         mutex_lock(&lists_lock);
-        pg->nzstash = flist_pop_many(&daemon_zeroed, pg->zstash, PAGER_ZSTASH, FS_ZEROED);
+        pg->nzstash = flist_pop_many(&daemon_zeroed, pg->zstash, PAGER_ZSTASH);
         mutex_unlock(&lists_lock);
     }
-    /* The zero thread tops the list up when it runs low: woken at every
-     * take, not only at a refill (a stash may hide that the list ran out
-     * by other hands: a give-back, frames released). */
-    if (daemon_zeroed.count < ZERO_TARGET / 2) wake(&zero_sem);
-    uint32_t f = stash_pop(pg);
-    if (f) daemon_stats.zeroed_used++;
+    uint32_t f = daemon_stash_take(pg);
+    if (!f) daemon_wake_low();
     return f;
 }
 

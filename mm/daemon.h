@@ -78,6 +78,10 @@
 
 #include <stdint.h>
 #include "mm/flist.h"
+#include "mm/frame.h"
+#include "mm/frame_pool.h"
+#include "mm/physmem.h"
+#include "mm/pager.h"
 
 struct pager;
 
@@ -126,12 +130,16 @@ void daemon_start(void);
 extern uint32_t daemon_users;
 void daemon_use(int delta);
 
-/* Frames that can be had now without a disk write: free, zeroed and
- * standby. */
-uint32_t daemon_available(void);
-
 /* The lists, for tests and memview (read them with no lock: a hint). */
 extern struct flist daemon_zeroed, daemon_standby, daemon_modified;
+
+/* Frames that can be had now without a disk write: free, zeroed and
+ * standby.  (Not the pagers' stashes: only their own faults take from
+ * them.) */
+static inline uint32_t daemon_available(void)
+{
+    return process_pool.nfree + daemon_zeroed.count + daemon_standby.count;
+}
 
 /* For mm/pager.c, the VM lock held (either way) with the pager's lock. */
 
@@ -163,7 +171,38 @@ void daemon_unstash(struct pager *pg);
 
 /* One frame out of PG's stash (PG's lock or the VM lock exclusive held),
  * in no state, or 0 if the stash is empty. */
-uint32_t daemon_stash_pop(struct pager *pg);
+static inline uint32_t daemon_stash_pop(struct pager *pg)
+{
+    if (!pg->nzstash) return 0;
+    uint32_t f = pg->zstash[--pg->nzstash];
+    struct frame *fr = frame_of(f);     /* FS_ZEROED, on no list (flist_pop_many) */
+    fr->state = FS_NONE;
+    fr->pager = 0;                      /* the union's other side: in no pager */
+    fr->wslot = FRAME_NO_WSLOT;
+    return f;
+}
+
+/* Wake the zero thread if the zeroed list is below DAEMON_ZEROED_LOW,
+ * and the trimmer if available memory is below the low watermark. */
+#define DAEMON_ZEROED_LOW 32            /* half the zero thread's target */
+void daemon_wake_low(void);
+
+/* The demand-zero fault's usual frame: one from PG's stash, zeroed
+ * already, counted in zeroed_used; or 0 if the stash is empty (then
+ * daemon_take_frame refills it).  The zero thread is woken at every take
+ * while its list is low, not only at a refill (a stash may hide that
+ * the list ran out by other hands: a give-back, frames released); the
+ * trimmer below the low watermark.  Inline: the fault path's common
+ * case (mm/fault.c). */
+static inline uint32_t daemon_stash_take(struct pager *pg)
+{
+    uint32_t f = daemon_stash_pop(pg);
+    if (!f) return 0;
+    daemon_stats.zeroed_used++;
+    if (daemon_zeroed.count < DAEMON_ZEROED_LOW || daemon_available() < daemon_wm_low)
+        daemon_wake_low();
+    return f;
+}
 
 
 /* Wake the trimmer if available memory is below the low watermark: for

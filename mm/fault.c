@@ -272,9 +272,10 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
     if (fault_map_hook) fault_map_hook(va);
     /* The frame first: getting it may evict a page, and an eviction may
      * release a page table, which must not be the one we map into. */
-    int zeroed = 0;
-    uint32_t f = w.pager ? 0 : get_frames(&process_pool, 1);    /* the usual case, at once */
-    int err = f ? 0 : pager_frame_z(w.pager, &f, &zeroed);
+    struct pager *pg = w.pager;
+    uint32_t f = !pg ? get_frames(&process_pool, 1)             /* the usual cases, at once */
+               : pg->nresident < pg->limit ? daemon_stash_take(pg) : 0;
+    int zeroed = pg && f, err = f ? 0 : pager_frame_z(pg, &f, &zeroed);
     if (err == -E_AGAIN) return FAULT_WAIT;
     if (err) return refuse_err(tf, va, err == -E_IO ? "page-out failed" : "out of memory", err);
     new_table = !(*pde_of(page) & PTE_P);

@@ -23,6 +23,11 @@ static inline struct frame *entry(uint32_t f)
     return &table[f - first];
 }
 
+static void __attribute__((noreturn, noinline)) wrong_state(const struct flist *l, uint32_t f)
+{
+    panic("flist(%s): frame 0x%x is in state %u, not this list's", l->name, f, entry(f)->state);
+}
+
 void flist_push(struct flist *l, uint32_t f)
 {
     struct frame *e = entry(f);
@@ -40,9 +45,7 @@ void flist_push(struct flist *l, uint32_t f)
 void flist_remove(struct flist *l, uint32_t f)
 {
     struct frame *e = entry(f);
-    if (e->state != l->state)
-        panic("flist_remove(%s): frame 0x%x is in state %u, not this list's", l->name, f,
-              e->state);
+    if (e->state != l->state) wrong_state(l, f);
     /* Its neighbours are on the list, and so in the table (flist_push
      * checked them): no need to check their numbers again. */
     if (e->prev) table[e->prev - first].next = e->next;
@@ -55,22 +58,28 @@ void flist_remove(struct flist *l, uint32_t f)
     e->wslot = FRAME_NO_WSLOT;
 }
 
-uint32_t flist_pop_many(struct flist *l, uint32_t *out, uint32_t max, uint8_t state)
+uint32_t flist_pop_many(struct flist *l, uint32_t *out, uint32_t max)
 {
     uint32_t n = 0, f = l->head;
-    for (; f && n < max; n++) {
-        struct frame *e = entry(f);
-        if (e->state != l->state)
-            panic("flist_pop_many(%s): frame 0x%x is in state %u, not this list's", l->name, f,
-                  e->state);
-        out[n] = f;
+    if (!f || !max) return 0;
+    /* The head's number is checked; the frames after it are linked from
+     * it (flist_push checked each), so they are indexed directly, from a
+     * base that frame numbers index.  This loop refills a pager's stash
+     * on the fault path (mm/daemon.c): it only follows the links, and
+     * checks each frame's state. */
+    (void)entry(f);
+    const struct frame *base = (const struct frame *)((uintptr_t)table - first * sizeof *table);
+    uint32_t *o = out, *end = out + max;
+    uint8_t st = l->state;
+    do {
+        const struct frame *e = &base[f];
+        if (__builtin_expect(e->state != st, 0)) wrong_state(l, f);
+        *o++ = f;
         f = e->next;
-        e->state = state;
-        e->pager = 0;
-        e->wslot = FRAME_NO_WSLOT;
-    }
+    } while (f && o < end);
+    n = (uint32_t)(o - out);
     l->head = f;
-    if (f) entry(f)->prev = 0;
+    if (f) table[f - first].prev = 0;
     else l->tail = 0;
     l->count -= n;
     return n;
@@ -79,7 +88,12 @@ uint32_t flist_pop_many(struct flist *l, uint32_t *out, uint32_t max, uint8_t st
 uint32_t flist_pop(struct flist *l)
 {
     uint32_t f = 0;
-    return flist_pop_many(l, &f, 1, FS_NONE) ? f : 0;
+    if (!flist_pop_many(l, &f, 1)) return 0;
+    struct frame *e = &table[f - first];
+    e->state = FS_NONE;
+    e->pager = 0;                       /* the union's other side: in no pager */
+    e->wslot = FRAME_NO_WSLOT;
+    return f;
 }
 
 const char *flist_check(const struct flist *l)

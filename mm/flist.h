@@ -37,9 +37,11 @@ void flist_remove(struct flist *l, uint32_t f);
 uint32_t flist_pop(struct flist *l);
 
 /* Take up to MAX frames off the head of L at once, into OUT in list
- * order; each keeps STATE (a state for frames on no list, such as a
- * pager's stash of zeroed frames, mm/daemon.c).  Returns how many. */
-uint32_t flist_pop_many(struct flist *l, uint32_t *out, uint32_t max, uint8_t state);
+ * order.  Each keeps L's state, on no list now, its links meaning
+ * nothing: the caller gives it a state of its own when it uses it (a
+ * pager's stash of zeroed frames, mm/daemon.c, does at each take).
+ * Returns how many. */
+uint32_t flist_pop_many(struct flist *l, uint32_t *out, uint32_t max);
 
 /* Check L: links agree both ways, the count is right, every frame is in
  * L's state.  Returns 0, or a message saying what is wrong. */

@@ -70,7 +70,7 @@
 
 /* Zeroed frames a daemon-mode pager takes from the zeroed list at once
  * (one lists lock a batch, not one a fault). */
-#define PAGER_ZSTASH 8
+#define PAGER_ZSTASH 16
 
 struct pager {
     struct mutex lock;                      /* LOCK_PAGER: with the VM lock held shared,

@@ -154,7 +154,6 @@ void tlb_flush_all(void)
 uint32_t paging_pd_phys(void) { return kernel_as.pd * PAGE_SIZE; }
 
 /* The count of non-empty PTEs of VA's page table (user half only). */
-static uint16_t *live_of(uint32_t va) { return &current_as->pt_live[PDX(va)]; }
 
 void paging_init(void)
 {
@@ -235,18 +234,6 @@ void pt_release_if_empty(uint32_t va)
 }
 
 /* Count a PTE of VA becoming non-empty (DELTA 1) or empty (-1). */
-static void count_live(uint32_t va, int delta)
-{
-    if (va < KERNEL_BASE && PDX(va) != 0) __atomic_add_fetch(live_of(va), delta, __ATOMIC_RELAXED);
-}
-
-/* The use a frame mapped at VA of the current space is put to. */
-static uint8_t use_at(uint32_t va)
-{
-    return va >= KERNEL_BASE ? FRAME_USE_KERNEL
-         : current_as == &kernel_as ? FRAME_USE_POOL : FRAME_USE_USER;
-}
-
 int map_page(uint32_t va, uint32_t frame, uint32_t flags)
 {
     pte_t *pte = pte_of(va);
@@ -302,24 +289,18 @@ void frame_release(uint32_t f)
     if (release_frames(f) != 0) panic("frame_release: frame 0x%x was not allocated", f);
 }
 
-int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags, int zeroed)
+void map_fresh_zero(uint32_t va)
 {
-    /* map_page's work, for an entry known to be empty and a frame known
-     * to be unmapped: this is the demand-zero fault's path. */
-    if (!(*pde_of(va) & PTE_P) && pt_ensure(va) != 0) return -E_NOMEM;
-    pte_t *pte = pte_of(va);
-    if (*pte) panic("map_fresh_page: %p has entry 0x%x already", (void *)va, *pte);
-    frame_map_fresh(frame, va >= KERNEL_BASE ? 0 : current_as, PG_ROUND_DOWN(va), use_at(va));
-    count_live(va, 1);
-    *pte = frame * PAGE_SIZE | flags | PTE_P;
-    VMSTAT_ADD(frames_data, 1);
-    if (zeroed) return 0;                   /* the zero thread did it (mm/daemon.c) */
     memset((void *)PG_ROUND_DOWN(va), 0, PAGE_SIZE);
     /* Zeroing wrote to the page; that is not the program's access, so
      * clear A and D, and the TLB entry that caches them. */
     *pte_of(va) &= ~(PTE_A | PTE_D);
     tlb_flush_page(va);
-    return 0;
+}
+
+void map_fresh_refused(uint32_t va)
+{
+    panic("map_fresh_page: %p has entry 0x%x already", (void *)va, *pte_of(va));
 }
 
 int map_zeroed_page(uint32_t va, uint32_t flags)

@@ -16,8 +16,11 @@
 #include "mm/mmu.h"
 #include "mm/memlayout.h"
 #include "mm/pte.h"
+#include "mm/aspace.h"
+#include "mm/frame.h"
 #include "kernel/sync.h"
 #include "kernel/thread.h"
+#include "lib/errno.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -167,14 +170,48 @@ uint32_t remap_page(uint32_t va, uint32_t new_frame, uint32_t flags);
  * is cleared and it returns to the process pool. */
 void frame_release(uint32_t f);
 
+/* The use a frame mapped at VA of the current space is put to. */
+static inline uint8_t use_at(uint32_t va)
+{
+    return va >= KERNEL_BASE ? FRAME_USE_KERNEL
+         : current_as == &kernel_as ? FRAME_USE_POOL : FRAME_USE_USER;
+}
+
+/* The count of entries of VA's page table in the current space (a user
+ * half's table goes when it reaches 0: pt_release_if_empty). */
+static inline uint16_t *live_of(uint32_t va) { return &current_as->pt_live[PDX(va)]; }
+
+static inline void count_live(uint32_t va, int delta)
+{
+    if (va < KERNEL_BASE && PDX(va) != 0) __atomic_add_fetch(live_of(va), delta, __ATOMIC_RELAXED);
+}
+
+/* map_fresh_page's rare parts, out of line: zero the page at VA and
+ * clear its A and D; the panic for an entry that is not empty. */
+void map_fresh_zero(uint32_t va);
+void map_fresh_refused(uint32_t va) __attribute__((noreturn));
+
 /* Give the page at VA the fresh frame FRAME, zero-filled: create the page
  * table if needed, map, zero the page (unless ZEROED: it is already),
  * and clear A and D again (zeroing is not the program's access: a page
  * only read stays clean).  VA's
  * entry must be empty (not a swap entry: map_page replaces those) and
  * FRAME mapped nowhere.  Returns 0, or -E_NOMEM (nothing changed) if no
- * frame is left for the table. */
-int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags, int zeroed);
+ * frame is left for the table.  map_page's work for an entry known to
+ * be empty and a frame known to be unmapped: the demand-zero fault's
+ * path, so inline. */
+static inline int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags, int zeroed)
+{
+    if (!(*pde_of(va) & PTE_P) && pt_ensure(va) != 0) return -E_NOMEM;
+    pte_t *pte = pte_of(va);
+    if (*pte) map_fresh_refused(va);
+    frame_map_fresh(frame, va >= KERNEL_BASE ? 0 : current_as, PG_ROUND_DOWN(va), use_at(va));
+    count_live(va, 1);
+    *pte = frame * PAGE_SIZE | flags | PTE_P;
+    VMSTAT_ADD(frames_data, 1);
+    if (!zeroed) map_fresh_zero(va);        /* else the zero thread did it (mm/daemon.c) */
+    return 0;
+}
 
 /* The same with a frame taken from the process pool.  Returns 0 or
  * -E_NOMEM (nothing changed). */
