@@ -194,7 +194,7 @@ void daemon_wake_low(void);
  * the list ran out by other hands: a give-back, frames released); the
  * trimmer below the low watermark.  Inline: the fault path's common
  * case (mm/fault.c). */
-static inline uint32_t daemon_stash_take(struct pager *pg)
+static inline __attribute__((always_inline)) uint32_t daemon_stash_take(struct pager *pg)
 {
     uint32_t f = daemon_stash_pop(pg);
     if (!f) return 0;

@@ -114,7 +114,7 @@ static inline int after_fault(struct trapframe *tf, uint32_t va, int r);
  * the access fault again. */
 #define FAULT_WAIT 2
 #define FAULT_WAIT_MAX 500              /* ticks (5 s) a fault waits, at most */
-static inline int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page,
+static inline __attribute__((always_inline)) int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page,
                                uint32_t attr, uint32_t f, uint32_t flags, int zeroed);
 
 /* The lock of the pages of every pool with no pager (the kernel heap,
@@ -302,7 +302,7 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
  * thread did it), or filled from the program image.  0 or -E_NOMEM (no
  * frame for the page table; F is then as it was, so the caller may try
  * again). */
-static inline int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page,
+static inline __attribute__((always_inline)) int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page,
                                uint32_t attr, uint32_t f, uint32_t flags, int zeroed)
 {
     if ((flags & PTE_W) && !rgn_obj(attr)) return map_fresh_page(page, f, flags, zeroed);

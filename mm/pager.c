@@ -65,7 +65,6 @@ struct mutex *pager_claim_frame(uint32_t f)
 }
 
 
-#define NO_SLOT SLOTSET_NONE
 
 /* The PTE of page VA in space AS (0: the kernel half): through the
  * recursive window if AS is current, else the ALT window.  The page
@@ -339,22 +338,6 @@ int pager_set_daemon(struct pager *pg, int daemon)
     return 0;
 }
 
-/* Take an empty resident slot, or return NO_SLOT.  A pool's own pager
- * in sync mode takes the lowest (the policies' results depend on which
- * slot a page lands in, and the replacement report's figures must not
- * change with how slots are found); a pager by frame, whose keys are
- * frame numbers anyway, or any pager in daemon mode (whose counts are
- * not exact anyway: they depend on the daemon's timing), the one freed
- * last, from a stack: O(1), with no search.  (A pager changes mode only
- * with every slot empty, when both hold every slot.) */
-static inline int slot_stack(const struct pager *pg) { return pg->by_frame || pg->daemon; }
-
-static uint32_t slot_take(struct pager *pg)
-{
-    if (slot_stack(pg)) return pg->nfree_slots ? pg->free_slots[--pg->nfree_slots] : NO_SLOT;
-    return slotset_take_first(&pg->empty);     /* (SLOTSET_NONE is NO_SLOT) */
-}
-
 /* Slot S's page, in frame F, has gone (evicted or released): tell the
  * policy and empty the slot. */
 static void slot_clear(struct pager *pg, uint32_t s, uint32_t f)
@@ -455,27 +438,22 @@ static int evict(struct pager *pg, uint32_t s)
     return 0;
 }
 
-/* pager_loaded and pager_reserve, inline for this file's fault paths
- * (a rescue, a swap-in); the contracts are in mm/pager.h. */
-static inline void loaded(struct pager *pg, uint32_t page, uint32_t frame)
+/* pager_loaded's panics, out of its inline path (mm/pager.h). */
+void pager_loaded_bad(struct pager *pg, uint32_t page, uint32_t frame, int why)
 {
-    if (pg->nresident >= pg->limit)
+    if (why == PAGER_LOADED_FULL)
         panic("pager %s: %p loaded into a full working set (%u of %u pages)", pg->name,
               (void *)page, pg->nresident, pg->limit);
-    uint32_t s = slot_take(pg);
-    if (s == NO_SLOT) panic("pager %s: no free resident slot for %p", pg->name, (void *)page);
-    struct frame *fr = frame_of(frame);
-    if (fr->pager) panic("pager %s: frame 0x%x is resident in %s already", pg->name, frame,
-                         fr->pager->name);
-    uint32_t key = pg->by_frame ? frame : page >> PAGE_SHIFT;
-    pg->key[s] = key;
-    pg->nresident++;
-    pg->faults++;
-    fr->pager = pg;
-    fr->wslot = s;
-    pg->policy.ops->fault_in(&pg->policy, s, key);
+    if (why == PAGER_LOADED_NO_SLOT)
+        panic("pager %s: no free resident slot for %p", pg->name, (void *)page);
+    panic("pager %s: frame 0x%x is resident in %s already", pg->name, frame,
+          frame_of(frame)->pager->name);
 }
 
+#define loaded pager_loaded
+
+/* pager_reserve, inline for this file's fault paths (a rescue, a
+ * swap-in); the contract is in mm/pager.h. */
 static inline void reserve(struct pager *pg)
 {
     if (pg->daemon && pg->nresident >= pg->limit) pager_trim_one(pg);
@@ -648,7 +626,6 @@ int pager_frame(struct pager *pg, uint32_t *frame)
     return f ? 0 : -E_AGAIN;            /* another thread took the frame made: again */
 }
 
-void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame) { loaded(pg, page, frame); }
 
 void (*pager_unlocked_read_hook)(struct pager *pg);
 

@@ -50,6 +50,7 @@
 #include "mm/vmpool.h"
 #include "mm/replace/policy.h"
 #include "mm/paging.h"
+#include "mm/frame.h"
 
 /* The policy used when none is named (policy= on the command line).
  * clock_pro, chosen by how close each policy comes to the better of
@@ -219,9 +220,51 @@ int pager_rescue(struct pager *pg, uint32_t page, uint32_t f);
  * F is left in no state, owned by the caller. */
 void pager_repurpose(uint32_t f);
 
+#define NO_SLOT SLOTSET_NONE
+
+/* Take an empty resident slot of PG, or return NO_SLOT.  A pool's own
+ * pager in sync mode takes the lowest (the policies' results depend on
+ * which slot a page lands in, and the replacement report's figures must
+ * not change with how slots are found); a pager by frame, whose keys are
+ * frame numbers anyway, or any pager in daemon mode (whose counts are
+ * not exact anyway: they depend on the daemon's timing), the one freed
+ * last, from a stack: O(1), with no search.  (A pager changes mode only
+ * with every slot empty, when both hold every slot.) */
+static inline int slot_stack(const struct pager *pg) { return pg->by_frame || pg->daemon; }
+
+static inline uint32_t slot_take(struct pager *pg)
+{
+    if (slot_stack(pg)) return pg->nfree_slots ? pg->free_slots[--pg->nfree_slots] : NO_SLOT;
+    return slotset_take_first(&pg->empty);     /* (SLOTSET_NONE is NO_SLOT) */
+}
+
+#define PAGER_LOADED_FULL    0
+#define PAGER_LOADED_NO_SLOT 1
+#define PAGER_LOADED_TWICE   2
+void pager_loaded_bad(struct pager *pg, uint32_t page, uint32_t frame, int why)
+    __attribute__((noreturn, cold));
+
 /* PAGE (in the current space) was just mapped to FRAME, a frame from
- * pager_frame: make it resident in PG. */
-void pager_loaded(struct pager *pg, uint32_t page, uint32_t frame);
+ * pager_frame: make it resident in PG (PG's lock held, or the VM lock
+ * exclusive).  Panics if PG's working set is full (callers make room
+ * first: pager_reserve) or FRAME is resident already.  Inline: every
+ * fault that maps a page ends here (mm/fault.c). */
+static inline __attribute__((always_inline)) void pager_loaded(struct pager *pg, uint32_t page,
+                                                             uint32_t frame)
+{
+    if (pg->nresident >= pg->limit) pager_loaded_bad(pg, page, frame, PAGER_LOADED_FULL);
+    uint32_t s = slot_take(pg);
+    if (s == NO_SLOT) pager_loaded_bad(pg, page, frame, PAGER_LOADED_NO_SLOT);
+    struct frame *fr = frame_of(frame);
+    if (fr->pager) pager_loaded_bad(pg, page, frame, PAGER_LOADED_TWICE);
+    uint32_t key = pg->by_frame ? frame : page >> PAGE_SHIFT;
+    pg->key[s] = key;
+    pg->nresident++;
+    pg->faults++;
+    fr->pager = pg;
+    fr->wslot = s;
+    pg->policy.ops->fault_in(&pg->policy, s, key);
+}
 
 /* Read swap SLOT into frame F for a page of PG (0: a page with no
  * pager).  In daemon mode, with the VM lock held once (exclusive; or

@@ -200,7 +200,8 @@ void map_fresh_refused(uint32_t va) __attribute__((noreturn));
  * frame is left for the table.  map_page's work for an entry known to
  * be empty and a frame known to be unmapped: the demand-zero fault's
  * path, so inline. */
-static inline int map_fresh_page(uint32_t va, uint32_t frame, uint32_t flags, int zeroed)
+static inline __attribute__((always_inline)) int map_fresh_page(uint32_t va, uint32_t frame,
+                                                               uint32_t flags, int zeroed)
 {
     if (!(*pde_of(va) & PTE_P) && pt_ensure(va) != 0) return -E_NOMEM;
     pte_t *pte = pte_of(va);
