@@ -98,23 +98,19 @@ void trap_report(const struct trapframe *tf)
     backtrace(tf->eip, tf->ebp);
 }
 
-void trap(struct trapframe *tf)
+/* An interrupt request (vector V): acknowledged first, so a handler
+ * that never returns to this frame (a context switch) leaves the PIC
+ * ready for the next. */
+static void __attribute__((noinline)) trap_irq(struct trapframe *tf, uint32_t v)
 {
-    uint32_t v = tf->vector;
-    /* A trap from ring 3 is the thread's user context: keep it, for the
-     * system calls and faults that need the user's registers. */
-    if (trap_from_user(tf) && thread_running) thread_running->utf = tf;
+    pic_eoi(v - T_IRQ0);
+    if (handlers[v]) handlers[v](tf);
+    thread_preempt_check(tf->eflags & EFLAGS_IF);
+}
 
-    if (v >= T_IRQ0 && v < T_IRQ0 + 16) {
-        /* Acknowledge first, so a handler that never returns to this
-         * frame (a context switch) leaves the PIC ready for the next. */
-        pic_eoi(v - T_IRQ0);
-        if (handlers[v]) handlers[v](tf);
-        thread_preempt_check(tf->eflags & EFLAGS_IF);
-        return;
-    }
-    if (handlers[v] && handlers[v](tf))
-        return;
+/* An exception that no handler took. */
+static void __attribute__((noinline, noreturn)) trap_unhandled(struct trapframe *tf)
+{
     /* An exception in user mode that nobody handled ends that process
      * only, with a report; the kernel runs on. */
     if (trap_from_user(tf)) proc_fault(tf);
@@ -123,6 +119,22 @@ void trap(struct trapframe *tf)
      * have expected it (a test of exceptions). */
     trap_report(tf);
     if (trap_hook) trap_hook(tf);
-    kprintf("unhandled exception: %s at eip %08x\n", trap_name(v), tf->eip);
+    kprintf("unhandled exception: %s at eip %08x\n", trap_name(tf->vector), tf->eip);
     qemu_exit(EXIT_TRAP);
+}
+
+/* The common way: an exception its handler takes (a page fault, a
+ * system call) is a few instructions here; the rest are out of line. */
+void trap(struct trapframe *tf)
+{
+    uint32_t v = tf->vector;
+    /* A trap from ring 3 is the thread's user context: keep it, for the
+     * system calls and faults that need the user's registers. */
+    if (trap_from_user(tf) && thread_running) thread_running->utf = tf;
+    if (v - T_IRQ0 < 16) {
+        trap_irq(tf, v);
+        return;
+    }
+    trap_handler_t h = handlers[v];
+    if (!h || !h(tf)) trap_unhandled(tf);
 }
