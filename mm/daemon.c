@@ -126,8 +126,6 @@ static uint32_t repurpose_standby(void)
     return 0;
 }
 
-#define stash_pop daemon_stash_pop
-
 void daemon_wake_low(void)
 {
     if (daemon_zeroed.count < DAEMON_ZEROED_LOW) wake(&zero_sem);
@@ -154,7 +152,7 @@ void daemon_unstash(struct pager *pg)
 {
     if (!pg->nzstash) return;
     mutex_lock(&lists_lock);
-    for (uint32_t f; (f = stash_pop(pg)) != 0;) flist_push(&daemon_zeroed, f);
+    for (uint32_t f; (f = daemon_stash_pop(pg)) != 0;) flist_push(&daemon_zeroed, f);
     mutex_unlock(&lists_lock);
 }
 
@@ -176,7 +174,7 @@ int daemon_take_frame(struct pager *pg, uint32_t *fp, int *zeroed)
             if ((f = flist_pop(&daemon_zeroed)) != 0) daemon_stats.zeroed_used++;
             mutex_unlock(&lists_lock);
         }
-        if (!f && pg) f = stash_pop(pg);
+        if (!f && pg) f = daemon_stash_pop(pg);
     }
     if (!f) {
         mutex_lock(&lists_lock);

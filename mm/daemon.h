@@ -33,7 +33,7 @@
  *   FREE      in the frame pool's bitmap (mm/frame_pool.c)
  *   ZEROED    taken from the pool and zeroed by the zero thread, waiting
  *             on the zeroed list, or in a pager's stash (taken from the
- *             list 8 at a time by its faults, under its lock)
+ *             list PAGER_ZSTASH at a time by its faults, under its lock)
  *   ACTIVE    in use: a page in a working set (resident in a pager), a
  *             page of an unpaged pool, a page table, a kernel page
  *   STANDBY   trimmed, clean: its contents are in swap, or were never

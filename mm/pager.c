@@ -450,8 +450,6 @@ void pager_loaded_bad(struct pager *pg, uint32_t page, uint32_t frame, int why)
           frame_of(frame)->pager->name);
 }
 
-#define loaded pager_loaded
-
 /* pager_reserve, inline for this file's fault paths (a rescue, a
  * swap-in); the contract is in mm/pager.h. */
 static inline void reserve(struct pager *pg)
@@ -518,7 +516,7 @@ int pager_rescue(struct pager *pg, uint32_t page, uint32_t f)
     if (err) return err;
     frame_for_each_map(f, from_trans, 0);
     reserve(pg);
-    loaded(pg, page, f);
+    pager_loaded(pg, page, f);
     pg->soft_faults++;
     return 0;
 }
@@ -713,7 +711,7 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags)
     }
     VMSTAT_ADD(fault_swapin, 1);
     pg->disk_reads++;
-    loaded(pg, page, f);
+    pager_loaded(pg, page, f);
     return 0;
 }
 
