@@ -53,7 +53,6 @@ void (*daemon_write_hook)(const uint32_t *frames, uint32_t n);
 static struct semaphore trim_sem, write_sem, zero_sem;
 static volatile uint32_t inflight;      /* frames the writer is writing */
 
-
 /* Wake the thread waiting on S, unless a wake-up is pending already. */
 static void wake(struct semaphore *s)
 {

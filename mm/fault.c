@@ -114,8 +114,9 @@ static inline int after_fault(struct trapframe *tf, uint32_t va, int r);
  * the access fault again. */
 #define FAULT_WAIT 2
 #define FAULT_WAIT_MAX 500              /* ticks (5 s) a fault waits, at most */
-static inline __attribute__((always_inline)) int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page,
-                               uint32_t attr, uint32_t f, uint32_t flags, int zeroed);
+static inline __attribute__((always_inline))
+int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page, uint32_t attr, uint32_t f,
+                 uint32_t flags, int zeroed);
 
 /* The lock of the pages of every pool with no pager (the kernel heap,
  * pools' bookkeeping pages): what a pager's lock is for a pager's pages.
@@ -302,8 +303,9 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
  * thread did it), or filled from the program image.  0 or -E_NOMEM (no
  * frame for the page table; F is then as it was, so the caller may try
  * again). */
-static inline __attribute__((always_inline)) int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page,
-                               uint32_t attr, uint32_t f, uint32_t flags, int zeroed)
+static inline __attribute__((always_inline))
+int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page, uint32_t attr, uint32_t f,
+                 uint32_t flags, int zeroed)
 {
     if ((flags & PTE_W) && !rgn_obj(attr)) return map_fresh_page(page, f, flags, zeroed);
     /* Read-only, or image bytes: fill the frame through a window

@@ -65,7 +65,6 @@ struct mutex *pager_claim_frame(uint32_t f)
 }
 
 
-
 /* The PTE of page VA in space AS (0: the kernel half): through the
  * recursive window if AS is current, else the ALT window.  The page
  * table must exist: the page is resident. */
@@ -623,7 +622,6 @@ int pager_frame(struct pager *pg, uint32_t *frame)
     *frame = f;
     return f ? 0 : -E_AGAIN;            /* another thread took the frame made: again */
 }
-
 
 void (*pager_unlocked_read_hook)(struct pager *pg);
 
