@@ -142,9 +142,7 @@ static uint32_t take_zeroed(struct pager *pg)
         pg->nzstash = flist_pop_many(&daemon_zeroed, pg->zstash, PAGER_ZSTASH);
         mutex_unlock(&lists_lock);
     }
-    uint32_t f = daemon_stash_take(pg);
-    if (!f) daemon_wake_low();
-    return f;
+    return daemon_stash_take(pg);
 }
 
 void daemon_unstash(struct pager *pg)
@@ -182,7 +180,7 @@ int daemon_take_frame(struct pager *pg, uint32_t *fp, int *zeroed)
     }
     if (!f) f = pager_steal_stashed();  /* another pager's stash, the last resort */
     if (zeroed) *zeroed = z;
-    daemon_check_low();
+    daemon_wake_low();
     if (!f) return -E_AGAIN;
     *fp = f;
     return 0;
@@ -200,6 +198,7 @@ uint32_t daemon_give_back(void)
     uint32_t f = flist_pop(&daemon_zeroed);
     if (!f) f = repurpose_standby();
     mutex_unlock(&lists_lock);
+    daemon_wake_low();
     return f ? f : pager_steal_stashed();
 }
 
@@ -410,8 +409,14 @@ static void zeroer(void *arg)
             sema_down(&zero_sem);
             continue;
         }
-        if (daemon_zeroed.count >= ZERO_TARGET || process_pool.nfree <= daemon_wm_low) {
+        if (daemon_zeroed.count >= ZERO_TARGET) {  /* woken when takes bring it low */
             sema_down(&zero_sem);
+            continue;
+        }
+        if (process_pool.nfree <= daemon_wm_low) {
+            /* The pool is low: look again soon.  (Frames released to the
+             * pool wake nobody: the frame pool is below the daemon.) */
+            thread_sleep(5);
             continue;
         }
         mutex_lock(&lists_lock);

@@ -183,27 +183,23 @@ static inline uint32_t daemon_stash_pop(struct pager *pg)
 }
 
 /* Wake the zero thread if the zeroed list is below DAEMON_ZEROED_LOW,
- * and the trimmer if available memory is below the low watermark. */
+ * and the trimmer if available memory is below the low watermark: after
+ * anything that took frames off the zeroed list or out of the pool. */
 #define DAEMON_ZEROED_LOW 32            /* half the zero thread's target */
 void daemon_wake_low(void);
 
 /* The demand-zero fault's usual frame: one from PG's stash, zeroed
  * already, counted in zeroed_used; or 0 if the stash is empty (then
- * daemon_take_frame refills it).  The zero thread is woken at every take
- * while its list is low, not only at a refill (a stash may hide that
- * the list ran out by other hands: a give-back, frames released); the
- * trimmer below the low watermark.  Inline: the fault path's common
- * case (mm/fault.c). */
+ * daemon_take_frame refills it).  It wakes nobody: a take from a stash
+ * changes neither the zeroed list nor available memory (the stash left
+ * both at its refill, which wakes the zero thread and the trimmer as
+ * needed).  Inline: the fault path's common case (mm/fault.c). */
 static inline __attribute__((always_inline)) uint32_t daemon_stash_take(struct pager *pg)
 {
     uint32_t f = daemon_stash_pop(pg);
-    if (!f) return 0;
-    daemon_stats.zeroed_used++;
-    if (daemon_zeroed.count < DAEMON_ZEROED_LOW || daemon_available() < daemon_wm_low)
-        daemon_wake_low();
+    if (f) daemon_stats.zeroed_used++;
     return f;
 }
-
 
 /* Wake the trimmer if available memory is below the low watermark: for
  * a path that took a frame from the pool itself (the copy-on-write

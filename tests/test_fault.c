@@ -74,15 +74,22 @@ static void all_zero(const char *what, uint32_t va, uint32_t npages)
  * B then take them (only a daemon pager's faults use the list). */
 static void zeroed_list_zero(void)
 {
+    /* The pager just attached woke the zero thread (with no pager in
+     * daemon mode it keeps no zeroed frames): let it fill its list
+     * first, so that the faults below use the list up whatever the
+     * timing. */
+    for (int i = 0; i < 500 && daemon_zeroed.count < 2 * DAEMON_ZEROED_LOW; i++) thread_sleep(1);
+    CHECK(daemon_zeroed.count >= 2 * DAEMON_ZEROED_LOW, "the zero thread made only %u frames",
+          daemon_zeroed.count);
     uint32_t d = vmpool_alloc(&pa, 96 * PAGE_SIZE);
     CHECK(d, "region");
     dirty(d, 96);
     CHECK(vmpool_release(&pa, d) == 0, "release");
-    uint32_t n = daemon_zeroed.count + 1, used0 = daemon_stats.zeroed_used, made0;
+    uint32_t n = daemon_zeroed.count + 1, used0 = daemon_stats.zeroed_used;
+    uint32_t made0 = daemon_stats.zeroed_made;
     uint32_t z = vmpool_alloc(&pb, n * PAGE_SIZE);
     CHECK(z, "region");
     for (uint32_t i = 0; i < n; i++) (void)((volatile uint32_t *)(z + i * PAGE_SIZE))[0];
-    made0 = daemon_stats.zeroed_made;
     for (int i = 0; i < 500 && daemon_stats.zeroed_made - made0 < 48; i++) thread_sleep(1);
     uint32_t y = vmpool_alloc(&pb, 32 * PAGE_SIZE);
     CHECK(y, "region");
