@@ -8,7 +8,7 @@
  * the VM lock exclusive, the writer only to move frames, never across
  * its disk write.  Two inversions, each by trying and backing off:
  *   - the zero thread holds the lists when it needs the VM lock (to
- *     repurpose a standby frame): mutex_trylock in take_standby(),
+ *     repurpose a standby frame): vm_trylock_excl in take_standby(),
  *     backing off when the VM lock is busy;
  *   - a fault holds its own pager's lock and the lists when it
  *     repurposes a standby frame, whose page is another pager's:
@@ -413,24 +413,26 @@ static void zeroer(void *arg)
             sema_down(&zero_sem);
             continue;
         }
-        if (process_pool.nfree <= daemon_wm_low) {
-            /* The pool is low: look again soon.  (Frames released to the
-             * pool wake nobody: the frame pool is below the daemon.) */
-            thread_sleep(5);
-            continue;
-        }
+        /* A frame from the pool while it is above its low watermark;
+         * below it, a standby frame repurposed if the zeroed list is
+         * nearly out; else look again soon (frames released to the pool
+         * wake nobody: the frame pool is below the daemon). */
         mutex_lock(&lists_lock);
-        uint32_t f = zero_held ? 0 : get_frames(&process_pool, 1);
+        int held = zero_held;
+        uint32_t f = held || process_pool.nfree <= daemon_wm_low ? 0 : get_frames(&process_pool, 1);
         if (f) daemon_zeroing++;
         mutex_unlock(&lists_lock);
-        if (zero_held) continue;                /* held since the check above */
+        if (held) continue;                     /* held since the check above */
         if (!f) {
-            if (daemon_zeroed.count < ZERO_MIN && (f = take_standby()) != 0) {
-                mutex_lock(&lists_lock);
-                daemon_zeroing++;
-                mutex_unlock(&lists_lock);
-            } else {
+            if (daemon_zeroed.count >= ZERO_MIN || (f = take_standby()) == 0) {
                 thread_sleep(5);
+                continue;
+            }
+            mutex_lock(&lists_lock);
+            if ((held = zero_held) == 0) daemon_zeroing++;
+            mutex_unlock(&lists_lock);
+            if (held) {                         /* held while we took it */
+                frame_release(f);
                 continue;
             }
         }

@@ -57,16 +57,20 @@
  *             adjacent slots, one disk command a run, with no VM lock,
  *             then moves them to standby.  A write error puts the pages
  *             back on the modified list (the slots are retired);
- *   zero      at low priority, zeroes free frames onto the zeroed list.
- *             When the pool has no free frame, it repurposes a standby
- *             frame: it holds the lists lock, then needs the VM lock
+ *   zero      at low priority, zeroes free frames onto the zeroed list
+ *             while the pool is above the low watermark.  Below it, with
+ *             the zeroed list nearly out (ZERO_MIN), it repurposes a
+ *             standby frame: it holds the lists lock, then needs the VM lock
  *             (exclusive) to rewrite the old owner's PTEs, against the
  *             lock order (vm before lists, kernel/sync.h).  It takes it
  *             by vm_trylock_excl, and on failure lets go of the lists and
  *             backs off (DAEMON_STATS.backoffs counts it).
  *
  * A faulting thread takes, in order: its page's own frame (a rescue), a
- * zeroed frame, a free frame, a repurposed standby frame; with none, it
+ * zeroed frame (from its pager's stash, refilled from the zeroed list),
+ * a free frame, a repurposed standby frame, a frame from another
+ * pager's stash (a page it fills whole, a copy or a page read in, takes
+ * a free frame before a zeroed one); with none, it
  * lets go of its locks and waits for the daemon.  Its only disk I/O is
  * reading its own page in, with its locks released.  Repurposing holds
  * the fault's own pager's lock and the lists, and needs the lock of the

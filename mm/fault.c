@@ -212,6 +212,31 @@ static int __attribute__((noinline)) wait_fault(struct trapframe *tf, uint32_t v
     return 1;
 }
 
+/* A frame for a new page of PG (0: a pool with no pager), at once, in
+ * the usual cases, PG's lock held: for a demand-zero page (ZERO), a
+ * zeroed frame from PG's stash if its working set has room (*ZEROED 1);
+ * for a page the caller fills whole (a copy), or of a sync-mode pager
+ * with room, or of no pager, a free frame.  0: take the long way
+ * (pager_frame_z, pager_frame), which trims, evicts, refills the stash
+ * or waits.  Inline: every fault's usual case; ZERO is a constant at
+ * each call. */
+static inline __attribute__((always_inline))
+uint32_t frame_at_once(struct pager *pg, int zero, int *zeroed)
+{
+    *zeroed = 0;
+    if (!pg) return get_frames(&process_pool, 1);
+    if (pg->nresident >= pg->limit) return 0;
+    uint32_t f;
+    if (zero && pg->daemon) {
+        f = daemon_stash_take(pg);
+        *zeroed = f != 0;
+        return f;
+    }
+    f = get_frames(&process_pool, 1);
+    if (f && pg->daemon) daemon_check_low();
+    return f;
+}
+
 /* The user stack pointer at the time of the fault TF: the interrupted
  * one if it came from user mode, else (a system call copying to the
  * stack) the one saved when the thread entered the kernel. */
@@ -271,20 +296,21 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
                                               : refuse_err(tf, va, "no frame for a shared page", err);
     }
     if (fault_map_hook) fault_map_hook(va);
-    /* The frame first: getting it may evict a page, and an eviction may
-     * release a page table, which must not be the one we map into. */
-    struct pager *pg = w.pager;
-    uint32_t f = !pg ? get_frames(&process_pool, 1)             /* the usual cases, at once */
-               : pg->nresident < pg->limit ? daemon_stash_take(pg) : 0;
-    int zeroed = pg && f, err = f ? 0 : pager_frame_z(pg, &f, &zeroed);
+    /* The frame first: getting it may evict a page, and an eviction (the
+     * VM lock held exclusive) may release a page table, which must not
+     * be the one we map into: map_new_page makes it again. */
+    struct pager *pg = at->pager;
+    int zeroed, err = 0;
+    uint32_t f = frame_at_once(pg, 1, &zeroed);
+    if (!f) err = pager_frame_z(pg, &f, &zeroed);
     if (err == -E_AGAIN) return FAULT_WAIT;
     if (err) return refuse_err(tf, va, err == -E_IO ? "page-out failed" : "out of memory", err);
     new_table = !(*pde_of(page) & PTE_P);
-    err = map_new_page(pool, w.pager, page, w.attr, f, w.pte_flags, zeroed);
+    err = map_new_page(pool, pg, page, w.attr, f, w.pte_flags, zeroed);
     if (err) {                                  /* no frame for the page table */
         err = pager_make_room(1);
         int made = err == 0;
-        if (err || (err = map_new_page(pool, w.pager, page, w.attr, f, w.pte_flags, zeroed)) != 0) {
+        if (err || (err = map_new_page(pool, pg, page, w.attr, f, w.pte_flags, zeroed)) != 0) {
             frame_release(f);
             /* Busy pagers, or the frame made taken by another thread
              * first: wait and fault again (FAULT_WAIT_MAX bounds it). */
@@ -292,7 +318,7 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
             return refuse_err(tf, va, "no frame for a page table", err);
         }
     }
-    if (w.pager) pager_loaded(w.pager, page, f);
+    if (pg) pager_loaded(pg, page, f);
     VMSTAT_ADD(fault_zero, 1);
     VMSTAT_ADD(fault_pt, new_table);
     return 1;
@@ -345,10 +371,9 @@ static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *a
      * goes to the pager that holds the original (a present page is in
      * its working set): no need to look the address up. */
     struct pager *pg = fr->pager;
-    int at_once = !pg || pg->nresident < pg->limit;     /* the usual case */
-    uint32_t g = at_once ? get_frames(&process_pool, 1) : 0;
-    if (g && pg && pg->daemon) daemon_check_low();
-    int err = g ? 0 : pager_frame(pg, &g);
+    int zeroed, err = 0;
+    uint32_t g = frame_at_once(pg, 0, &zeroed);
+    if (!g) err = pager_frame(pg, &g);
     if (err == -E_AGAIN) return FAULT_WAIT;
     if (err) return refuse_err(tf, va, "out of memory for a copy-on-write copy", err);
     if (!(*pte & PTE_P) || pte_frame(*pte) != f) {  /* getting G evicted the page */

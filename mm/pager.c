@@ -326,10 +326,13 @@ void pager_unstash_all(void)
 
 int pager_set_daemon(struct pager *pg, int daemon)
 {
-    if (pg->nresident) return -E_BUSY;
     int was = pg->daemon;
     if (daemon) daemon_start();
     vm_lock_excl();                     /* (no fault of PG's meanwhile) */
+    if (pg->nresident) {                /* (looked at under the lock: a fault may load one) */
+        vm_unlock_excl();
+        return -E_BUSY;
+    }
     pg->daemon = daemon;
     if (!daemon) daemon_unstash(pg);    /* out of daemon mode: the stash back */
     vm_unlock_excl();

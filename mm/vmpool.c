@@ -47,17 +47,20 @@ static struct aspace *space_of(struct aspace *as, uint32_t addr)
 static struct vmpool *pool_search(struct aspace *as, uint32_t addr)
 {
     for (struct vmpool *p = pools; p; p = p->next)
-        if (p->as == as && addr - p->base < p->size) return last_pool = p;
+        if (p->as == as && addr - p->base < p->size) return p;
     return 0;
 }
 
-/* vmpool_of, with the last answer tried inline. */
+/* vmpool_of, with the last answer tried inline (and remembered: only
+ * here, so that another space's lookups, vmpool_in, leave the cache to
+ * the running space's faults). */
 static inline struct vmpool *pool_of(uint32_t addr)
 {
     struct aspace *as = space_of(current_as, addr);
     struct vmpool *p = last_pool;
     if (p && p->as == as && addr - p->base < p->size) return p;
-    return pool_search(as, addr);
+    if ((p = pool_search(as, addr)) != 0) last_pool = p;
+    return p;
 }
 
 struct vmpool *vmpool_of(uint32_t addr)
@@ -246,13 +249,12 @@ static inline int lookup(struct vmpool *p, uint32_t addr, struct vmpool_where *w
 {
     if (addr - p->base >= p->size) return 0;
     if (addr < p->meta_end) {                   /* the region map's own pages */
-        *w = (struct vmpool_where){ 0, p->pte_flags, 0 };
+        *w = (struct vmpool_where){ 0, p->pte_flags };
         return 1;
     }
     uint32_t pg = PGNUM(addr);
     if (!region_hit(&p->map, pg, &w->attr) && !region_allocated(&p->map, pg, &w->attr))
         return 0;
-    w->pager = p->pager;
     w->pte_flags = p->knodes ? PTE_U | (w->attr & RGN_W ? PTE_W : 0) : p->pte_flags;
     return 1;
 }

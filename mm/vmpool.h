@@ -3,8 +3,9 @@
  * A VMPool owns a range [base, base+size) of virtual addresses.
  * vmpool_alloc() hands out page-rounded regions of it, first fit, but
  * maps nothing: a page gets a frame from the process pool the first time
- * it is touched, in the page-fault handler (mm/fault.c), which asks
- * vmpool_legit() whether the address was really allocated.
+ * it is touched, in the page-fault handler (mm/fault.c), which finds
+ * the pool (vmpool_pager_at) and asks it whether the address was really
+ * allocated (vmpool_lookup).
  * vmpool_release() gives every page of a region back through free_page()
  * (or, in a pageable pool, the pager) and merges the region with its
  * free neighbours.
@@ -125,7 +126,6 @@ int vmpool_legit(struct vmpool *pool, uint32_t addr);
 struct vmpool_where {
     uint32_t attr;              /* its region's attributes (0 in a kernel pool) */
     uint32_t pte_flags;         /* the flags its page is mapped with (vmpool_pte_flags) */
-    struct pager *pager;        /* the pager that may page it out, or 0 */
 };
 
 /* For the page-fault handler: vmpool_of(ADDR), and in *PG the pager of
@@ -135,8 +135,6 @@ struct vmpool *vmpool_pager_at(uint32_t addr, struct pager **pg);
 
 /* vmpool_legit, and if ADDR is legitimate, fill *W.  Returns 1 or 0. */
 int vmpool_lookup(struct vmpool *pool, uint32_t addr, struct vmpool_where *w);
-
-
 
 /* The region of POOL that contains ADDR: sets *START and *NPAGES (bytes
  * and pages) and returns 1 if it is allocated, 0 if free, -1 if ADDR is
