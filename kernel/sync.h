@@ -45,7 +45,9 @@
  * backing off when the try fails (mm/daemon.c): the zero thread, holding
  * the lists, takes vm exclusive; a fault repurposing a standby frame,
  * holding its own pager's lock and the lists, takes the lock of the
- * pager the frame's page belonged to. */
+ * pager the frame's page belonged to.  Pagers' locks are peers, so a
+ * fault that takes another pager's (to make room, pager_make_room and
+ * reclaim_copies in mm/pager.c) tries it too. */
 #ifndef KERNEL_SYNC_H
 #define KERNEL_SYNC_H
 
@@ -188,7 +190,8 @@ static inline void mutex_unlock(struct mutex *m)
  * is recursive): returns 1 if taken, else 0 at once.  It is exempt from
  * the lock-order check, since it cannot wait: that is how a thread that
  * must take locks against the order does it safely, backing off when
- * the try fails (the paging daemon's two inversions, mm/daemon.c). */
+ * the try fails (the paging daemon's two inversions, mm/daemon.c, and
+ * one pager's lock taken while holding another's, mm/pager.c). */
 int mutex_trylock(struct mutex *m);
 
 /* How many times M's holder has taken it (0 if free). */

@@ -34,8 +34,7 @@ CMDLINE_KEY(pager, "pager", "daemon or sync: pagers evict in the background (the
 CMDLINE_KEY(wm_low, "wm_low", "N: the trimmer starts when fewer than N frames are available");
 CMDLINE_KEY(wm_high, "wm_high", "N: ... and trims until N are (or are being written)");
 
-#define ZERO_TARGET 64              /* zeroed frames the zero thread keeps ready */
-_Static_assert(DAEMON_ZEROED_LOW == ZERO_TARGET / 2, "daemon.h's mark is half the target");
+#define ZERO_TARGET (2 * DAEMON_ZEROED_LOW)    /* zeroed frames the zero thread keeps ready */
 #define ZERO_MIN    8               /* below this it repurposes standby frames for them */
 
 struct daemon_stats daemon_stats;
@@ -83,9 +82,7 @@ int daemon_unlist(uint32_t f)
         flist_remove(&daemon_modified, f);
         break;
     case FS_WRITING:                    /* rescued in flight: the write goes on */
-        fr->state = FS_NONE;
-        fr->pager = 0;
-        fr->wslot = FRAME_NO_WSLOT;
+        frame_to_none(fr);
         daemon_stats.rescued_writing++;
         break;
     default:
@@ -156,31 +153,15 @@ void daemon_unstash(struct pager *pg)
 int daemon_take_frame(struct pager *pg, uint32_t *fp, int *zeroed)
 {
     ASSERT(vm_locked());
-    uint32_t f = 0;
-    int z = 0;
-    if (zeroed) {                       /* a demand-zero page: a zeroed frame first */
-        f = pg ? take_zeroed(pg) : 0;
-        z = f != 0;
-        if (!f) f = get_frames(&process_pool, 1);
-    } else {
-        /* A caller that will overwrite the whole frame takes a free frame
-         * first: the zeroed ones are kept for demand-zero faults. */
-        f = get_frames(&process_pool, 1);
-        if (!f) {
-            mutex_lock(&lists_lock);
-            if ((f = flist_pop(&daemon_zeroed)) != 0) daemon_stats.zeroed_used++;
-            mutex_unlock(&lists_lock);
-        }
-        if (!f && pg) f = daemon_stash_pop(pg);
-    }
-    if (!f) {
-        mutex_lock(&lists_lock);
-        f = repurpose_standby();
-        mutex_unlock(&lists_lock);
-    }
-    if (!f) f = pager_steal_stashed();  /* another pager's stash, the last resort */
-    if (zeroed) *zeroed = z;
-    daemon_wake_low();
+    /* A demand-zero page takes a zeroed frame from its pager's stash
+     * first; a page the caller overwrites whole, a free frame first (the
+     * zeroed ones are kept for demand-zero faults).  Then what the
+     * daemon holds. */
+    uint32_t f = zeroed ? take_zeroed(pg) : 0;
+    if (zeroed) *zeroed = f != 0;
+    if (!f) f = get_frames(&process_pool, 1);
+    if (!f) f = daemon_give_back();             /* (it wakes the daemon's threads) */
+    else daemon_wake_low();
     if (!f) return -E_AGAIN;
     *fp = f;
     return 0;
@@ -196,10 +177,15 @@ uint32_t daemon_give_back(void)
     ASSERT(vm_locked());
     mutex_lock(&lists_lock);
     uint32_t f = flist_pop(&daemon_zeroed);
-    if (!f) f = repurpose_standby();
     mutex_unlock(&lists_lock);
+    if (!f) f = pager_steal_stashed();          /* idle, before a page's contents */
+    if (!f) {
+        mutex_lock(&lists_lock);
+        f = repurpose_standby();
+        mutex_unlock(&lists_lock);
+    }
     daemon_wake_low();
-    return f ? f : pager_steal_stashed();
+    return f;
 }
 
 void daemon_wait(void)

@@ -87,8 +87,6 @@
 #include "mm/physmem.h"
 #include "mm/pager.h"
 
-struct pager;
-
 struct daemon_stats {
     uint32_t trimmed;           /* pages taken out of working sets */
     uint32_t trimmed_dirty;     /* ... onto the modified list */
@@ -138,8 +136,9 @@ void daemon_use(int delta);
 extern struct flist daemon_zeroed, daemon_standby, daemon_modified;
 
 /* Frames that can be had now without a disk write: free, zeroed and
- * standby.  (Not the pagers' stashes: only their own faults take from
- * them.) */
+ * standby.  (Not the pagers' stashes: their own faults take from them,
+ * others only as a last resort, daemon_give_back; the trimmer does not
+ * count on them.) */
 static inline uint32_t daemon_available(void)
 {
     return process_pool.nfree + daemon_zeroed.count + daemon_standby.count;
@@ -157,15 +156,14 @@ void daemon_trimmed(uint32_t f, int dirty);
  * list (another fault got it first: retry). */
 int daemon_unlist(uint32_t f);
 
-/* A frame for a new page of PG (0: a page of no pager), into *F.  With
+/* A frame for a new page of daemon-mode pager PG, into *F.  With
  * ZEROED, for a demand-zero page: PG's stash of zeroed frames (refilled
- * from the zeroed list, PAGER_ZSTASH at a time), free pool, repurposed
- * standby frame, in that order,
- * and *ZEROED says whether it is zeroed already.  With ZEROED null, for
- * a page the caller fills whole (a copy, a page read in): free pool
- * first, then zeroed list, then standby.  Wakes the trimmer below the
- * low watermark.  Returns 0, or -E_AGAIN if there is none (the caller
- * lets go of its locks and calls daemon_wait). */
+ * from the zeroed list, PAGER_ZSTASH at a time), and *ZEROED says
+ * whether the frame is zeroed already; with ZEROED null, for a page the
+ * caller fills whole (a copy, a page read in), not the stash.  Then a
+ * free frame, then daemon_give_back's.  Wakes the zero thread and the
+ * trimmer as needed.  Returns 0, or -E_AGAIN if there is none (the
+ * caller lets go of its locks and calls daemon_wait). */
 int daemon_take_frame(struct pager *pg, uint32_t *f, int *zeroed);
 
 /* Give PG's stash of zeroed frames back to the zeroed list (PG's lock or
@@ -179,10 +177,7 @@ static inline uint32_t daemon_stash_pop(struct pager *pg)
 {
     if (!pg->nzstash) return 0;
     uint32_t f = pg->zstash[--pg->nzstash];
-    struct frame *fr = frame_of(f);     /* FS_ZEROED, on no list (flist_pop_many) */
-    fr->state = FS_NONE;
-    fr->pager = 0;                      /* the union's other side: in no pager */
-    fr->wslot = FRAME_NO_WSLOT;
+    frame_to_none(frame_of(f));         /* (FS_ZEROED, on no list: flist_pop_many) */
     return f;
 }
 
@@ -210,10 +205,12 @@ static inline __attribute__((always_inline)) uint32_t daemon_stash_take(struct p
  * copy, mm/fault.c). */
 void daemon_check_low(void);
 
-/* A frame for the pool, VM lock held either way: a zeroed one, a standby
- * one repurposed, or one from a pager's stash (pager_steal_stashed); 0 if
- * there is none.  The caller gives it back to the pool (pager_make_room:
- * the kernel's own allocations take from the pool). */
+/* A frame the daemon holds, VM lock held either way: a zeroed one, one
+ * from a pager's stash (pager_steal_stashed, by trying each pager's
+ * lock: any pager's, the caller's own too), or a standby one
+ * repurposed; 0 if there is none.  For daemon_take_frame, and for
+ * pager_make_room, which gives it back to the pool (the kernel's own
+ * allocations take from the pool). */
 uint32_t daemon_give_back(void);
 
 /* No lock held: wake the trimmer and writer and wait a little for them
@@ -245,8 +242,9 @@ extern void (*daemon_write_hook)(const uint32_t *frames, uint32_t n);
  * when it holds none), or let it go on (0). */
 void daemon_hold_zero(int hold);
 
-/* Free frames, counting the zeroed ones and those being zeroed (which
- * are free frames too, in the zero thread's hands), read together. */
+/* Free frames, counting the zeroed ones, those being zeroed (which are
+ * free frames too, in the zero thread's hands) and those in pagers'
+ * stashes, read together. */
 uint32_t daemon_free_frames(void);
 
 /* For tests: the zero thread's repurpose, once, from the calling thread

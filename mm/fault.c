@@ -341,9 +341,8 @@ int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page, uint32_t 
 }
 
 /* A write to a copy-on-write page at VA (the lock of AT's pager held,
- * the processes'; or the VM lock exclusive).
- * If this mapping
- * is the frame's last, the page is the writer's own: it is made writable
+ * the processes'; or the VM lock exclusive).  If this mapping is the
+ * frame's last, the page is the writer's own: it is made writable
  * again; otherwise the writer gets a copy.  Either way the frame's swap
  * copy, if any, stops being this page's (it is about to change). */
 static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *at)

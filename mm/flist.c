@@ -53,9 +53,7 @@ void flist_remove(struct flist *l, uint32_t f)
     if (e->next) table[e->next - first].prev = e->prev;
     else l->tail = e->prev;
     l->count--;
-    e->state = FS_NONE;
-    e->pager = 0;                       /* the union's other side: in no pager */
-    e->wslot = FRAME_NO_WSLOT;
+    frame_to_none(e);
 }
 
 uint32_t flist_pop_many(struct flist *l, uint32_t *out, uint32_t max)
@@ -89,10 +87,7 @@ uint32_t flist_pop(struct flist *l)
 {
     uint32_t f = 0;
     if (!flist_pop_many(l, &f, 1)) return 0;
-    struct frame *e = &table[f - first];
-    e->state = FS_NONE;
-    e->pager = 0;                       /* the union's other side: in no pager */
-    e->wslot = FRAME_NO_WSLOT;
+    frame_to_none(&table[f - first]);
     return f;
 }
 

@@ -5,7 +5,8 @@
  * live in the frames' own entries (struct frame's NEXT and PREV, frame
  * numbers, 0 at the ends: frame 0 is never in the process pool), so
  * every operation is O(1) and takes no memory.  A frame is on at most
- * one list; its STATE says which.
+ * one list; its STATE says which (or, off the lists after
+ * flist_pop_many, which it came from, until its taker changes it).
  *
  * Pure data-structure code: it compiles for the host too, where
  * tests/host/test_flist.c checks it against a model under

@@ -84,7 +84,8 @@ struct frame {
             struct pager *pager;    /* the pager it is resident in, or 0 */
             uint32_t wslot;         /* its slot there, or FRAME_NO_WSLOT */
         };
-        struct {                /* on a list (FS_ZEROED, FS_STANDBY, FS_MODIFIED): */
+        struct {                /* on a list (FS_ZEROED, FS_STANDBY, FS_MODIFIED);
+                                   stale in a stash */
             uint32_t next, prev;    /* neighbours, by frame number; 0 at the ends */
         };
     };
@@ -100,10 +101,20 @@ struct frame {
  * use (USE says as what: a page table, a kernel page, a page of a
  * process or pool, resident and mapped). */
 #define FS_NONE     0
-#define FS_ZEROED   1           /* on the zeroed list: taken from the pool, all zeros */
+#define FS_ZEROED   1           /* taken from the pool, all zeros: on the zeroed list,
+                                   or in a pager's stash (mm/daemon.c) */
 #define FS_STANDBY  2           /* on the standby list: trimmed, clean */
 #define FS_MODIFIED 3           /* on the modified list: trimmed, dirty */
 #define FS_WRITING  4           /* taken off the modified list by the writer, in flight */
+
+/* E leaves a list (or a stash, or the writer's hands) for no state: in
+ * no pager, the union's other side. */
+static inline void frame_to_none(struct frame *e)
+{
+    e->state = FS_NONE;
+    e->pager = 0;
+    e->wslot = FRAME_NO_WSLOT;
+}
 
 /* Map and fill the table (after paging_init): record the page tables
  * and kernel pages already mapped. */

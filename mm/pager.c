@@ -85,16 +85,22 @@ static struct aspace *pool_space(const struct pager *pg)
     return pg->pool->as ? pg->pool->as : current_as;
 }
 
-/* The frame of the page the policy knows as KEY. */
-static uint32_t key_frame(struct pager *pg, uint32_t key)
+/* The frame of the page the policy knows as KEY; and in *EP (if not 0)
+ * its PTE, for a pool's own pager (0 for a pager by frame, whose page
+ * may have several). */
+static uint32_t key_frame_pte(struct pager *pg, uint32_t key, pte_t *ep)
 {
+    if (ep) *ep = 0;
     if (pg->by_frame) return key;
     pte_t e = *pte_in(pool_space(pg), key << PAGE_SHIFT);
     if (!e || pte_is_swap(e))           /* (P = 0 with a frame: being evicted, see evict) */
         panic("pager %s: resident page %p is not present (pte 0x%x)", pg->name,
               (void *)(key << PAGE_SHIFT), e);
+    if (ep) *ep = e;
     return pte_frame(e);
 }
+
+static uint32_t key_frame(struct pager *pg, uint32_t key) { return key_frame_pte(pg, key, 0); }
 
 /* Read (and with CLEAR, clear) BIT of the PTE of mapping (AS, VA). */
 static int pte_bit(struct aspace *as, uint32_t va, pte_t bit, int clear)
@@ -140,8 +146,9 @@ static int bits_accessed(void *ctx, uint32_t key, int clear)
 static int bits_dirty(void *ctx, uint32_t key)
 {
     struct pager *pg = ctx;
-    if (frame_of(key_frame(pg, key))->flags & FRAME_DIRTY) return 1;
-    return key_bit(pg, key, PTE_D, 0);
+    pte_t e;                            /* a pool's own pager: its page's one PTE, read once */
+    if (frame_of(key_frame_pte(pg, key, &e))->flags & FRAME_DIRTY) return 1;
+    return pg->by_frame ? key_bit(pg, key, PTE_D, 0) : (e & PTE_D) != 0;
 }
 
 /* The PIT hook: give every pager's policy its tick (aging shifts its
@@ -395,6 +402,16 @@ static uint32_t reclaim_copies(void)
     return n;
 }
 
+/* Count frame FR's page out of PG's working set: evicted (sync) or
+ * trimmed (daemon mode), CLEAN if it needed no write. */
+static void count_evicted(struct pager *pg, const struct frame *fr, int clean)
+{
+    pg->evictions++;
+    pg->clean_drops += clean;
+    pg->evict_shared += fr->maps > 1;
+    pg->evict_object += fr->objpage != 0;
+}
+
 /* Evict the page in resident slot S.  Returns 0, or the swap error (the
  * page then stays resident and nothing changes but its swap copy, which
  * a failed write may have cost). */
@@ -414,7 +431,8 @@ static int evict(struct pager *pg, uint32_t s)
      * entry kept, PG's lock held: a fault on it waits for us); only
      * then are the D bits final. */
     frame_for_each_map(f, present_off, 0);
-    if (bits_dirty(pg, pg->key[s])) {
+    int dirty = bits_dirty(pg, pg->key[s]);
+    if (dirty) {
         uint32_t slot = fr->slot;
         int err = swap_write(&slot, f);
         if (err == -E_SWAPFULL && reclaim_copies() > 0) err = swap_write(&slot, f);
@@ -425,18 +443,14 @@ static int evict(struct pager *pg, uint32_t s)
             return err;
         }
         pg->disk_writes++;
-    } else {
-        pg->clean_drops++;                      /* its copy is current, or it needs none */
-    }
+    }                                           /* (else its copy is current, or it needs none) */
     frame_for_each_map(f, present_on, 0);       /* for pte_set_absent_in, below */
-    pg->evict_shared += fr->maps > 1;
-    pg->evict_object += fr->objpage != 0;
+    count_evicted(pg, fr, !dirty);
     /* Every mapping (or the object's entry) now names the frame's copy
      * in swap, or nothing: the page is made again at its next touch. */
     pager_repurpose(f);
     slot_clear(pg, s, f);
     frame_release(f);
-    pg->evictions++;
     return 0;
 }
 
@@ -495,10 +509,7 @@ int pager_trim_one(struct pager *pg)
     /* The page has left the working set: an eviction, as in sync mode
      * (a later rescue counts as a fault again); a clean one needs no
      * write.  The writer's writes count in swap_stats, not here. */
-    pg->evictions++;
-    pg->clean_drops += !dirty;
-    pg->evict_shared += fr->maps > 1;
-    pg->evict_object += fr->objpage != 0;
+    count_evicted(pg, fr, !dirty);
     daemon_trimmed(f, dirty);
     return 1;
 }

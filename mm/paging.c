@@ -16,8 +16,10 @@
  *
  * Everything here works on the CURRENT address space (mm/aspace.h).  A
  * user-half page table is released when its last entry goes (the space's
- * pt_live counts the non-empty entries of each), so after a VMPool
- * releases everything the process pool is back to where it started.
+ * pt_live counts the non-empty entries of each), by a holder of the VM
+ * lock exclusive; one that faults emptied (the lock shared) goes when its
+ * region is released (vmpool_release).  So after a VMPool releases
+ * everything the process pool is back to where it started.
  * Kernel-half page tables are shared by every space and never released;
  * a new one is written into every directory (aspace_set_kernel_pde). */
 #include "mm/paging.h"
@@ -153,8 +155,6 @@ void tlb_flush_all(void)
 
 uint32_t paging_pd_phys(void) { return kernel_as.pd * PAGE_SIZE; }
 
-/* The count of non-empty PTEs of VA's page table (user half only). */
-
 void paging_init(void)
 {
     uint32_t pd = get_frames(&process_pool, 1);
@@ -220,10 +220,10 @@ int pt_ensure(uint32_t va)
 void pt_release_if_empty(uint32_t va)
 {
     uint32_t d = PDX(va);
-    if (d == 0 || va >= KERNEL_BASE || !(*pde_of(va) & PTE_P) || *live_of(va) != 0) return;
-    struct thread *t = thread_current();
-    if (t && t->vm_shared && !vm_excl_held()) return;  /* a fault: see pt_ensure */
     pte_t *pde = pde_of(va);
+    if (d == 0 || va >= KERNEL_BASE || !(*pde & PTE_P) || *live_of(va) != 0) return;
+    struct thread *t = thread_current();
+    if (t && t->vm_shared) return;      /* a fault (never exclusive too): see pt_ensure */
     uint32_t f = PTE_ADDR(*pde) / PAGE_SIZE;
     *pde = 0;
     tlb_flush_page((uint32_t)pte_of(PGADDR(d, 0, 0)));
@@ -233,7 +233,6 @@ void pt_release_if_empty(uint32_t va)
     VMSTAT_ADD(pt_freed, 1);
 }
 
-/* Count a PTE of VA becoming non-empty (DELTA 1) or empty (-1). */
 int map_page(uint32_t va, uint32_t frame, uint32_t flags)
 {
     pte_t *pte = pte_of(va);
@@ -333,11 +332,7 @@ void pte_set_absent_in(struct aspace *as, uint32_t va, pte_t v)
         unmapped(old, va >= KERNEL_BASE ? 0 : here ? current_as : as, va);
         VMSTAT_ADD(frames_data, -1);
     }
-    if (va < KERNEL_BASE && PDX(va) != 0) {
-        uint16_t *live = &(here ? current_as : as)->pt_live[PDX(va)];
-        if (old && !v) __atomic_sub_fetch(live, 1, __ATOMIC_RELAXED);
-        else if (!old && v) __atomic_add_fetch(live, 1, __ATOMIC_RELAXED);
-    }
+    if (!old != !v) count_live_in(here ? current_as : as, va, v ? 1 : -1);
     /* An emptied table of the current space goes at once; another
      * space's waits for its teardown. */
     if (!v && here) pt_release_if_empty(va);

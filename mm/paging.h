@@ -181,10 +181,16 @@ static inline uint8_t use_at(uint32_t va)
  * half's table goes when it reaches 0: pt_release_if_empty). */
 static inline uint16_t *live_of(uint32_t va) { return &current_as->pt_live[PDX(va)]; }
 
-static inline void count_live(uint32_t va, int delta)
+/* Count a PTE of VA in space AS becoming non-empty (DELTA 1) or empty
+ * (-1): user-half tables only (not the first, the identity map's). */
+static inline void count_live_in(struct aspace *as, uint32_t va, int delta)
 {
-    if (va < KERNEL_BASE && PDX(va) != 0) __atomic_add_fetch(live_of(va), delta, __ATOMIC_RELAXED);
+    if (va < KERNEL_BASE && PDX(va) != 0)
+        __atomic_add_fetch(&as->pt_live[PDX(va)], delta, __ATOMIC_RELAXED);
 }
+
+/* count_live_in, for the current space. */
+static inline void count_live(uint32_t va, int delta) { count_live_in(current_as, va, delta); }
 
 /* map_fresh_page's rare parts, out of line: zero the page at VA and
  * clear its A and D; the panic for an entry that is not empty. */

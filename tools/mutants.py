@@ -61,8 +61,8 @@ MUTANTS = [
      "    *pte = pte_to_trans(e);",
      "tlb_model_invalidate", "the trimmer makes a PTE a transition entry without a flush"),
     ("heap_fault_no_room", "mm/fault.c",
-     "err = f ? 0 : pager_frame_z(pg, &f, &zeroed);",
-     "err = f ? 0 : pg ? pager_frame_z(pg, &f, &zeroed) : -E_NOMEM;",
+     "    if (!f) err = pager_frame_z(pg, &f, &zeroed);",
+     "    if (!f) err = pg ? pager_frame_z(pg, &f, &zeroed) : -E_NOMEM;",
      "heap_evicts,heap_evicts@sync", "a kernel-heap fault does not ask the pagers for room"),
     ("no_guard", "mm/fault.c",
      "if (thread_guard_hit(va)) stack_overflow(tf, va);",
@@ -89,8 +89,9 @@ MUTANTS = [
      "    (void)fr;\n    *pte = pte_to_trans(e);",
      "daemon_write_race", "the trimmer forgets a page's D bit: a write after its last copy is lost"),
     ("dirty_flag_ignored", "mm/pager.c",
-     "    if (frame_of(key_frame(pg, key))->flags & FRAME_DIRTY) return 1;",
-     "    if (pg->by_frame && (frame_of(key)->flags & FRAME_DIRTY)) return 1;",
+     "    if (frame_of(key_frame_pte(pg, key, &e))->flags & FRAME_DIRTY) return 1;",
+     "    if ((void)key_frame_pte(pg, key, &e), pg->by_frame && (frame_of(key)->flags & FRAME_DIRTY))\n"
+     "        return 1;",
      "swap_copy_dropped", "a pool's pager ignores FRAME_DIRTY: a page with no swap copy is "
      "evicted as clean"),
     ("unmap_no_invlpg", "mm/paging.c",
@@ -130,7 +131,7 @@ MUTANTS = [
      "",
      "daemon_table_emptied", "a page table a fault emptied is never released"),
     ("fault_releases_table", "mm/paging.c",
-     "    if (t && t->vm_shared && !vm_excl_held()) return;  /* a fault: see pt_ensure */\n",
+     "    if (t && t->vm_shared) return;      /* a fault (never exclusive too): see pt_ensure */\n",
      "    (void)t;\n",
      "daemon_table_emptied", "a fault, holding the VM lock only shared, releases a page table"),
 ]
