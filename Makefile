@@ -164,7 +164,7 @@ test-twice: all ## each kernel test that expects nothing, run twice in one boot
 	$(RUNNER) test --twice $(if $(T),'$(T)')
 
 mutants: deps ## put known one-line bugs in a copy of the tree; each must fail its test (M='NAME,...')
-	@python3 tools/mutants.py $(if $(M),--mutants '$(M)')
+	@$(PYTHON) tools/mutants.py $(if $(M),--mutants '$(M)')
 
 host-test: deps ## build the host unit tests (make test T='host/*' runs them)
 	@$(PMAKE) -f tests/host/host.mk

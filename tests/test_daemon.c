@@ -81,17 +81,25 @@ static struct start start(void)
     return (struct start){ free_frames(), swap_stats.used };
 }
 
-/* Pool P (at BASE) with a daemon-mode pager of LIMIT frames, and a
- * region of NPAGES in it. */
-static uint32_t pool(struct vmpool *p, struct pager *pg, uint32_t base, const char *name,
-                     uint32_t limit, uint32_t npages)
+/* Pool P of SIZE bytes at BASE with a daemon-mode pager of LIMIT
+ * frames, and a region of NPAGES in it.  Fails the test if any step is
+ * refused. */
+static uint32_t sized_pool(struct vmpool *p, struct pager *pg, uint32_t base, uint32_t size,
+                           const char *name, uint32_t limit, uint32_t npages)
 {
-    CHECK(vmpool_init(p, name, base, 64u << 20, PTE_W) == 0, "pool %s", name);
+    CHECK(vmpool_init(p, name, base, size, PTE_W) == 0, "pool %s", name);
     CHECK(pager_attach(p, pg, "clock", limit, 1) == 0, "pager");
     CHECK(pager_set_daemon(pg, 1) == 0, "daemon mode");
     uint32_t va = vmpool_alloc(p, npages * PAGE_SIZE);
     CHECK(va, "region");
     return va;
+}
+
+/* sized_pool of 64 MiB. */
+static uint32_t pool(struct vmpool *p, struct pager *pg, uint32_t base, const char *name,
+                     uint32_t limit, uint32_t npages)
+{
+    return sized_pool(p, pg, base, 64u << 20, name, limit, npages);
 }
 
 static void unpool(struct vmpool *p, struct pager *pg, uint32_t va)
@@ -793,18 +801,6 @@ static void stresser(void *arg)
     }
 }
 
-/* Pool P of 2 MiB at BASE (two of them share one page table), with a
- * daemon-mode pager of LIMIT frames, and a region of NPAGES. */
-static uint32_t small_pool(struct vmpool *p, struct pager *pg, uint32_t base, const char *name,
-                           uint32_t limit, uint32_t npages)
-{
-    CHECK(vmpool_init(p, name, base, 2u << 20, PTE_W) == 0, "pool %s", name);
-    CHECK(pager_attach(p, pg, "clock", limit, 1) == 0 && pager_set_daemon(pg, 1) == 0, "pager");
-    uint32_t va = vmpool_alloc(p, npages * PAGE_SIZE);
-    CHECK(va, "region");
-    return va;
-}
-
 #define STRESS_FREE 20                  /* frames left free while it runs */
 
 static void test_stress(void)
@@ -814,14 +810,11 @@ static void test_stress(void)
     stress_shadow = kmalloc(words * 4);
     CHECK(stress_shadow, "no memory for the shadow");
     memset(stress_shadow, 0, words * 4);
-    uint32_t cap = process_pool.nframes, *held = kmalloc(cap * 4), nheld = 0, f;
-    CHECK(held, "no memory");
-    memset(held, 0, cap * 4);
-    /* Two pools, two pagers, one page table: faults on the two go on side
-     * by side (their pagers' locks), and take each other's standby frames
-     * (the try-lock inversion). */
-    stress_va = small_pool(&pa, &pga, BASE_A, "stress-a", 16, npages / 2);
-    stress_vb = small_pool(&pb, &pgb, BASE_A + (2u << 20), "stress-b", 16, npages / 2);
+    /* Two pools of 2 MiB, two pagers, one page table: faults on the two
+     * go on side by side (their pagers' locks), and take each other's
+     * standby frames (the try-lock inversion). */
+    stress_va = sized_pool(&pa, &pga, BASE_A, 2u << 20, "stress-a", 16, npages / 2);
+    stress_vb = sized_pool(&pb, &pgb, BASE_A + (2u << 20), 2u << 20, "stress-b", 16, npages / 2);
     stress_bad = 0;
     /* The processes: their pager in daemon mode too, with a small limit. */
     uint32_t limit0 = uvm_pager.limit;
@@ -845,12 +838,12 @@ static void test_stress(void)
         CHECK((t[i] = thread_create("stress", stresser, (void *)(i | STRESS_AGAIN))) != 0,
               "no thread");
     CHECK(pager_set_limit(&pga, 4) == 0 && pager_set_limit(&pgb, 4) == 0, "limits");
-    while (process_pool.nfree > STRESS_FREE && (f = get_frames(&process_pool, 1)) != 0)
-        held[nheld++] = f;
+    struct held held = hold_all();
+    unhold(&held, STRESS_FREE);
+    uint32_t nheld = held.n;
     for (uint32_t i = 0; i < STRESS_THREADS; i++) sema_up(&stress_go);
     for (uint32_t i = 0; i < STRESS_THREADS; i++) thread_join(t[i]);
-    for (uint32_t i = 0; i < nheld; i++) release_frames(held[i]);
-    kfree(held);
+    unhold(&held, held.n);
     daemon_wait_written();
     uint32_t wrong = 0, each = STRESS_PAGES * PAGE_SIZE / 4;
     for (uint32_t r = 0; r < 2; r++)
