@@ -76,9 +76,7 @@ static void faults(void)
                  "instructions per demand-zero fault with a zeroed frame ready, all in");
 
     daemon_hold_writer(1);
-    vm_lock_excl();
-    while (pager_trim_one(&dpg)) ;
-    vm_unlock_excl();
+    trim_all(&dpg);
     struct ata_stats a0, a1;
     ata_get_stats(&a0);
     uint32_t s0 = daemon_stats.soft_faults;

@@ -196,9 +196,7 @@ static void test_rescue_standby(void)
     struct start s0 = start();
     uint32_t va = pool(&pa, &pga, BASE_A, "standby", 4, 8);
     fill(va, 0, 8, 2);
-    vm_lock_excl();
-    while (pager_trim_one(&pga)) ;              /* every page out of the working set */
-    vm_unlock_excl();
+    trim_all(&pga);                             /* every page out of the working set */
     daemon_wait_written();
     uint32_t p = find(va, 8, FS_STANDBY);
     CHECK(p < 8, "no page is on standby once the writer is done");
@@ -397,9 +395,7 @@ static void test_table_emptied(void)
     uint32_t sum = 0;
     for (uint32_t p = 0; p < 32; p++) sum += ((volatile uint32_t *)(hi + p * PAGE_SIZE))[0];
     CHECK(sum == 0, "fresh pages not zero");
-    vm_lock_excl();
-    while (pager_trim_one(&pga)) ;              /* all 32 to standby, clean */
-    vm_unlock_excl();
+    trim_all(&pga);                             /* all 32 to standby, clean */
     uint32_t vb = pool(&pb, &pgb, BASE_B, "tables-b", 64, 64);
     ((volatile uint32_t *)vb)[0] = 0;           /* b's page table, now */
     daemon_hold_zero(1);
@@ -465,9 +461,7 @@ static void test_inflight_retrim(void)
     for (uint32_t k = 0; k < PAGE_SIZE / 4; k++) retrim_junk[k] = 0xDEADBEEF;
     daemon_hold_writer(1);
     fill(va, 0, 8, 5);
-    vm_lock_excl();
-    while (pager_trim_one(&pga)) ;                      /* all 8 to the modified list */
-    vm_unlock_excl();
+    trim_all(&pga);                                     /* all 8 to the modified list */
     CHECK(state_of(va) == FS_MODIFIED, "page 0 is in state %d, not modified", state_of(va));
     retrim_state = -2;
     retrim_given = 0;
@@ -611,9 +605,7 @@ static void test_detach_inflight(void)
     uint32_t va = pool(&pa, &pga, BASE_A, "detach", 4, 8);
     fill(va, 0, 8, 9);
     daemon_hold_writer(1);
-    vm_lock_excl();
-    while (pager_trim_one(&pga)) ;              /* every page to the modified list */
-    vm_unlock_excl();
+    trim_all(&pga);                             /* every page to the modified list */
     CHECK(daemon_modified.count >= 8, "only %u pages on the modified list", daemon_modified.count);
     /* The writer wakes and waits for the VM lock behind a sharer; the
      * detach waits behind the writer, which takes the pages in flight

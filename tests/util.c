@@ -5,6 +5,7 @@
 #include "mm/frame_pool.h"
 #include "mm/physmem.h"
 #include "mm/daemon.h"
+#include "mm/pager.h"
 #include "mm/kmalloc.h"
 #include "kernel/thread.h"
 #include "mm/memlayout.h"
@@ -27,6 +28,14 @@ void daemon_wait_written(void)
     }
     CHECK(daemon_modified.count == 0, "the writer left %u pages on the modified list",
           daemon_modified.count);
+}
+
+void trim_all(struct pager *pg)
+{
+    vm_lock_excl();
+    while (pager_trim_one(pg)) {
+    }
+    vm_unlock_excl();
 }
 
 void daemon_page_out_lists(void)

@@ -33,6 +33,14 @@ uint32_t free_frames(void);
  * lists empty (sync mode), nothing. */
 void daemon_wait_written(void);
 
+/* Daemon mode (mm/daemon.h): take every page of PG's working set out of
+ * it (pager_trim_one until PG holds none), the VM lock held exclusive
+ * meanwhile: each page's PTEs become transition entries and its frame
+ * goes to the standby or modified list.  The caller must not hold the
+ * VM lock. */
+struct pager;
+void trim_all(struct pager *pg);
+
 /* Daemon mode (mm/daemon.h): push every page on the daemon's lists out
  * to swap, as sync-mode eviction would have: wait until the writer has
  * written the modified list, then repurpose every standby frame (its
