@@ -6,7 +6,8 @@
  *   at the right place (their neighbours stay zero), for a 9-sector
  *   transfer, for a 300-sector one that needs two commands (256 + 44),
  *   and at LBA 0 and the last sector.  Bad requests (count 0, past the
- *   end, wrapping around) must return -E_INVAL without touching the disk:
+ *   end, wrapping around, drive 2: there are only ATA_MASTER and
+ *   ATA_SLAVE) must return -E_INVAL without touching the disk:
  *   the sector counters do not move and the data reads back unchanged.
  *   Every expected value comes from the pattern function, never from the
  *   driver.  Also crc32("123456789") == 0xCBF43926 and the CRC of a page
@@ -228,6 +229,7 @@ static void test_ata(void)
     ata_expect_inval("ata_write whose LBA + count wraps around",
                  ata_write(ATA_SLAVE, 100, 0xFFFFFFF0u, wbuf), &st);
     ata_expect_inval("ata_read into a null buffer", ata_read(ATA_SLAVE, 100, 1, 0), &st);
+    ata_expect_inval("ata_read of drive 2", ata_read(2, 100, 1, rbuf), &st);
     read_expect("last sector after the bad writes", DISK_SECTORS - 1, 1, 5);
     read_expect("LBA 100 after the bad writes", 100, 9, 1);
     nread += 10;

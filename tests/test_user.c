@@ -236,12 +236,14 @@ static void test_user_exhaust(void)
     same_as(s0);
 }
 
-/* Touch SIZE bytes at P with a pattern from SEED, or check it. */
+/* Write a pattern from SEED over SIZE bytes at P: one word every
+ * 256 KiB, so each 4 MiB (each page table's span) gets pages. */
 static void pattern(volatile uint32_t *p, uint32_t size, uint32_t seed)
 {
     for (uint32_t i = 0; i < size / 4; i += 65536) p[i] = seed ^ i;    /* a page every 256 KiB */
 }
 
+/* How many of the words pattern(P, SIZE, SEED) writes differ at P. */
 static uint32_t pattern_bad(volatile uint32_t *p, uint32_t size, uint32_t seed)
 {
     uint32_t bad = 0;
@@ -252,13 +254,18 @@ static uint32_t pattern_bad(volatile uint32_t *p, uint32_t size, uint32_t seed)
 static void test_kernel_half_shared(void)
 {
     /* A kernel-half pool of its own (between the reverse-map arena and
-     * the kmap windows: mm/memlayout.h), 8 MiB further on at each run, so
-     * that its page tables are new every time (kernel page tables stay). */
+     * the kmap windows: mm/memlayout.h), 16 MiB further on at each run,
+     * so that its page tables are new every time (kernel page tables
+     * stay).  Below VM_USER_END there is room for RUNS such pools: a
+     * later run in the same boot would find its tables made already. */
     static uint32_t run_no;
     enum { SIZE = 6u << 20 };                   /* more than a page table's 4 MiB */
-    uint32_t base = 0xF0000000u + (run_no++ % 16) * (16u << 20);
+    const uint32_t first = 0xF0000000u, step = 16u << 20, runs = (VM_USER_END - first) / step;
+    CHECK(run_no < runs, "run %u in one boot: only %u have new kernel page tables", run_no + 1,
+          runs);
+    uint32_t base = first + run_no++ * step;
     static struct vmpool kp;
-    CHECK(vmpool_init(&kp, "khalf", base, 16u << 20, PTE_W) == 0, "pool");
+    CHECK(vmpool_init(&kp, "khalf", base, step, PTE_W) == 0, "pool");
     uint32_t ra = vmpool_alloc(&kp, SIZE), rb = vmpool_alloc(&kp, SIZE);
     CHECK(ra && rb, "regions");
     volatile uint32_t *a = (volatile uint32_t *)ra, *b = (volatile uint32_t *)rb;
