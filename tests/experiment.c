@@ -211,12 +211,11 @@ static uint32_t need_nframes(const char *text, uint32_t npages)
     return nf;
 }
 
-int experiment_sizes(const char *dflt, uint32_t npages, uint32_t *nf, int max)
+int experiment_sizes(const char *dflt, uint32_t npages, uint32_t *nf)
 {
     static char buf[256];
     const char *sizes[EXP_MAX_SIZES];
-    int n = cmdline_list("nframes", dflt, buf, sizeof buf, sizes,
-                         max < EXP_MAX_SIZES ? max : EXP_MAX_SIZES);
+    int n = cmdline_list("nframes", dflt, buf, sizeof buf, sizes, EXP_MAX_SIZES);
     for (int i = 0; i < n; i++) {
         nf[i] = need_nframes(sizes[i], npages);
         if (fits(nf[i])) qemu_exit(EXIT_FAIL);
@@ -389,7 +388,7 @@ static void report(const char *name)
     uint32_t npages = cmdline_uint("npages", 100), seed = cmdline_uint("seed", 1);
     const char *pols[EXP_MAX_POLICIES];
     uint32_t nf[EXP_MAX_SIZES];
-    int nsizes = experiment_sizes("10,25,50,75,90", npages, nf, EXP_MAX_SIZES);
+    int nsizes = experiment_sizes("10,25,50,75,90", npages, nf);
     int npols = experiment_policies(pols, EXP_MAX_POLICIES);
 
     uint32_t *trace = kmalloc(TRACE_CAP * 4), n = 0;

@@ -55,10 +55,11 @@ int experiment_rows(const char *name, const struct workload *w, const uint32_t *
                     const char *const *pols, int npols, uint32_t seed, int show_progress);
 
 /* The frame counts of the nframes= option (DFLT if it is absent) into
- * NF, at most MAX (and EXP_MAX_SIZES) of them; returns how many.  Each
- * must be a number from 1 to POLICY_MAX_FRAMES, at most NPAGES, and fit
- * in the free frames; else the boot ends with a message naming it. */
-int experiment_sizes(const char *dflt, uint32_t npages, uint32_t *nf, int max);
+ * NF (room for EXP_MAX_SIZES); returns how many.  There must be at most
+ * EXP_MAX_SIZES, each a number from 1 to POLICY_MAX_FRAMES, at most
+ * NPAGES, that fits in the free frames; else the boot ends with a
+ * message naming it. */
+int experiment_sizes(const char *dflt, uint32_t npages, uint32_t *nf);
 
 /* The policies of the policies= option (every policy if it is absent)
  * into POLS, at most MAX; returns how many.  An unknown one ends the

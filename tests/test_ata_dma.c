@@ -134,8 +134,8 @@ static void write_pattern(const char *what, const struct ata_page *p, uint32_t n
 {
     fill_pages(p, n, lba, salt);
     int rc = ata_write_pages(ATA_SLAVE, lba, p, n);
-    CHECK(rc == 0, "%s: ata_write_pages(%u, %u pages) returned %d (%s)", what, lba, n, rc,
-          errname(rc));
+    CHECK(rc == 0, "%s: ata_write_pages(ATA_SLAVE, %u, %u pages) returned %d (%s)", what, lba,
+          n, rc, errname(rc));
 }
 
 /* Counter B minus counter A, by field name. */

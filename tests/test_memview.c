@@ -24,11 +24,12 @@
 #include "mm/kmalloc.h"
 #include "lib/string.h"
 
-/* Count, in MAPS, the PTEs of every space that map each process-pool frame. */
+/* Count, in MAPS, the PTEs of every space that map each process-pool
+ * frame.  The caller holds the VM lock exclusive (vm_lock_excl), so that
+ * no mapping changes during the walk. */
 static void walk_all(uint16_t *maps)
 {
     uint32_t base = process_pool.base, n = process_pool.nframes;
-    vm_lock_excl();
     for (struct aspace *as = &kernel_as; as; as = as->next) {
         for (uint32_t d = 1; d < ALT_SLOT; d++) {
             /* The kernel half is every space's: count it once, in kernel_as. */
@@ -45,7 +46,6 @@ static void walk_all(uint16_t *maps)
         }
     }
     aspace_alt(0);
-    vm_unlock_excl();
 }
 
 static void test_memview(void)

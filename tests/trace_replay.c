@@ -62,7 +62,7 @@ void trace_main(const char *name)
     uint32_t nf[EXP_MAX_SIZES], seed = cmdline_uint("seed", 1);
     /* Checked before the trace is read: a frame count above the trace's
      * pages is run anyway (nothing is evicted), as the host tool does. */
-    int nsizes = experiment_sizes("100,500,1000", 0xFFFFFFFFu, nf, EXP_MAX_SIZES);
+    int nsizes = experiment_sizes("100,500,1000", 0xFFFFFFFFu, nf);
     int npols = experiment_policies(pols, EXP_MAX_POLICIES);
     static struct trace_in t;
     uint32_t t0 = pit_ticks();
