@@ -15,10 +15,11 @@ attached the figures of the threaded runs vary from boot to boot.
 Prints each "BENCH key=... value=..." figure as it comes, the matrix
 table of bench_matrix as the README shows it, and the targets below
 (met or MISSED) with a count of each; writes build/bench.txt.  Exits 1
-if a boot failed or a target's figure is missing from the output; a
-missed target is a measured result, not a failure of the benchmark, so
-it is printed (and counted in the last line) but does not make `make
-bench` fail.
+if a boot failed or a target's figure is missing from the output (the
+last line counts both: failed boots, and figures missing among the
+missed targets); a missed target is a measured result, not a failure of
+the benchmark, so it is printed (and counted in the last line) but does
+not make `make bench` fail.
 """
 import argparse
 import os
@@ -120,13 +121,13 @@ def main():
     benches = [t for t in runtests.list_tests() if t["kind"] == "bench"
                and (not args.names or t["name"] in args.names)]
     runs = [(t, mem) for t in benches for mem in runtests.mems_of(t, args.mem)]
-    results, rows, tables, bad = {}, [], [], 0
+    results, rows, tables, failed = {}, [], [], 0
     for i, (t, mem) in enumerate(runs, 1):
         print("[%d/%d] %s at -m %dM ..." % (i, len(runs), t["name"], mem), flush=True)
         why, log, text, _ = runtests.boot_test(t["name"], mem, "test=" + t["name"], t["host"],
                                                tag="-bench-%dM" % mem, icount=True)
         if why:
-            bad += 1
+            failed += 1
             print("  FAIL: %s%s" % (why, " (log %s)" % os.path.relpath(log) if log else ""),
                   flush=True)
             continue
@@ -150,18 +151,18 @@ def main():
         for line in lines:
             print("  " + line)
     print("\ntargets:")
-    met = missed = 0
+    met = missed = missing = 0
     for target in TARGETS:
         ok, detail = target(results)
         if not args.names or "missing" not in detail:
             print("  %s %s" % ("met   " if ok else "MISSED", detail))
             met += ok
             missed += not ok
-            bad += "missing" in detail      # a benchmark no longer prints its figure
+            missing += "missing" in detail  # a benchmark no longer prints its figure
     print("results in %s" % os.path.relpath(out))
-    print("bench: %d benchmark boots, %d failed; targets %d met, %d missed"
-          % (len(runs), bad, met, missed))
-    return 1 if bad else 0
+    print("bench: %d benchmark boots, %d failed; targets %d met, %d missed (%d for a missing "
+          "figure)" % (len(runs), failed, met, missed, missing))
+    return 1 if failed or missing else 0
 
 
 if __name__ == "__main__":
