@@ -83,8 +83,7 @@ def run_case(i, case, name):
            "-kernel", KERNEL, "-append", options]
     if disk:
         img = os.path.join(LOGS, "%s-%d.img" % (name, i))
-        with open(img, "wb") as f:
-            f.truncate(disk)
+        runtests.blank_image(img, disk)
         cmd += runtests.slave_disk(img)
     try:
         status = subprocess.run(cmd, capture_output=True, timeout=60).returncode

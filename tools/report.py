@@ -132,8 +132,7 @@ def run_workload(name, part, policies, nframes):
     part 0 also brings the reference string back (traces/NAME.txt)."""
     tag = name if part == 0 else "%s-%d" % (name, part)
     swap = os.path.join(OUT, "swap-%s.img" % tag)
-    with open(swap, "wb") as f:
-        f.truncate(16 << 20)
+    runtests.blank_image(swap, 16 << 20)
     extra = runtests.slave_disk(swap)
     refs_img = None
     if part == 0:
@@ -173,8 +172,7 @@ def run_trace(path, sizes, policies):
     timg = os.path.join(OUT, "trace-%s.img" % name)
     swap = os.path.join(OUT, "swap-%s.img" % name)
     tracedisk.write_trace(path, timg)
-    with open(swap, "wb") as f:
-        f.truncate(runtests.TRACE_SWAP_MB << 20)
+    runtests.blank_image(swap, runtests.TRACE_SWAP_MB << 20)
     extra = runtests.master_disk(timg) + runtests.slave_disk(swap)
     append = "trace=%s nframes=%s" % (name, ",".join(map(str, sizes)))
     if policies:

@@ -157,16 +157,23 @@ def image_path(name):
     return os.path.join(LOGS, "%s.img" % name.replace("/", "-"))
 
 
+def blank_image(img, size):
+    """Make IMG a fresh raw disk image of SIZE bytes, all zeros (sparse on
+    the host), replacing any file there; its directory is made if need
+    be."""
+    os.makedirs(os.path.dirname(img) or ".", exist_ok=True)
+    with open(img, "wb") as f:
+        f.truncate(size)
+
+
 def swap_disk(name, mb, blkdebug=None):
     """QEMU arguments for a fresh zeroed raw image of MB MiB named after
     NAME, attached as the IDE primary slave (where mm/swap.c looks for
     the swap disk).  BLKDEBUG, a config file relative to the repository,
     puts QEMU's blkdebug error injector between the disk and the image."""
-    os.makedirs(LOGS, exist_ok=True)
     img = image_path(name)
-    with open(img, "wb") as f:
-        f.truncate(mb << 20)
-    return ide_drive(img, 1, blkdebug and os.path.join(ROOT, blkdebug))
+    blank_image(img, mb << 20)
+    return slave_disk(img, blkdebug and os.path.join(ROOT, blkdebug))
 
 
 def ide_drive(img, index, blkdebug=None):
@@ -189,10 +196,12 @@ def master_disk(img):
     return ide_drive(img, 0)
 
 
-def slave_disk(img):
+def slave_disk(img, blkdebug=None):
     """QEMU arguments attaching the raw image IMG as the IDE primary
-    slave, where mm/swap.c looks for the swap disk."""
-    return ide_drive(img, 1)
+    slave, where mm/swap.c looks for the swap disk; through QEMU's
+    blkdebug error injector configured by the file BLKDEBUG (a path as
+    given, not relative to the repository) if one is given."""
+    return ide_drive(img, 1, blkdebug)
 
 
 def trace_disk(name, trace):
