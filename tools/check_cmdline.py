@@ -24,7 +24,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERNEL = os.path.join(ROOT, os.environ.get("VMLAB_BUILD", "build"), "kernel.elf")
 LOGS = os.path.join(ROOT, "build", "test-logs")
 
-FAIL, PASS = 35, 33
+FAIL, PASS = runtests.FAIL_STATUS, runtests.PASS_STATUS
 LONG = "test=all " + " ".join("pad%d=%s" % (i, "x" * 20) for i in range(45))
 MANY = " ".join("opt%d=1" % i for i in range(40)) + " test=tlb_model"
 

@@ -22,6 +22,7 @@ the model, or a refusal is missing or unclear.
 Run by `make test` as host/replay, after the host tools are built;
 logs in build/test-logs/host-replay*.log.  Exit status 0 if all agree.
 """
+import itertools
 import os
 import random
 import re
@@ -91,7 +92,7 @@ def boot(tag, trace, options):
 def refused(tag, trace, options, pattern):
     """A boot that must end with EXIT_FAIL and PATTERN in its output."""
     status, text, log = boot(tag, trace, options)
-    ok = status == 35 and re.search(pattern, text)
+    ok = status == runtests.FAIL_STATUS and re.search(pattern, text)
     words = runtests.last_words(text)
     print("  %s %s: status %s, %s" % ("ok  " if ok else "FAIL", options, status,
                                       words if ok else "no /%s/; log %s" % (pattern, log)))
@@ -115,7 +116,7 @@ def main():
     ok = status == runtests.PASS_STATUS and want == got and len(want) > 0
     print("%d references; %d rows from the host, %d from the kernel (QEMU status %s)"
           % (n, len(want), len(got), status))
-    for w, g in zip(want + [""] * len(got), got + [""] * len(want)):
+    for w, g in itertools.zip_longest(want, got, fillvalue=""):
         if w or g:
             print("  %s %-48s %s" % ("    " if w == g else "DIFF", w, "" if w == g else g))
     if not ok:

@@ -63,13 +63,15 @@ KERNEL = os.path.join(KBUILD, "kernel.elf")
 LOGS = os.path.join(BUILD, "test-logs")
 TIMES = os.path.join(BUILD, "test-times.json")
 QEMU = "qemu-system-i386"
-PASS_STATUS = 33
-STATUS_NAMES = {0: "triple fault or reset (QEMU exited with 0)", 35: "test failed",
+# QEMU's exit statuses for the kernel's EXIT_PASS and EXIT_FAIL (kernel/exit.h).
+PASS_STATUS = 33                # every selected test passed
+FAIL_STATUS = 35                # a test failed, or the kernel's options were refused
+STATUS_NAMES = {0: "triple fault or reset (QEMU exited with 0)", FAIL_STATUS: "test failed",
                 37: "kernel panic", 39: "unhandled CPU exception"}
 # A run=PROG boot (kernel/run.c) ends with 35 when the program's exit
 # status is not 0, or when run= itself is refused.
 RUN_STATUS_NAMES = dict(STATUS_NAMES)
-RUN_STATUS_NAMES[35] = "status 35: run= refused, or the program's exit status was not 0"
+RUN_STATUS_NAMES[FAIL_STATUS] = "status 35: run= refused, or the program's exit status was not 0"
 DEFAULT_MEM = 64
 DEFAULT_TIMEOUT = 60
 # The least RAM the runner will boot with.  It must match the kernel's
@@ -452,15 +454,15 @@ def all_tests(twice):
         sys.exit("runtests: OTHER_MODE_TESTS names tests the kernel does not have: "
                  + " ".join(sorted(missing)))
     for t in listed:
-        if t["kind"] == "test":
-            out.append(Test(t["name"], "kernel", lambda t=t: run_kernel_test(t, twice),
+        if t["kind"] != "test":
+            continue
+        # The test as the kernel's options have it, and for those named in
+        # OTHER_MODE_TESTS again as NAME@SUFFIX in OTHER_MODE.
+        for mode in [None] + ([OTHER_MODE] if t["name"] in OTHER_MODE_TESTS else []):
+            out.append(Test(t["name"] + ("@" + mode[0] if mode else ""), "kernel",
+                            lambda t=t, m=mode: run_kernel_test(t, twice, m),
                             timeout_of(t["host"]) * len(mems_of(t)) * (2 if twice else 1),
                             manual="manual" in t["host"]))
-            if t["name"] in OTHER_MODE_TESTS:
-                out.append(Test("%s@%s" % (t["name"], OTHER_MODE[0]), "kernel",
-                                lambda t=t: run_kernel_test(t, twice, OTHER_MODE),
-                                timeout_of(t["host"]) * len(mems_of(t)) * (2 if twice else 1),
-                                manual="manual" in t["host"]))
     build = Job("host/build", lambda: run_command(
         "host/build", ["make", "--no-print-directory", "-f", "tests/host/host.mk"], 600), 30)
     if twice:
