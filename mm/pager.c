@@ -64,7 +64,6 @@ struct mutex *pager_claim_frame(uint32_t f)
     return claim(pg);
 }
 
-
 /* The PTE of page VA in space AS (0: the kernel half): through the
  * recursive window if AS is current, else the ALT window.  The page
  * table must exist: the page is resident. */

@@ -297,10 +297,11 @@ int pager_swap_in(struct vmpool *pool, uint32_t page, pte_t e, uint32_t flags);
  * of pagers if needed.  Returns 0, -E_NOMEM if no pager has a page to
  * evict, or the error of the last eviction that failed (-E_SWAPFULL,
  * -E_IO); or -E_AGAIN if the only pages to evict were busy pagers' (their
- * faults are running: wait and try again).  Zeroed frames come first
- * (daemon_give_back: the zeroed list, standby frames, pagers' stashes).  The frames it frees are the
- * pool's: another thread may take them first, so a caller that still
- * finds none may wait and try again. */
+ * faults are running: wait and try again).  The daemon's frames come
+ * first (daemon_give_back: the zeroed list, pagers' stashes, standby
+ * frames).  The frames it frees are the pool's: another thread may take
+ * them first, so a caller that still finds none may wait and try
+ * again. */
 int pager_make_room(uint32_t n);
 
 /* Release PAGE of PG's pool in the current space (resident, swapped or

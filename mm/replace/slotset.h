@@ -38,8 +38,8 @@ void slotset_remove(struct slotset *s, uint32_t i);
 uint32_t slotset_next(const struct slotset *s, uint32_t from);
 
 /* Take the smallest member out of S and return it (slotset_next from 0,
- * then slotset_remove, in one pass: the pager's lowest empty slot, on
- * every fault); SLOTSET_NONE if S is empty. */
+ * then slotset_remove, in one pass: a pool's own pager's lowest empty
+ * slot, at every fault in sync mode); SLOTSET_NONE if S is empty. */
 uint32_t slotset_take_first(struct slotset *s);
 
 /* The first member met going up from FROM (below n) and round past
