@@ -291,7 +291,7 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
                                               : refuse_err(tf, va, "swap-in failed", err);
     }
     if (w.attr & RGN_SHARED) {                  /* the object's page, shared */
-        int err = uvm_shared_page(pool, page, w.attr);
+        int err = uvm_shared_page(pool, page, w.attr, w.pte_flags);
         return err == 0 ? 1 : err == -E_AGAIN ? FAULT_WAIT
                                               : refuse_err(tf, va, "no frame for a shared page", err);
     }

@@ -119,12 +119,13 @@ int uvm_munmap(struct uvm *vm, uint32_t addr, uint32_t len);
  * image's bytes (returns 1), or nothing (returns 0: the caller zeroes).
  *
  * uvm_shared_page: map the page at VA of the shared region (attributes
- * ATTR) of POOL: the object's frame, which is made (zeroed, or read back
- * from swap) if it has none.  Returns 0 or an error; -E_AGAIN: let the
+ * ATTR, its pages mapped with FLAGS: vmpool_lookup's) of POOL: the
+ * object's frame, which is made (zeroed, or read back from swap) if it
+ * has none.  Returns 0 or an error; -E_AGAIN: let the
  * access fault again (after a wait). */
 int uvm_stack_rule(uint32_t va, uint32_t sp);
 int uvm_make_page(struct vmpool *pool, uint32_t va, uint32_t attr, uint32_t f);
-int uvm_shared_page(struct vmpool *pool, uint32_t va, uint32_t attr);
+int uvm_shared_page(struct vmpool *pool, uint32_t va, uint32_t attr, uint32_t flags);
 
 /* Counts of VM's pages now, for the vmstat system call and memview. */
 struct uvm_counts {

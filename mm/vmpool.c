@@ -335,12 +335,6 @@ uint32_t vmpool_alloc_attr(struct vmpool *p, uint32_t size, uint32_t attr)
     return va;
 }
 
-uint32_t vmpool_pte_flags(struct vmpool *p, uint32_t va)
-{
-    struct vmpool_where w;
-    return vmpool_lookup(p, va, &w) ? w.pte_flags : p->pte_flags;
-}
-
 int vmpool_resize(struct vmpool *p, uint32_t start, uint32_t size)
 {
     uint32_t rs, rn, n = PG_ROUND_UP(size) / PAGE_SIZE;

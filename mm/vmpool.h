@@ -89,10 +89,6 @@ uint32_t vmpool_alloc_at(struct vmpool *pool, uint32_t va, uint32_t size, uint32
 /* vmpool_alloc, with attributes ATTR for the new region. */
 uint32_t vmpool_alloc_attr(struct vmpool *pool, uint32_t size, uint32_t attr);
 
-/* The PTE flags a page at VA of POOL is mapped with: the pool's own for
- * a kernel pool; for a process pool, PTE_U, and PTE_W if its region is
- * writable. */
-uint32_t vmpool_pte_flags(struct vmpool *pool, uint32_t va);
 
 /* Make the region that starts at START SIZE bytes long (rounded up to
  * pages, at least one): shrinking gives back the pages of its tail;
@@ -125,7 +121,9 @@ int vmpool_legit(struct vmpool *pool, uint32_t addr);
  * one search of the pool's regions (vmpool_lookup). */
 struct vmpool_where {
     uint32_t attr;              /* its region's attributes (0 in a kernel pool) */
-    uint32_t pte_flags;         /* the flags its page is mapped with (vmpool_pte_flags) */
+    uint32_t pte_flags;         /* the flags its page is mapped with: the pool's own for a
+                                   kernel pool; for a process pool, PTE_U, and PTE_W
+                                   if its region is writable */
 };
 
 /* For the page-fault handler: vmpool_of(ADDR), and in *PG the pager of
