@@ -68,10 +68,10 @@
  *
  * A faulting thread takes, in order: its page's own frame (a rescue), a
  * zeroed frame (from its pager's stash, refilled from the zeroed list),
- * a free frame, a repurposed standby frame, a frame from another
- * pager's stash (a page it fills whole, a copy or a page read in, takes
- * a free frame before a zeroed one); with none, it
- * lets go of its locks and waits for the daemon.  Its only disk I/O is
+ * a free frame, a frame from another pager's stash, a repurposed standby
+ * frame (a page it fills whole, a copy or a page read in, takes a free
+ * frame before a zeroed one); with none, it lets go of its locks and
+ * waits for the daemon.  Its only disk I/O is
  * reading its own page in, with its locks released.  Repurposing holds
  * the fault's own pager's lock and the lists, and needs the lock of the
  * pager whose page the frame held: the second inversion, also by trying
