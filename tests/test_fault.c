@@ -25,7 +25,10 @@
  *   read cause no disk write at all: zero-filling must leave A and D
  *   clear, and a clean page needs no page-out (in daemon mode: is
  *   trimmed to the standby list, never to the modified list, so the
- *   writer writes nothing either).
+ *   writer writes nothing either).  The zero thread is held, so that
+ *   in daemon mode too every fresh page is zeroed by the fault path
+ *   (a frame the zero thread zeroed was written through another
+ *   mapping, and its PTE's D bit never set at all).
  * tlb_model_invalidate: with the TLB model attached, a page that was
  *   touched and then freed, and a page that was touched and then
  *   evicted, are no longer in the model: every invlpg reaches it
@@ -247,8 +250,10 @@ static void test_read_only_no_writes(void)
     CHECK(pager_attach(&pa, &pgr, PAGER_DEFAULT_POLICY, 8, 1) == 0, "pager");
     uint32_t va = vmpool_alloc(&pa, 64 * PAGE_SIZE), sum = 0;
     CHECK(va, "region");
+    daemon_hold_zero(1);
     for (int pass = 0; pass < 4; pass++)
         for (uint32_t p = 0; p < 64; p++) sum += ((volatile uint32_t *)(va + p * PAGE_SIZE))[p];
+    daemon_hold_zero(0);
     msg("4 passes reading 64 pages through 8 frames: %u faults, %u evictions, %u disk "
         "writes", pgr.faults, pgr.evictions, pgr.disk_writes);
     CHECK(sum == 0, "read-only pages are not zero");
