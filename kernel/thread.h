@@ -63,6 +63,8 @@ struct thread {
     int low;                        /* low priority: runs only when no other is ready */
     uint32_t vm_waits;              /* page faults in a row that waited for frames */
     uint32_t vm_shared;             /* times it holds the VM lock shared (mm/paging.c) */
+    uint32_t vm_busy_passed;        /* frames and pagers it passed over, their pager's lock
+                                       held by another thread (daemon_passed_busy) */
 };
 
 /* Make the boot context the first thread, "main". */

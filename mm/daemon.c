@@ -110,7 +110,7 @@ static uint32_t repurpose_standby(void)
     for (int i = 0; f && i < REPURPOSE_TRIES; i++, f = frame_of(f)->next) {
         struct mutex *m = pager_claim_frame(f);
         if (m == PAGER_BUSY) {
-            daemon_stats.busy_passed++;
+            daemon_passed_busy();
             continue;
         }
         flist_remove(&daemon_standby, f);

@@ -86,6 +86,7 @@
 #include "mm/frame_pool.h"
 #include "mm/physmem.h"
 #include "mm/pager.h"
+#include "kernel/thread.h"
 
 struct daemon_stats {
     uint32_t trimmed;           /* pages taken out of working sets */
@@ -198,6 +199,18 @@ static inline __attribute__((always_inline)) uint32_t daemon_stash_take(struct p
     uint32_t f = daemon_stash_pop(pg);
     if (f) daemon_stats.zeroed_used++;
     return f;
+}
+
+/* Count a frame or a pager passed over because another thread held its
+ * pager's lock: in DAEMON_STATS.busy_passed, and in the running
+ * thread's own count, which pager_make_room reads to tell "only busy
+ * pagers had pages" (-E_AGAIN) from "none had" (other threads' passes
+ * are not its business). */
+static inline void daemon_passed_busy(void)
+{
+    struct thread *t = thread_current();
+    daemon_stats.busy_passed++;
+    if (t) t->vm_busy_passed++;
 }
 
 /* Wake the trimmer if available memory is below the low watermark: for

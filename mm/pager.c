@@ -579,7 +579,8 @@ int pager_set_limit(struct pager *pg, uint32_t limit)
 int pager_make_room(uint32_t n)
 {
     int err = -E_NOMEM;                 /* unless an eviction says why it failed */
-    uint32_t passed = daemon_stats.busy_passed;    /* frames or pagers passed over, busy */
+    struct thread *t = thread_current();
+    uint32_t passed = t ? t->vm_busy_passed : 0;   /* frames or pagers it passed over, busy */
     while (process_pool.nfree < n) {
         /* The daemon's frames first: zeroed, standby, stashed. */
         uint32_t f = daemon_give_back();
@@ -592,7 +593,7 @@ int pager_make_room(uint32_t n)
             if (!pg->nresident) continue;
             struct mutex *m = claim(pg);
             if (m == PAGER_BUSY) {              /* another thread is in its fault path */
-                daemon_stats.busy_passed++;
+                daemon_passed_busy();
                 continue;
             }
             int e = evict_one(pg);      /* (a daemon pager's too: the last resort) */
@@ -601,7 +602,7 @@ int pager_make_room(uint32_t n)
             if (e == 0) break;
             err = e;
         }
-        if (!pg) return err == -E_NOMEM && daemon_stats.busy_passed != passed ? -E_AGAIN : err;
+        if (!pg) return err == -E_NOMEM && t && t->vm_busy_passed != passed ? -E_AGAIN : err;
     }
     return 0;
 }
