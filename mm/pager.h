@@ -71,7 +71,7 @@
 
 /* Zeroed frames a daemon-mode pager takes from the zeroed list at once
  * (one lists lock a batch, not one a fault). */
-#define PAGER_ZSTASH 16
+#define PAGER_ZSTASH 32
 
 struct pager {
     struct mutex lock;                      /* LOCK_PAGER: with the VM lock held shared,
