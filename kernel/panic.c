@@ -4,7 +4,10 @@
  * starts with the caller's EBP followed by the return address; the
  * chain ends at the zero EBP that boot/entry.asm pushes.  The walker only
  * follows frames in memory it can read without faulting (stack_readable),
- * so a corrupt stack shortens the backtrace instead of faulting again. */
+ * so a corrupt stack shortens the backtrace instead of faulting again.
+ * The release build (make bench) omits frame pointers, GCC's own choice
+ * at -O2, for the register it frees: there (VMLAB_NO_FRAME_POINTERS) the
+ * backtrace is the faulting address alone. */
 #include <stdarg.h>
 #include "kernel/panic.h"
 #include "kernel/exit.h"
@@ -28,6 +31,13 @@ static int stack_readable(uint32_t addr)
 
 void backtrace(uint32_t eip, uint32_t ebp)
 {
+#ifdef VMLAB_NO_FRAME_POINTERS
+    (void)ebp;
+    kprintf("backtrace: only #0 0x%08x (a release build has no frame pointers to follow; "
+            "the debug build, as make run and make debug boot it, prints the whole chain)\n",
+            eip);
+    return;
+#endif
     kprintf("backtrace:\n");
     kprintf("  #0 0x%08x\n", eip);
     for (int i = 1; i < MAX_FRAMES && ebp && stack_readable(ebp); i++) {
@@ -62,8 +72,9 @@ void panic_at(const char *file, int line, const char *func, const char *fmt, ...
     kprintf("esi %08x  edi %08x  ebp %08x  esp %08x\n", esi, edi, read_ebp(), esp);
     kprintf("eflags %08x  cr0 %08x  cr2 %08x  cr3 %08x\n",
             read_eflags(), read_cr0(), read_cr2(), read_cr3());
-    uint32_t *fp = (uint32_t *)read_ebp();
-    backtrace((uint32_t)__builtin_return_address(0) - 1, fp[0]);
+    uint32_t fp = read_ebp();                  /* our frame: the caller's EBP, if readable */
+    backtrace((uint32_t)__builtin_return_address(0) - 1,
+              stack_readable(fp) ? *(uint32_t *)fp : 0);
 
     if (panic_hook) panic_hook(file, line);
     qemu_exit(EXIT_PANIC);
