@@ -3,7 +3,8 @@
  * idt_init() points all 256 gates at the stubs in boot/trap.asm, as
  * ring-0 interrupt gates (interrupts stay off until a handler turns them
  * on).  trap() acknowledges hardware interrupts at the PIC and calls the
- * handler registered for the vector.  An exception nobody handles is
+ * handler registered for the vector (the page fault comes in through
+ * trap_page_fault, which calls its handler directly).  An exception nobody handles is
  * reported in full; trap_hook (installed by the program the kernel runs,
  * the test harness) may then give the run its verdict, and otherwise
  * QEMU exits with EXIT_TRAP. */
@@ -123,18 +124,32 @@ static void __attribute__((noinline, noreturn)) trap_unhandled(struct trapframe 
     qemu_exit(EXIT_TRAP);
 }
 
-/* The common way: an exception its handler takes (a page fault, a
- * system call) is a few instructions here; the rest are out of line. */
+/* A trap from ring 3 is the thread's user context: keep it, for the
+ * system calls and faults that need the user's registers. */
+static inline void note_user(struct trapframe *tf)
+{
+    if (trap_from_user(tf) && thread_running) thread_running->utf = tf;
+}
+
+/* The common way: an exception its handler takes (a system call) is a
+ * few instructions here; the rest are out of line. */
 void trap(struct trapframe *tf)
 {
     uint32_t v = tf->vector;
-    /* A trap from ring 3 is the thread's user context: keep it, for the
-     * system calls and faults that need the user's registers. */
-    if (trap_from_user(tf) && thread_running) thread_running->utf = tf;
+    note_user(tf);
     if (v - T_IRQ0 < 16) {
         trap_irq(tf, v);
         return;
     }
     trap_handler_t h = handlers[v];
+    if (!h || !h(tf)) trap_unhandled(tf);
+}
+
+/* The page fault's own way in, from its stub in boot/trap.asm: trap()
+ * without the dispatch on the vector. */
+void trap_page_fault(struct trapframe *tf)
+{
+    note_user(tf);
+    trap_handler_t h = handlers[T_PGFLT];
     if (!h || !h(tf)) trap_unhandled(tf);
 }

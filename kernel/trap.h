@@ -1,7 +1,8 @@
 /* kernel/trap.h - the trap frame and the interrupt/exception dispatcher.
  *
  * boot/trap.asm builds a struct trapframe on the stack for every
- * interrupt and exception and calls trap().  Handlers are registered per
+ * interrupt and exception and calls trap() (for a page fault,
+ * trap_page_fault).  Handlers are registered per
  * vector with trap_register(); an exception with no handler, or whose
  * handler declines it, is reported in full and ends the run.  Whatever
  * program the kernel runs (the test harness, tests/harness.c) may look
@@ -17,7 +18,7 @@ extern "C" {
 #endif
 
 /* Pushed in this order (last field first) by the CPU, the stub and
- * trap_common (the picture is in boot/trap.asm). */
+ * TRAP_SAVE (the picture is in boot/trap.asm). */
 struct trapframe {
     uint32_t edi, esi, ebp, oesp;               /* pusha; oesp: ESP before pusha */
     uint32_t ebx, edx, ecx, eax;
@@ -60,7 +61,10 @@ void trap_register(int vector, trap_handler_t h);
 void trap_set_task_gate(int vector, uint16_t sel);
 /* Let ring-3 code raise VECTOR with `int` (the system-call gate). */
 void trap_set_user_gate(int vector);
+/* The C side of a trap, called by boot/trap.asm: vector 14 (the page
+ * fault) in trap_page_fault, every other in trap. */
 void trap(struct trapframe *tf);
+void trap_page_fault(struct trapframe *tf);
 const char *trap_name(uint32_t vector);
 
 /* Print the full report for TF: vector name, error code, EIP, CS,

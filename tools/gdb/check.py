@@ -32,8 +32,8 @@ do.  Without an argument it checks the paging and trap commands; it:
      and first stopped with CR2 in the pool; then, at gdb_touch's fault,
      (f) break-fault stopped in page_fault with CR2, as gdb and QEMU's
      `info registers` see it, at the address gdb_touch writes, (g) `bt`
-     goes page_fault, trap, trap_common (marked as a page fault's trap
-     entry), gdb_touch, test_gdb_target: through the trap frame, which
+     goes page_fault, trap_page_fault, trap_stub_14 (marked as a page
+     fault's trap entry), gdb_touch, test_gdb_target: through the trap frame, which
      only the unwinder can do, (h) `trapframe` (and `trapframe tf`) shows
      vector 14, error code 0x2 in words (not present, write, supervisor),
      that CR2, and an EIP in gdb_touch equal to bt's pc for it;
@@ -441,13 +441,13 @@ def check_fault(s, va, log):
 
     frames = re.findall(r"^#(\d+)\s+(?:0x([0-9a-f]+) in )?(\S+)(.*)$", section(s, "bt"), re.M)
     names = [f[2] for f in frames]
-    expect = ["page_fault", "trap", "trap_common", FAULTING, CALLER]
+    expect = ["page_fault", "trap_page_fault", "trap_stub_14", FAULTING, CALLER]
     if names[:len(expect)] != expect:
         raise CheckFailed("(g) bt in page_fault goes %s; expected %s first (the unwinder "
                           "continues through the trap frame)"
                           % (" > ".join(names[:6]) or "nowhere", " > ".join(expect)))
     if "[trap entry: page fault, vector 14]" not in frames[2][3]:
-        raise CheckFailed("(g) bt does not mark trap_common as a page fault's trap entry: "
+        raise CheckFailed("(g) bt does not mark trap_stub_14 as a page fault's trap entry: "
                           "#2 %s%s" % (frames[2][2], frames[2][3]))
     pc = int(frames[3][1], 16)
     log.say("  ok   (g) bt goes %s ... (%s at 0x%08x)" % (" > ".join(expect), FAULTING, pc))

@@ -6,6 +6,7 @@ Registered by tools/gdb/vmlab.py (install() below):
                       into the interrupted code, and past the double-fault task
                       into the code that double-faulted
   a frame filter      marks those frames in `bt`: trap_common [trap entry: ...]
+                      (trap_stub_14 for a page fault, which has an entry of its own)
   trapframe [EXPR]    decode a struct trapframe, the innermost one by default
                       (alias tf)
 
@@ -13,7 +14,8 @@ The trap entry in boot/trap.asm is NASM code with no unwind information,
 so gdb cannot tell where its caller is: it guesses, and `bt` shows junk
 after trap_common and never the function that trapped.  But we know
 exactly what is on the stack there.  trap_common builds a struct
-trapframe (kernel/trap.h) and calls trap(tf): when gdb asks for the
+trapframe (kernel/trap.h) and calls trap(tf) (the page fault's stub,
+trap_stub_14, does the same and calls trap_page_fault(tf)): when gdb asks for the
 caller of the frame whose pc is the return address of that call, the
 argument tf is the word at that frame's ESP, and the trap frame holds
 every register of the interrupted code:
@@ -59,7 +61,8 @@ class TrapEntries:
     the first time the unwinder needs it, and again after gdb loads
     another image.  kind(PC) says what the frame at PC is:
 
-      "trap"     the return of trap_common's `call trap`: *ESP is the trap frame
+      "trap"     the return of trap_common's `call trap`, or of trap_stub_14's
+                 `call trap_page_fault`: *ESP is the trap frame
       "return"   trap_return, the iret path (a new thread starts here): ESP is
       "double"   the return of df_task's `call double_fault`: main_tss holds
                  the interrupted registers
@@ -87,7 +90,8 @@ class TrapEntries:
         return self.table.get(pc, (None, 0))[0] if self.table else None
 
     def entry(self, pc):
-        """The address of the entry code PC is in (trap_common, df_task)."""
+        """The address of the entry code PC is in (trap_common, trap_stub_14,
+        df_task)."""
         return self.table.get(pc, (None, 0))[1]
 
     def _lookup(self, arch):
@@ -99,6 +103,14 @@ class TrapEntries:
             return None
         table = {ret: ("return", common),
                  calls[-1]["addr"] + calls[-1]["length"]: ("trap", common)}
+        try:
+            pf = address_of("trap_stub_14")
+        except gdb.error:
+            pf = None                   # an older kernel: page faults go through trap_common
+        if pf is not None:
+            calls = [i for i in arch.disassemble(pf, count=16) if i["asm"].startswith("call")]
+            if calls:
+                table[calls[0]["addr"] + calls[0]["length"]] = ("trap", pf)
         try:
             df = address_of("df_task")
         except gdb.error:
@@ -369,7 +381,7 @@ def innermost_trapframe():
     its ESP.  GdbError if there is none."""
     frame, double = gdb.newest_frame(), False
     while frame is not None and frame.level() < 512:
-        if frame.name() == "trap":
+        if frame.name() in ("trap", "trap_page_fault"):
             try:
                 tf = frame.read_var("tf")
                 if not tf.is_optimized_out:
@@ -385,7 +397,7 @@ def innermost_trapframe():
     if double:
         raise gdb.GdbError("trapframe: no trap frame on this stack, but a double fault: the "
                            "CPU saved the interrupted registers in main_tss (print main_tss)")
-    raise gdb.GdbError("trapframe: no trap on this stack (no frame of trap() or trap_common); "
+    raise gdb.GdbError("trapframe: no trap on this stack (no frame of trap() or a trap entry); "
                        "give the frame's address: trapframe ADDR")
 
 
