@@ -5,12 +5,13 @@
  * stack (bits in mm/mmu.h: present, write, user).  We:
  *
  *   1. refuse protection violations (the page was present): report them;
- *      a touch of the running thread's stack guard page ends that thread;
  *   then, holding the VM lock shared (with interrupts on, since it may
  *   sleep; mm/paging.h says what shared means):
- *   2. find the VMPool that holds the address (if none, report it) and
- *      take the lock of its pages: its pager's, or the unpaged lock (so
- *      faults on different pagers' pages go on side by side);
+ *   2. find the VMPool that holds the address (if none, report it; or if
+ *      it is the running thread's stack guard page, which no pool may
+ *      hold, end that thread once the locks are let go) and take the
+ *      lock of its pages: its pager's, or the unpaged lock (so faults on
+ *      different pagers' pages go on side by side);
  *   3. if another thread mapped the page while we waited, just return
  *      (this re-check under the lock is what keeps two faults on one
  *      page from mapping two frames); if the paging daemon trimmed it
@@ -109,10 +110,13 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at);
 static int write_protected(struct trapframe *tf, uint32_t va, struct fault_at *at);
 static inline int after_fault(struct trapframe *tf, uint32_t va, int r);
 
-/* fault_locked's answer when no frame can be had now (daemon mode): the
- * handler lets go of its locks, waits for the paging daemon, and lets
- * the access fault again. */
+/* fault_locked's answers besides 1 (handled) and 0 (refused), acted on
+ * once the handler has let go of its locks: FAULT_WAIT, no frame can be
+ * had now (daemon mode): wait for the paging daemon and let the access
+ * fault again; FAULT_OVERFLOW, the address is the running thread's
+ * stack guard page (in no VMPool): end the thread. */
 #define FAULT_WAIT 2
+#define FAULT_OVERFLOW 3
 #define FAULT_WAIT_MAX 500              /* ticks (5 s) a fault waits, at most */
 static inline __attribute__((always_inline))
 int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page, uint32_t attr, uint32_t f,
@@ -174,7 +178,6 @@ static int page_fault(struct trapframe *tf)
         VMSTAT_ADD(fault_prot, 1);
         return refuse(tf, va, "refused:");
     }
-    if (thread_guard_hit(va)) stack_overflow(tf, va);
     /* Demand paging may sleep (on a lock, on the disk), so let
      * interrupts in if the faulting code had them on. */
     if (tf->eflags & EFLAGS_IF) sti();
@@ -182,22 +185,24 @@ static int page_fault(struct trapframe *tf)
 }
 
 /* What the handler returns for fault_locked's answer R (locks let go):
- * after FAULT_WAIT, wait for the daemon and let the access fault again,
- * up to FAULT_WAIT_MAX ticks in a row. */
-static int wait_fault(struct trapframe *tf, uint32_t va);
+ * 1 or 0 as it is; after FAULT_WAIT, wait for the daemon and let the
+ * access fault again, up to FAULT_WAIT_MAX ticks in a row; after
+ * FAULT_OVERFLOW, end the thread. */
+static int wait_fault(struct trapframe *tf, uint32_t va, int r);
 
 static inline int after_fault(struct trapframe *tf, uint32_t va, int r)
 {
-    if (__builtin_expect(r != FAULT_WAIT, 1)) {
+    if (__builtin_expect(r < FAULT_WAIT, 1)) {
         struct thread *t = thread_current();
-        if (t && t->vm_waits) t->vm_waits = 0;
+        if (t) t->vm_waits = 0;             /* (a store is cheaper than a test first) */
         return r;
     }
-    return wait_fault(tf, va);
+    return wait_fault(tf, va, r);
 }
 
-static int __attribute__((noinline)) wait_fault(struct trapframe *tf, uint32_t va)
+static int __attribute__((noinline)) wait_fault(struct trapframe *tf, uint32_t va, int r)
 {
+    if (r == FAULT_OVERFLOW) stack_overflow(tf, va);
     struct thread *t = thread_current();
     if (t && ++t->vm_waits > FAULT_WAIT_MAX) {
         t->vm_waits = 0;
@@ -258,6 +263,7 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
 {
     struct vmpool *pool = at->pool;
     if (!pool) {
+        if (thread_guard_hit(va)) return FAULT_OVERFLOW;    /* (no pool holds a guard page) */
         VMSTAT_ADD(fault_illegit, 1);
         return refuse(tf, va, "illegitimate (in no VMPool):");
     }
@@ -302,9 +308,10 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
     struct pager *pg = at->pager;
     int zeroed, err = 0;
     uint32_t f = frame_at_once(pg, 1, &zeroed);
-    if (!f) err = pager_frame_z(pg, &f, &zeroed);
-    if (err == -E_AGAIN) return FAULT_WAIT;
-    if (err) return refuse_err(tf, va, err == -E_IO ? "page-out failed" : "out of memory", err);
+    if (!f && (err = pager_frame_z(pg, &f, &zeroed)) != 0) {
+        if (err == -E_AGAIN) return FAULT_WAIT;
+        return refuse_err(tf, va, err == -E_IO ? "page-out failed" : "out of memory", err);
+    }
     new_table = !(*pde_of(page) & PTE_P);
     err = map_new_page(pool, pg, page, w.attr, f, w.pte_flags, zeroed);
     if (err) {                                  /* no frame for the page table */

@@ -110,6 +110,22 @@ static int pool_setup(struct vmpool *p, const char *name, uint32_t base, uint32_
                 name, base, size, IDENTITY_END, VM_USER_END);
         return -E_INVAL;
     }
+    /* The kernel half's fixed areas are no pool's: a pool over the thread
+     * stacks would demand-page a guard page (mm/fault.c takes a fault in
+     * no pool there for a stack overflow), one over the frame table or
+     * the reverse-map arena would hand their pages out as a pool's. */
+    static const struct { uint32_t base, size; const char *what; } fixed[] = {
+        { KSTACKS_BASE, KSTACKS_SIZE, "the thread stacks" },
+        { FRAMETAB_BASE, FRAMETAB_SIZE, "the frame table" },
+        { RMAP_BASE, RMAP_SIZE, "the reverse-map arena" },
+    };
+    for (uint32_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        if (base < fixed[i].base + fixed[i].size && fixed[i].base < base + size) {
+            kprintf("vmpool_init(%s): 0x%x+0x%x overlaps %s at 0x%x+0x%x\n", name, base, size,
+                    fixed[i].what, fixed[i].base, fixed[i].size);
+            return -E_INVAL;
+        }
+    }
     vm_lock_excl();
     as = space_of(current_as, base);
     if (as && base + size > KERNEL_BASE) {
@@ -242,12 +258,11 @@ static int release_locked(struct vmpool *p, uint32_t start)
 int vmpool_legit(struct vmpool *p, uint32_t addr)
 {
     struct vmpool_where w;
-    return vmpool_lookup(p, addr, &w);
+    return addr - p->base < p->size && vmpool_lookup(p, addr, &w);
 }
 
 static inline int lookup(struct vmpool *p, uint32_t addr, struct vmpool_where *w)
 {
-    if (addr - p->base >= p->size) return 0;
     if (addr < p->meta_end) {                   /* the region map's own pages */
         *w = (struct vmpool_where){ 0, p->pte_flags };
         return 1;

@@ -131,7 +131,8 @@ struct vmpool_where {
  * pool's own bookkeeping pages (never paged) or no pool. */
 struct vmpool *vmpool_pager_at(uint32_t addr, struct pager **pg);
 
-/* vmpool_legit, and if ADDR is legitimate, fill *W.  Returns 1 or 0. */
+/* vmpool_legit for an ADDR known to lie in POOL (vmpool_pager_at found
+ * it there), and if ADDR is legitimate, fill *W.  Returns 1 or 0. */
 int vmpool_lookup(struct vmpool *pool, uint32_t addr, struct vmpool_where *w);
 
 /* The region of POOL that contains ADDR: sets *START and *NPAGES (bytes

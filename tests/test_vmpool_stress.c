@@ -113,6 +113,10 @@ static void test_vm_bad_input(void)
           "misaligned pool accepted");
     CHECK(vmpool_init(&sp, "kernel", 0x00100000, 1u << 20, PTE_W) == -E_INVAL,
           "pool over the kernel accepted");
+    CHECK(vmpool_init(&sp, "stacks", KSTACKS_BASE + KSTACKS_SIZE - PAGE_SIZE, 1u << 20, PTE_W) ==
+              -E_INVAL, "pool over the thread stacks (and their guard pages) accepted");
+    CHECK(vmpool_init(&sp, "frametab", FRAMETAB_BASE - (1u << 20), 2u << 20, PTE_W) == -E_INVAL,
+          "pool over the frame table accepted");
     uint32_t r = vmpool_alloc(&bp, 3 * PAGE_SIZE);
     uint32_t r2 = vmpool_alloc(&bp, PAGE_SIZE);
     CHECK(r && r2, "allocations");
