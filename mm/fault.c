@@ -268,8 +268,7 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
         return refuse(tf, va, "illegitimate (in no VMPool):");
     }
     uint32_t page = PG_ROUND_DOWN(va);
-    int new_table = !(*pde_of(page) & PTE_P);
-    pte_t e = new_table ? 0 : *pte_of(page);
+    pte_t e = *pde_of(page) & PTE_P ? *pte_of(page) : 0;
     if (e & PTE_P) {                            /* another thread mapped it first */
         VMSTAT_ADD(fault_raced, 1);
         return 1;
@@ -312,30 +311,29 @@ static int fault_locked(struct trapframe *tf, uint32_t va, struct fault_at *at)
         if (err == -E_AGAIN) return FAULT_WAIT;
         return refuse_err(tf, va, err == -E_IO ? "page-out failed" : "out of memory", err);
     }
-    new_table = !(*pde_of(page) & PTE_P);
-    err = map_new_page(pool, pg, page, w.attr, f, w.pte_flags, zeroed);
-    if (err) {                                  /* no frame for the page table */
+    int r = map_new_page(pool, pg, page, w.attr, f, w.pte_flags, zeroed);
+    if (r < 0) {                                /* no frame for the page table */
         err = pager_make_room(1);
-        int made = err == 0;
-        if (err || (err = map_new_page(pool, pg, page, w.attr, f, w.pte_flags, zeroed)) != 0) {
+        int room = err == 0;
+        if (err || (err = r = map_new_page(pool, pg, page, w.attr, f, w.pte_flags, zeroed)) < 0) {
             frame_release(f);
             /* Busy pagers, or the frame made taken by another thread
              * first: wait and fault again (FAULT_WAIT_MAX bounds it). */
-            if (err == -E_AGAIN || made) return FAULT_WAIT;
+            if (err == -E_AGAIN || room) return FAULT_WAIT;
             return refuse_err(tf, va, "no frame for a page table", err);
         }
     }
     if (pg) pager_loaded(pg, page, f);
     VMSTAT_ADD(fault_zero, 1);
-    VMSTAT_ADD(fault_pt, new_table);
+    VMSTAT_ADD(fault_pt, r);                    /* (1: a page table was made) */
     return 1;
 }
 
 /* Map fresh frame F at PAGE of POOL (region attributes ATTR, pager PG,
  * whose lock is held) with FLAGS: zeroed (unless ZEROED says the zero
- * thread did it), or filled from the program image.  0 or -E_NOMEM (no
- * frame for the page table; F is then as it was, so the caller may try
- * again). */
+ * thread did it), or filled from the program image.  0, or 1 if PAGE's
+ * page table had to be made, or -E_NOMEM (no frame for the page table;
+ * F is then as it was, so the caller may try again). */
 static inline __attribute__((always_inline))
 int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page, uint32_t attr, uint32_t f,
                  uint32_t flags, int zeroed)
@@ -344,7 +342,10 @@ int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page, uint32_t 
     /* Read-only, or image bytes: fill the frame through a window
      * (writing through PAGE would fault on a read-only page). */
     if (!uvm_make_page(pool, page, attr, f) && !zeroed) vm_fill_frame(pager_window(pg), f, 0);
-    return pt_ensure(page) == 0 ? map_page(page, f, flags) : -E_NOMEM;
+    int made = !(*pde_of(page) & PTE_P);
+    if (pt_ensure(page) != 0) return -E_NOMEM;
+    int err = map_page(page, f, flags);
+    return err ? err : made;
 }
 
 /* A write to a copy-on-write page at VA (the lock of AT's pager held,

@@ -230,7 +230,7 @@ void pager_repurpose(uint32_t f);
  * not exact anyway: they depend on the daemon's timing), the one freed
  * last, from a stack: O(1), with no search.  (A pager changes mode only
  * with every slot empty, when both hold every slot.) */
-static inline int slot_stack(const struct pager *pg) { return pg->by_frame || pg->daemon; }
+static inline int slot_stack(const struct pager *pg) { return pg->daemon || pg->by_frame; }
 
 static inline uint32_t slot_take(struct pager *pg)
 {

@@ -306,7 +306,7 @@ int map_zeroed_page(uint32_t va, uint32_t flags)
 {
     uint32_t f = get_frames(&process_pool, 1);
     if (!f) return -E_NOMEM;
-    if (map_fresh_page(va, f, flags, 0) != 0) {
+    if (map_fresh_page(va, f, flags, 0) < 0) {
         release_frames(f);
         return -E_NOMEM;
     }

@@ -202,14 +202,19 @@ void map_fresh_refused(uint32_t va) __attribute__((noreturn));
  * and clear A and D again (zeroing is not the program's access: a page
  * only read stays clean).  VA's
  * entry must be empty (not a swap entry: map_page replaces those) and
- * FRAME mapped nowhere.  Returns 0, or -E_NOMEM (nothing changed) if no
- * frame is left for the table.  map_page's work for an entry known to
- * be empty and a frame known to be unmapped: the demand-zero fault's
+ * FRAME mapped nowhere.  Returns 0, or 1 if VA had no page table (it was
+ * made: the fault path counts those), or -E_NOMEM (nothing changed) if
+ * no frame is left for the table.  map_page's work for an entry known
+ * to be empty and a frame known to be unmapped: the demand-zero fault's
  * path, so inline. */
 static inline __attribute__((always_inline)) int map_fresh_page(uint32_t va, uint32_t frame,
                                                                uint32_t flags, int zeroed)
 {
-    if (!(*pde_of(va) & PTE_P) && pt_ensure(va) != 0) return -E_NOMEM;
+    int made = 0;
+    if (!(*pde_of(va) & PTE_P)) {
+        if (pt_ensure(va) != 0) return -E_NOMEM;
+        made = 1;
+    }
     pte_t *pte = pte_of(va);
     if (*pte) map_fresh_refused(va);
     frame_map_fresh(frame, va >= KERNEL_BASE ? 0 : current_as, PG_ROUND_DOWN(va), use_at(va));
@@ -217,7 +222,7 @@ static inline __attribute__((always_inline)) int map_fresh_page(uint32_t va, uin
     *pte = frame * PAGE_SIZE | flags | PTE_P;
     VMSTAT_ADD(frames_data, 1);
     if (!zeroed) map_fresh_zero(va);        /* else the zero thread did it (mm/daemon.c) */
-    return 0;
+    return made;
 }
 
 /* The same with a frame taken from the process pool.  Returns 0 or
