@@ -263,7 +263,7 @@ static inline __attribute__((always_inline)) void pager_loaded(struct pager *pg,
     pg->faults++;
     fr->pager = pg;
     fr->wslot = s;
-    pg->policy.ops->fault_in(&pg->policy, s, key);
+    policy_fault_in(&pg->policy, s, key);
 }
 
 /* Read swap SLOT into frame F for a page of PG (0: a page with no

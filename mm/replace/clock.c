@@ -24,11 +24,6 @@ void clock_init(struct policy *p, uint32_t nframes, uint32_t seed)
     p->u.clock.hand = 0;
 }
 
-void clock_fault_in(struct policy *p, uint32_t slot, uint32_t vpn)
-{
-    p->vpn[slot] = vpn;
-}
-
 /* Sweep from the hand, clearing A on used pages, to the first unused
  * one; leave the hand just past it and return its slot.  Empty slots
  * are passed over.  Takes at most nframes + 1 looks: after one full turn
@@ -53,7 +48,7 @@ static void clock_evicted(struct policy *p, uint32_t slot, uint32_t vpn)
 const struct policy_ops policy_clock = {
     .name = "clock",
     .init = clock_init,
-    .fault_in = clock_fault_in,
+    .fault_in = 0,                          /* policy_fault_in records the page */
     .victim = clock_victim,
     .evicted = clock_evicted,
     .tick = 0,

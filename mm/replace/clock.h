@@ -7,9 +7,8 @@
 
 #include "mm/replace/policy.h"
 
-/* Put the hand on slot 0. */
+/* Put the hand on slot 0.  (CLOCK has no fault_in: a page loaded into a
+ * slot is only recorded, and the hand does not move.) */
 void clock_init(struct policy *p, uint32_t nframes, uint32_t seed);
-/* Record that SLOT now holds VPN; the hand does not move. */
-void clock_fault_in(struct policy *p, uint32_t slot, uint32_t vpn);
 
 #endif

@@ -51,7 +51,7 @@ static void nru_carve(struct policy *p, uint32_t nframes, struct carve *c)
 /* A new page in SLOT: nothing seen of it yet. */
 static void nru_fault_in(struct policy *p, uint32_t slot, uint32_t vpn)
 {
-    clock_fault_in(p, slot, vpn);
+    p->vpn[slot] = vpn;
     p->u.clock.seen[slot] = 0;
     slotset_add(&p->u.clock.maybe_clean, slot);
 }

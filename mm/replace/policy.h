@@ -69,7 +69,10 @@ struct policy_ops {
     /* Set up for NFRAMES slots (1..POLICY_MAX_FRAMES), all empty; SEED
      * for random.  The arrays are carved and zeroed already. */
     void (*init)(struct policy *p, uint32_t nframes, uint32_t seed);
-    /* Page VPN has just been loaded into SLOT (empty, or just vacated). */
+    /* Page VPN has just been loaded into SLOT (empty, or just vacated):
+     * record it in P's VPN (optional: 0 if that is all the policy does,
+     * as for CLOCK and random, whose only state is the A bit; then
+     * policy_fault_in records it, with no call, on every fault's path). */
     void (*fault_in)(struct policy *p, uint32_t slot, uint32_t vpn);
     /* Choose a slot holding a page to evict.  Usually every slot is full,
      * but the pager may also ask with some empty (to free a frame for
@@ -167,6 +170,14 @@ uint32_t policy_bytes(const struct policy_ops *ops, uint32_t nframes);
  * (*PENDING <- POLICY_NO_SLOT).  For policies that want new pages to
  * start unused (see "About the first Accessed bit" above). */
 void policy_settle(struct policy *p, uint16_t *pending);
+
+/* Tell P that page VPN has just been loaded into SLOT (the pager and the
+ * simulator call this, not ops->fault_in). */
+static inline void policy_fault_in(struct policy *p, uint32_t slot, uint32_t vpn)
+{
+    if (p->ops->fault_in) p->ops->fault_in(p, slot, vpn);
+    else p->vpn[slot] = vpn;
+}
 
 /* Set P up as policy OPS over NFRAMES slots, reading A/D through BITS,
  * keeping its arrays in MEM: policy_bytes(OPS, NFRAMES) bytes, 4-byte

@@ -26,11 +26,6 @@ static void random_init(struct policy *p, uint32_t nframes, uint32_t seed)
     p->u.random.state = seed ? seed : DEFAULT_SEED;
 }
 
-static void random_fault_in(struct policy *p, uint32_t slot, uint32_t vpn)
-{
-    p->vpn[slot] = vpn;
-}
-
 /* A random slot; if it is empty (the pager may ask before memory is
  * full), the next occupied slot after it. */
 static uint32_t random_victim(struct policy *p)
@@ -50,7 +45,7 @@ static void random_evicted(struct policy *p, uint32_t slot, uint32_t vpn)
 const struct policy_ops policy_random = {
     .name = "random",
     .init = random_init,
-    .fault_in = random_fault_in,
+    .fault_in = 0,                          /* policy_fault_in records the page */
     .victim = random_victim,
     .evicted = random_evicted,
     .tick = 0,

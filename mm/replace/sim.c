@@ -123,7 +123,7 @@ uint32_t sim_ref(struct sim *s, uint32_t ref)
         s->where[v] = slot;
         s->nres++;
         s->flags[v] = (s->flags[v] & SIM_COPY) | SIM_PRESENT;     /* mapped with A = D = 0 */
-        s->ops->fault_in(s->pol, slot, v);
+        policy_fault_in(s->pol, slot, v);
         if (s->pol->vpn[slot] != v) wrong(s, "fault_in did not record its page", v);
         if (s->after) s->after(s, 0);
     }
