@@ -36,11 +36,16 @@ CMDLINE_KEY(wm_high, "wm_high", "N: ... and trims until N are (or are being writ
 
 #define ZERO_TARGET (2 * DAEMON_ZEROED_LOW)    /* zeroed frames the zero thread keeps ready */
 #define ZERO_MIN    8               /* below this it repurposes standby frames for them */
+/* Room on the zeroed list: the zero thread's target, and pagers' stashes
+ * given back on top of it (daemon_unstash); a frame that finds it full
+ * goes back to the pool. */
+#define ZEROED_CAP  (ZERO_TARGET + 2 * PAGER_ZSTASH)
 
 struct daemon_stats daemon_stats;
 uint32_t daemon_wm_low, daemon_wm_high, daemon_zeroing;
 int daemon_default = 1;
-struct flist daemon_zeroed = { 0, 0, 0, FS_ZEROED, "zeroed" };
+static uint32_t zeroed_frames[ZEROED_CAP];
+struct fstack daemon_zeroed = { zeroed_frames, 0, ZEROED_CAP, FS_ZEROED, "zeroed" };
 struct flist daemon_standby = { 0, 0, 0, FS_STANDBY, "standby" };
 struct flist daemon_modified = { 0, 0, 0, FS_MODIFIED, "modified" };
 
@@ -128,25 +133,32 @@ void daemon_wake_low(void)
     daemon_check_low();
 }
 
-/* A zeroed frame from PG's stash, refilled from the zeroed list when it
- * is empty (PG's lock held, or the VM lock exclusive); 0 if both are
- * empty.  No refill while the zero thread is held: its frames are going
- * back to the pool. */
+/* A zeroed frame from PG's stash, refilled from the zeroed list's top
+ * (one copy of up to PAGER_ZSTASH frame numbers) when it is empty (PG's
+ * lock held, or the VM lock exclusive); 0 if both are empty.  No refill
+ * while the zero thread is held: its frames are going back to the pool. */
 static uint32_t take_zeroed(struct pager *pg)
 {
     if (!pg->nzstash && !zero_held) {
         mutex_lock(&lists_lock);
-        pg->nzstash = flist_pop_many(&daemon_zeroed, pg->zstash, PAGER_ZSTASH);
+        pg->nzstash = fstack_take(&daemon_zeroed, pg->zstash, PAGER_ZSTASH);
         mutex_unlock(&lists_lock);
     }
     return daemon_stash_take(pg);
+}
+
+/* Put zeroed frame F (in no state) on the zeroed list, or back in the
+ * pool if the list is full.  Lists lock held. */
+static void put_zeroed(uint32_t f)
+{
+    if (!fstack_push(&daemon_zeroed, f)) release_frames(f);
 }
 
 void daemon_unstash(struct pager *pg)
 {
     if (!pg->nzstash) return;
     mutex_lock(&lists_lock);
-    for (uint32_t f; (f = daemon_stash_pop(pg)) != 0;) flist_push(&daemon_zeroed, f);
+    for (uint32_t f; (f = daemon_stash_pop(pg)) != 0;) put_zeroed(f);
     mutex_unlock(&lists_lock);
 }
 
@@ -176,7 +188,7 @@ uint32_t daemon_give_back(void)
 {
     ASSERT(vm_locked());
     mutex_lock(&lists_lock);
-    uint32_t f = flist_pop(&daemon_zeroed);
+    uint32_t f = fstack_pop(&daemon_zeroed);
     mutex_unlock(&lists_lock);
     if (!f) f = pager_steal_stashed();          /* idle, before a page's contents */
     if (!f) {
@@ -390,7 +402,7 @@ static void zeroer(void *arg)
             /* No pager is in daemon mode (or a test holds the thread):
              * its zeroed frames go back to the pool, and it waits. */
             mutex_lock(&lists_lock);
-            for (uint32_t f; (f = flist_pop(&daemon_zeroed)) != 0;) release_frames(f);
+            for (uint32_t f; (f = fstack_pop(&daemon_zeroed)) != 0;) release_frames(f);
             mutex_unlock(&lists_lock);
             sema_down(&zero_sem);
             continue;
@@ -427,7 +439,7 @@ static void zeroer(void *arg)
         kunmap(p);
         mutex_lock(&lists_lock);
         daemon_zeroing--;
-        flist_push(&daemon_zeroed, f);
+        put_zeroed(f);
         daemon_stats.zeroed_made++;
         mutex_unlock(&lists_lock);
     }

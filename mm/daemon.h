@@ -32,8 +32,10 @@
  *
  *   FREE      in the frame pool's bitmap (mm/frame_pool.c)
  *   ZEROED    taken from the pool and zeroed by the zero thread, waiting
- *             on the zeroed list, or in a pager's stash (taken from the
- *             list PAGER_ZSTASH at a time by its faults, under its lock)
+ *             on the zeroed list (kept as a stack of frame numbers,
+ *             mm/fstack.h: none leaves it from the middle), or in a
+ *             pager's stash (taken off the list's top PAGER_ZSTASH at a
+ *             time, in one copy, by its faults, under its lock)
  *   ACTIVE    in use: a page in a working set (resident in a pager), a
  *             page of an unpaged pool, a page table, a kernel page
  *   STANDBY   trimmed, clean: its contents are in swap, or were never
@@ -82,6 +84,7 @@
 
 #include <stdint.h>
 #include "mm/flist.h"
+#include "mm/fstack.h"
 #include "mm/frame.h"
 #include "mm/frame_pool.h"
 #include "mm/physmem.h"
@@ -133,8 +136,10 @@ void daemon_start(void);
 extern uint32_t daemon_users;
 void daemon_use(int delta);
 
-/* The lists, for tests and memview (read them with no lock: a hint). */
-extern struct flist daemon_zeroed, daemon_standby, daemon_modified;
+/* The lists, for tests and memview (read them with no lock: a hint);
+ * the zeroed list is a stack. */
+extern struct fstack daemon_zeroed;
+extern struct flist daemon_standby, daemon_modified;
 
 /* Frames that can be had now without a disk write: free, zeroed and
  * standby.  (Not the pagers' stashes: their own faults take from them,
@@ -178,7 +183,7 @@ static inline uint32_t daemon_stash_pop(struct pager *pg)
 {
     if (!pg->nzstash) return 0;
     uint32_t f = pg->zstash[--pg->nzstash];
-    frame_to_none(frame_of(f));         /* (FS_ZEROED, on no list: flist_pop_many) */
+    frame_to_none(frame_of(f));         /* (FS_ZEROED, on no list: fstack_take) */
     return f;
 }
 

@@ -23,9 +23,12 @@ static inline struct frame *entry(uint32_t f)
     return &table[f - first];
 }
 
+struct frame *flist_entry(uint32_t f) { return entry(f); }
+
+int flist_has(uint32_t f) { return f - first < nframes; }
+
 static void __attribute__((noreturn, noinline)) wrong_state(const struct flist *l, uint32_t f)
 {
-    if (!f) panic("flist(%s): the list ends before its count (%u) of frames", l->name, l->count);
     panic("flist(%s): frame 0x%x is in state %u, not this list's", l->name, f, entry(f)->state);
 }
 
@@ -57,37 +60,10 @@ void flist_remove(struct flist *l, uint32_t f)
     frame_to_none(e);
 }
 
-uint32_t flist_pop_many(struct flist *l, uint32_t *out, uint32_t max)
-{
-    uint32_t n = max < l->count ? max : l->count, f = l->head;
-    if (!n) return 0;
-    /* The head's number is checked; the frames after it are linked from
-     * it (flist_push checked each), so they are indexed directly, from a
-     * base that frame numbers index.  This loop refills a pager's stash
-     * on the fault path (mm/daemon.c): it only follows N links (the
-     * count says the list is that long), and checks each frame's state
-     * and that the list did not end first. */
-    (void)entry(f);
-    const struct frame *base = (const struct frame *)((uintptr_t)table - first * sizeof *table);
-    const uint8_t st = l->state;
-    for (uint32_t i = 0; i < n; i++) {
-        const struct frame *e = &base[f];
-        if (__builtin_expect(!f || e->state != st, 0)) wrong_state(l, f);
-        out[i] = f;
-        f = e->next;
-    }
-    l->head = f;
-    if (f) table[f - first].prev = 0;
-    else l->tail = 0;
-    l->count -= n;
-    return n;
-}
-
 uint32_t flist_pop(struct flist *l)
 {
-    uint32_t f = 0;
-    if (!flist_pop_many(l, &f, 1)) return 0;
-    frame_to_none(&table[f - first]);
+    uint32_t f = l->head;
+    if (f) flist_remove(l, f);
     return f;
 }
 

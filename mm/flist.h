@@ -1,12 +1,13 @@
 /* mm/flist.h - lists of frames threaded through the frame table.
  *
- * The paging daemon (mm/daemon.c) keeps frames on lists: zeroed,
- * standby, modified.  A list is a head, a tail and a count; the links
- * live in the frames' own entries (struct frame's NEXT and PREV, frame
- * numbers, 0 at the ends: frame 0 is never in the process pool), so
- * every operation is O(1) and takes no memory.  A frame is on at most
- * one list; its STATE says which (or, off the lists after
- * flist_pop_many, which it came from, until its taker changes it).
+ * The paging daemon (mm/daemon.c) keeps frames on lists: standby and
+ * modified (its zeroed frames are on a stack, mm/fstack.h: no frame
+ * leaves that from the middle).  A list is a head, a tail and a count;
+ * the links live in the frames' own entries (struct frame's NEXT and
+ * PREV, frame numbers, 0 at the ends: frame 0 is never in the process
+ * pool), so every operation is O(1), a removal from the middle too (a
+ * fault rescues a trimmed page from wherever it is), and takes no
+ * memory.  A frame is on at most one list; its STATE says which.
  *
  * Pure data-structure code: it compiles for the host too, where
  * tests/host/test_flist.c checks it against a model under
@@ -37,12 +38,10 @@ void flist_remove(struct flist *l, uint32_t f);
 /* Take the frame at the head of L off it, or return 0 if L is empty. */
 uint32_t flist_pop(struct flist *l);
 
-/* Take up to MAX frames off the head of L at once, into OUT in list
- * order.  Each keeps L's state, on no list now, its links meaning
- * nothing: the caller gives it a state of its own when it uses it (a
- * pager's stash of zeroed frames, mm/daemon.c, does at each take).
- * Returns how many. */
-uint32_t flist_pop_many(struct flist *l, uint32_t *out, uint32_t max);
+/* Frame F's entry in the table (a panic if F is not in it), and whether
+ * it is in it: for the stacks of frames (mm/fstack.c). */
+struct frame *flist_entry(uint32_t f);
+int flist_has(uint32_t f);
 
 /* Check L: links agree both ways, the count is right, every frame is in
  * L's state.  Returns 0, or a message saying what is wrong. */

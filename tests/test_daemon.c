@@ -115,7 +115,7 @@ static void same(struct start s)
     CHECK(swap_stats.used == s.slots, "slots leaked: %u used, %u before", swap_stats.used,
           s.slots);
     CHECK(!flist_check(&daemon_standby) && !flist_check(&daemon_modified) &&
-          !flist_check(&daemon_zeroed), "a list is broken");
+          !fstack_check(&daemon_zeroed), "a list is broken");
 }
 
 static uint32_t word(uint32_t seed, uint32_t page, uint32_t k)

@@ -26,6 +26,7 @@ DEPS_test_tlb        := mm/tlb_model.c lib/errno.c
 DEPS_test_replace_parts := mm/replace/slotset.c mm/replace/ghost.c lib/errno.c
 DEPS_test_tracefile  := mm/tracefile.c mm/renumber.c lib/errno.c
 DEPS_test_flist      := mm/flist.c lib/errno.c
+DEPS_test_fstack     := mm/fstack.c mm/flist.c lib/errno.c
 
 # The replay tool (tests/host/replay.c): not a test, a measuring tool,
 # so it is optimized and runs without the sanitizers (the code it runs

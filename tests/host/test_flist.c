@@ -2,7 +2,7 @@
  *
  * Three lists over a table of 500 frames (numbered from 1000, as the
  * kernel's start above 0), and 200,000 random pushes, removals from the
- * middle, pops and pops of several at once; after every operation the lists must equal a model
+ * middle and pops; after every operation the lists must equal a model
  * (arrays, in order), and flist_check must find nothing wrong.  Then
  * flist_check must find each of four kinds of damage done on purpose. */
 #include <stdint.h>
@@ -63,19 +63,6 @@ int main(void)
             flist_push(&lists[l], f);
             model[l][mcount[l]++] = f;
             where[i] = l;
-        } else if (what == 0 && rnd() % 8 == 0) {
-            int l2 = where[i];
-            uint32_t out[8], m = flist_pop_many(&lists[l2], out, 1 + rnd() % 8);
-            EXPECT(m >= 1, "op %d: pop_many of a list with frames gave none", op);
-            for (uint32_t k = 0; k < m; k++) {
-                EXPECT(out[k] == model[l2][0], "op %d: pop_many[%u] gave %u, model %u", op, k,
-                       out[k], model[l2][0]);
-                model_remove(l2, out[k]);
-                where[out[k] - FIRST] = -1;
-                EXPECT(table[out[k] - FIRST].state == lists[l2].state,
-                       "pop_many changed a frame's state");
-                table[out[k] - FIRST].state = FS_NONE;  /* as a stash's take does */
-            }
         } else if (what == 0) {
             uint32_t g = flist_pop(&lists[where[i]]);
             EXPECT(g == model[where[i]][0], "op %d: pop gave %u, model %u", op, g,
