@@ -31,15 +31,14 @@ static int stack_readable(uint32_t addr)
 
 void backtrace(uint32_t eip, uint32_t ebp)
 {
-#ifdef VMLAB_NO_FRAME_POINTERS
-    (void)ebp;
-    kprintf("backtrace: only #0 0x%08x (a release build has no frame pointers to follow; "
-            "the debug build, as make run and make debug boot it, prints the whole chain)\n",
-            eip);
-    return;
-#endif
     kprintf("backtrace:\n");
     kprintf("  #0 0x%08x\n", eip);
+#ifdef VMLAB_NO_FRAME_POINTERS
+    (void)ebp;
+    kprintf("  (no more: a release build has no frame pointers to follow; the debug build, "
+            "as make run and make debug boot it, prints the whole chain)\n");
+    return;
+#endif
     for (int i = 1; i < MAX_FRAMES && ebp && stack_readable(ebp); i++) {
         uint32_t *frame = (uint32_t *)ebp;
         if (frame[1] == 0) break;
