@@ -72,6 +72,14 @@ static inline uint32_t read_eflags(void)
     return v;
 }
 
+/* A compiler barrier: no value of memory is kept in a register across
+ * it, and no load or store moves over it.  Code that touches memory
+ * which may fault needs one on each side: the page-fault handler runs
+ * in between and changes what the compiler cannot see change (counters,
+ * page-table entries, a hook the fault calls), and volatile accesses
+ * order only each other. */
+static inline void barrier(void) { asm volatile("" : : : "memory"); }
+
 static inline void cli(void) { asm volatile("cli" : : : "memory"); }
 static inline void sti(void) { asm volatile("sti" : : : "memory"); }
 static inline void hlt(void) { asm volatile("hlt"); }

@@ -125,17 +125,21 @@ static uint32_t word(uint32_t seed, uint32_t page, uint32_t k)
 
 static void fill(uint32_t va, uint32_t first, uint32_t n, uint32_t seed)
 {
+    barrier();                                  /* (the touches may fault: kernel/x86.h) */
     for (uint32_t p = first; p < first + n; p++)
         for (uint32_t k = 0; k < PAGE_SIZE / 4; k++)
             ((volatile uint32_t *)(va + p * PAGE_SIZE))[k] = word(seed, p, k);
+    barrier();
 }
 
 static uint32_t bad(uint32_t va, uint32_t first, uint32_t n, uint32_t seed)
 {
     uint32_t b = 0;
+    barrier();
     for (uint32_t p = first; p < first + n; p++)
         for (uint32_t k = 0; k < PAGE_SIZE / 4; k++)
             b += ((volatile uint32_t *)(va + p * PAGE_SIZE))[k] != word(seed, p, k);
+    barrier();
     return b;
 }
 
@@ -651,9 +655,10 @@ static void test_read_race(void)
     race_touched = 0;
     race_va = va;
     pager_unlocked_read_hook = race_hook;
+    barrier();                                  /* (the fault reads the hook, and changes
+                                                   what the compiler cannot see: x86.h) */
     uint32_t w = *(volatile uint32_t *)va;      /* the swap-in; the hook runs in its read */
-    asm volatile("" ::: "memory");              /* (the fault changed memory the compiler
-                                                   cannot see change) */
+    barrier();
     pager_unlocked_read_hook = 0;
     msg("page 0 read back from swap with the locks let go (%u reads so); %u fresh pages of "
         "the same pager faulted in meanwhile; working set %u of %u",

@@ -71,15 +71,19 @@ static uint32_t word(uint32_t seed, uint32_t i) { return (seed * 2654435761u) ^ 
 
 static uint32_t fill(uint32_t va, uint32_t npages, uint32_t seed)
 {
+    barrier();                                  /* (the touches may fault: kernel/x86.h) */
     for (uint32_t i = 0; i < npages * PAGE_SIZE / 4; i++) ((volatile uint32_t *)va)[i] = word(seed, i);
+    barrier();
     return 0;
 }
 
 static uint32_t bad_words(uint32_t va, uint32_t npages, uint32_t seed)
 {
     uint32_t bad = 0;
+    barrier();
     for (uint32_t i = 0; i < npages * PAGE_SIZE / 4; i++)
         bad += ((volatile uint32_t *)va)[i] != word(seed, i);
+    barrier();
     return bad;
 }
 
