@@ -67,14 +67,16 @@ KOPTS    := $(strip \
             $(if $(TRACE)$(WORKLOAD)$(PROG),$(if $(filter file,$(origin ARGS)),,$(ARGS)),$(ARGS)))
 
 # Freestanding 32-bit code: no PIC, no stack protector, no SSE/x87 (the
-# kernel never saves FPU state), frame pointers kept for backtraces.  The
+# kernel never saves FPU state), frame pointers kept for backtraces
+# (but in the release build).  The
 # debug build (the default: make, run, test, debug) uses -Og so that gdb
 # can step through every C function, and checks the lock order.  The
 # release build (make bench, in build/release) uses -O2 with link-time
 # optimization (small functions of one file inlined into another's, as
 # a shipped kernel would have them), without frame pointers (GCC's own
 # default at -O2: EBP becomes a seventh register for the allocator; a
-# panic there prints no backtrace, kernel/panic.c) and without the
+# panic there prints only the backtrace's first line, kernel/panic.c,
+# which VMLAB_NO_FRAME_POINTERS tells: the two go together) and without the
 # lock-order checker: benchmarks measure what a user would ship.
 OPT      ?= -Og
 DEFS     ?=

@@ -20,6 +20,7 @@
 ;     ds, es, fs, gs   pushed by trap_common (TRAP_SAVE)
 ;     eax ... edi      pusha
 ;     lower addresses  <- the struct trapframe * handed to trap()
+;                         (or to trap_page_fault)
 ;
 ; gdb cannot unwind through this frame by itself (NASM emits no unwind
 ; information); the unwinder in tools/gdb/vmlab_traps.py reads the trap
@@ -73,7 +74,7 @@ trap_stub_14:
     call trap_page_fault
     add esp, 4
     jmp trap_return
-%elif v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21
+%elif v == 8 || (v >= 10 && v <= 13) || v == 17 || v == 21
 TRAP_ERR %[v]
 %else
 TRAP_NOERR %[v]

@@ -77,7 +77,7 @@ void aspace_alt(struct aspace *as)
 uint32_t *aspace_pte(struct aspace *as, uint32_t va, int create)
 {
     if (as == current_as || va >= KERNEL_BASE) {
-        if (!(*pde_of(va) & PTE_P) && (!create || pt_ensure(va) != 0)) return 0;
+        if (!(*pde_of(va) & PTE_P) && (!create || pt_ensure(va) < 0)) return 0;
         return pte_of(va);
     }
     aspace_alt(as);

@@ -147,12 +147,17 @@ static uint32_t take_zeroed(struct pager *pg)
     return daemon_stash_take(pg);
 }
 
-/* Put zeroed frame F (in no state) on the zeroed list, or back in the
- * pool if the list is full.  Lists lock held. */
-static void put_zeroed(uint32_t f)
+/* Put zeroed frame F (in no state) on the zeroed list; or, if the list
+ * is full, back in the pool (counted in zeroed_spilled) and return 0.
+ * Lists lock held. */
+static int put_zeroed(uint32_t f)
 {
-    if (!fstack_push(&daemon_zeroed, f)) release_frames(f);
+    if (fstack_push(&daemon_zeroed, f)) return 1;
+    release_frames(f);
+    daemon_stats.zeroed_spilled++;
+    return 0;
 }
+
 
 void daemon_unstash(struct pager *pg)
 {
@@ -439,8 +444,7 @@ static void zeroer(void *arg)
         kunmap(p);
         mutex_lock(&lists_lock);
         daemon_zeroing--;
-        put_zeroed(f);
-        daemon_stats.zeroed_made++;
+        if (put_zeroed(f)) daemon_stats.zeroed_made++;
         mutex_unlock(&lists_lock);
     }
 }

@@ -100,7 +100,8 @@ struct daemon_stats {
     uint32_t written;           /* pages the writer wrote */
     uint32_t write_cmds;        /* in this many disk commands */
     uint32_t write_errors;      /* runs whose write failed (back to modified) */
-    uint32_t zeroed_made;       /* frames the zero thread zeroed */
+    uint32_t zeroed_made;       /* frames the zero thread zeroed onto the zeroed list */
+    uint32_t zeroed_spilled;    /* zeroed frames that found the list full: back to the pool */
     uint32_t zeroed_used;       /* demand-zero faults that found a zeroed frame */
     uint32_t backoffs;          /* the zero thread's repurposes that found the VM lock
                                    held and backed off */
@@ -178,7 +179,10 @@ int daemon_take_frame(struct pager *pg, uint32_t *f, int *zeroed);
 void daemon_unstash(struct pager *pg);
 
 /* One frame out of PG's stash (PG's lock or the VM lock exclusive held),
- * in no state, or 0 if the stash is empty. */
+ * in no state, or 0 if the stash is empty.  (Its state is not checked
+ * here, on the fault path: a frame enters the zeroed list only from no
+ * state, fstack_push, and nothing frees a frame in a state,
+ * frame_release, so none can be taken from under the list.) */
 static inline uint32_t daemon_stash_pop(struct pager *pg)
 {
     if (!pg->nzstash) return 0;
@@ -190,7 +194,8 @@ static inline uint32_t daemon_stash_pop(struct pager *pg)
 /* Wake the zero thread if the zeroed list is below DAEMON_ZEROED_LOW,
  * and the trimmer if available memory is below the low watermark: after
  * anything that took frames off the zeroed list or out of the pool. */
-#define DAEMON_ZEROED_LOW 32            /* half the zero thread's target */
+#define DAEMON_ZEROED_LOW (3 * PAGER_ZSTASH / 2)   /* half the zero thread's target:
+                                                      three stashes' refills */
 void daemon_wake_low(void);
 
 /* The demand-zero fault's usual frame: one from PG's stash, zeroed

@@ -342,8 +342,8 @@ int map_new_page(struct vmpool *pool, struct pager *pg, uint32_t page, uint32_t 
     /* Read-only, or image bytes: fill the frame through a window
      * (writing through PAGE would fault on a read-only page). */
     if (!uvm_make_page(pool, page, attr, f) && !zeroed) vm_fill_frame(pager_window(pg), f, 0);
-    int made = !(*pde_of(page) & PTE_P);
-    if (pt_ensure(page) != 0) return -E_NOMEM;
+    int made = pt_ensure(page);
+    if (made < 0) return -E_NOMEM;
     int err = map_page(page, f, flags);
     return err ? err : made;
 }

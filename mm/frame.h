@@ -84,8 +84,9 @@ struct frame {
             struct pager *pager;    /* the pager it is resident in, or 0 */
             uint32_t wslot;         /* its slot there, or FRAME_NO_WSLOT */
         };
-        struct {                /* on a list (FS_ZEROED, FS_STANDBY, FS_MODIFIED);
-                                   stale in a stash */
+        struct {                /* on a list (FS_STANDBY, FS_MODIFIED); unused by
+                                   FS_ZEROED frames (on a stack, mm/fstack.h, or in
+                                   a pager's stash) */
             uint32_t next, prev;    /* neighbours, by frame number; 0 at the ends */
         };
     };

@@ -44,8 +44,8 @@ uint32_t fstack_pop(struct fstack *s);
  * of zeroed frames, mm/daemon.h, does at each take).  Returns how many. */
 uint32_t fstack_take(struct fstack *s, uint32_t *out, uint32_t max);
 
-/* Check S: its count within its capacity, every frame in the process
- * pool and in S's state, none twice.  Returns 0, or a message saying
+/* Check S: its count within its capacity, every frame in the frame
+ * table (flist_table's) and in S's state, none twice.  Returns 0, or a message saying
  * what is wrong.  O(count^2): for tests. */
 const char *fstack_check(const struct fstack *s);
 

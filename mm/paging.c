@@ -214,7 +214,7 @@ int pt_ensure(uint32_t va)
     frame_set_use(f, FRAME_USE_PT);
     VMSTAT_ADD(frames_pt, 1);
     spin_unlock(&pt_lock);
-    return 0;
+    return 1;
 }
 
 void pt_release_if_empty(uint32_t va)
@@ -279,6 +279,9 @@ void frame_release(uint32_t f)
         if (fr->maps) panic("frame_release: frame 0x%x is still mapped %u times", f, fr->maps);
         if (fr->pager) panic("frame_release: frame 0x%x is still resident in a pager (slot %u): "
                              "pager_free_frame gives such frames back", f, fr->wslot);
+        if (fr->state != FS_NONE)
+            panic("frame_release: frame 0x%x is in the paging daemon's state %u (on a list, "
+                  "or in a stash, or being written): it must leave that first", f, fr->state);
         fr->use = FRAME_USE_NONE;
         fr->flags = 0;
         fr->objpage = 0;

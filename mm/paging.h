@@ -141,8 +141,9 @@ uint32_t paging_pd_phys(void);
 
 /* Make sure VA's page table exists, creating (and zeroing) one from the
  * process pool if needed (under the pt spinlock, so that two faults of
- * different pagers in one table make one).  Returns 0, or -E_NOMEM if
- * no frame is left.  A user-half table is released when its last entry
+ * different pagers in one table make one).  Returns 1 if it made the
+ * table, 0 if it was there (another fault may have made it first), or
+ * -E_NOMEM if no frame is left.  A user-half table is released when its last entry
  * goes, but only by a holder of the VM lock exclusive: a fault (shared)
  * leaves an emptied table for vmpool_release or the space's teardown,
  * so a table never vanishes under a thread holding the lock shared. */
@@ -166,8 +167,10 @@ int map_page(uint32_t va, uint32_t frame, uint32_t flags);
  * has no other mapping. */
 uint32_t remap_page(uint32_t va, uint32_t new_frame, uint32_t flags);
 
-/* Give back frame F, which nothing maps any more: its frame-table entry
- * is cleared and it returns to the process pool. */
+/* Give back frame F, which nothing maps any more and which is in no
+ * pager and on none of the paging daemon's lists (FS_NONE; a panic
+ * says which of these it is not): its frame-table entry is cleared and
+ * it returns to the process pool. */
 void frame_release(uint32_t f);
 
 /* The use a frame mapped at VA of the current space is put to. */
@@ -202,8 +205,8 @@ void map_fresh_refused(uint32_t va) __attribute__((noreturn));
  * and clear A and D again (zeroing is not the program's access: a page
  * only read stays clean).  VA's
  * entry must be empty (not a swap entry: map_page replaces those) and
- * FRAME mapped nowhere.  Returns 0, or 1 if VA had no page table (it was
- * made: the fault path counts those), or -E_NOMEM (nothing changed) if
+ * FRAME mapped nowhere.  Returns 0, or 1 if it made VA's page table (the
+ * fault path counts those), or -E_NOMEM (nothing changed) if
  * no frame is left for the table.  map_page's work for an entry known
  * to be empty and a frame known to be unmapped: the demand-zero fault's
  * path, so inline. */
@@ -211,10 +214,7 @@ static inline __attribute__((always_inline)) int map_fresh_page(uint32_t va, uin
                                                                uint32_t flags, int zeroed)
 {
     int made = 0;
-    if (!(*pde_of(va) & PTE_P)) {
-        if (pt_ensure(va) != 0) return -E_NOMEM;
-        made = 1;
-    }
+    if (!(*pde_of(va) & PTE_P) && (made = pt_ensure(va)) < 0) return -E_NOMEM;
     pte_t *pte = pte_of(va);
     if (*pte) map_fresh_refused(va);
     frame_map_fresh(frame, va >= KERNEL_BASE ? 0 : current_as, PG_ROUND_DOWN(va), use_at(va));

@@ -476,7 +476,7 @@ int uvm_shared_page(struct vmpool *pool, uint32_t va, uint32_t attr, uint32_t fl
     /* No frame for the page table or a reverse-map entry: make one from
      * pages (a standby frame, say), and let the access fault again (making
      * room may have evicted this very page: look at it afresh). */
-    if (pt_ensure(page) != 0 || map_page(page, f, flags) != 0)
+    if (pt_ensure(page) < 0 || map_page(page, f, flags) != 0)
         return (err = pager_make_room(1)) == 0 ? -E_AGAIN : err;
     VMSTAT_ADD(fault_shared, 1);
     return 0;

@@ -37,6 +37,12 @@
  *   a thread holds one pager's lock (as a fault on its pages would,
  *   waiting for the disk), faults on another pager's pages and on the
  *   kernel heap go on; a fault on the held pager's pages waits for it.
+ * daemon_zeroed_full: four pagers' stashes of zeroed frames given back
+ *   at once (the zero thread held) to a zeroed list already at its
+ *   target: what does not fit goes back to the pool, and no frame is
+ *   lost.
+ * frame_release_listed: freeing a frame that is on the zeroed list
+ *   panics, naming the frame and its state.
  * daemon_dma: the writer's runs, 16 pages in one DMA command, round trip
  *   through swap; a write error injected by blkdebug is retried and the
  *   data still arrives; with DMA off the same runs go by PIO.
@@ -707,6 +713,67 @@ static void test_fault_locks(void)
     same(s0);
 }
 
+/* ---- the zeroed list full ---- */
+
+/* Wait for the zero thread to fill the zeroed list to its target. */
+static void zeroed_ready(void)
+{
+    for (int i = 0; i < 500 && daemon_zeroed.count < 2 * DAEMON_ZEROED_LOW; i++) thread_sleep(1);
+    CHECK(daemon_zeroed.count >= 2 * DAEMON_ZEROED_LOW, "the zero thread made only %u frames",
+          daemon_zeroed.count);
+}
+
+#define ZPAGERS 4
+
+static void test_zeroed_full(void)
+{
+    static struct vmpool zp[ZPAGERS];
+    static struct pager zpg[ZPAGERS];
+    static const char *const names[ZPAGERS] = { "zfull-0", "zfull-1", "zfull-2", "zfull-3" };
+    struct start s0 = start();
+    uint32_t va[ZPAGERS], stashed = 0;
+    for (int i = 0; i < ZPAGERS; i++) {
+        zeroed_ready();
+        va[i] = pool(&zp[i], &zpg[i], BASE_A + i * (64u << 20), names[i], 64, 4);
+        ((volatile uint32_t *)va[i])[0] = i;    /* its first fault fills its stash */
+        CHECK(zpg[i].nzstash == PAGER_ZSTASH - 1, "pager %d's stash holds %u frames, not %u", i,
+              zpg[i].nzstash, PAGER_ZSTASH - 1);
+        stashed += zpg[i].nzstash;
+    }
+    zeroed_ready();
+    uint32_t listed = daemon_zeroed.count, spilled0 = daemon_stats.zeroed_spilled;
+    daemon_hold_zero(1);                        /* the stashes back onto the list: too many */
+    uint32_t spilled = daemon_stats.zeroed_spilled - spilled0;
+    msg("%u zeroed frames listed and %u in %d pagers' stashes given back to a list of %u: %u "
+        "went back to the pool", listed, stashed, ZPAGERS, daemon_zeroed.cap, spilled);
+    CHECK(listed + stashed > daemon_zeroed.cap, "the stashes fit on the list: the test proves "
+          "nothing");
+    CHECK(spilled >= listed + stashed - daemon_zeroed.cap,
+          "only %u frames went back to the pool, of %u that did not fit", spilled,
+          listed + stashed - daemon_zeroed.cap);
+    CHECK(daemon_zeroed.count == 0 && !fstack_check(&daemon_zeroed),
+          "the held zero thread left %u frames listed", daemon_zeroed.count);
+    daemon_hold_zero(0);
+    for (int i = 0; i < ZPAGERS; i++) {
+        CHECK(((volatile uint32_t *)va[i])[0] == (uint32_t)i, "pager %d's page lost its data", i);
+        unpool(&zp[i], &zpg[i], va[i]);
+    }
+    same(s0);
+}
+
+/* Free a frame that is on the zeroed list: a broken invariant, which
+ * frame_release must refuse with a panic (else the frame would be handed
+ * out by the pool and, still listed, by a stash as zeroed, showing its
+ * new owner's data to the next fault). */
+static void test_release_listed(void)
+{
+    zeroed_ready();
+    uint32_t f = daemon_zeroed.frame[daemon_zeroed.count - 1];  /* (the zero thread waits) */
+    msg("releasing frame 0x%x, which is on the zeroed list", f);
+    frame_release(f);
+    fail("frame_release gave back frame 0x%x, on the zeroed list, with no panic", f);
+}
+
 /* ---- the disk ---- */
 
 static void test_dma(void)
@@ -892,6 +959,12 @@ TEST("daemon_read_race", test_read_race,
 TEST("fault_locks", test_fault_locks,
      "faults on other pagers' pages and the heap go on while one pager's lock is held",
      "disk=8");
+TEST("daemon_zeroed_full", test_zeroed_full,
+     "pagers' stashes given back to a full zeroed list: the rest go to the pool, none lost",
+     "disk=8");
+TEST_PANIC("frame_release_listed", test_release_listed,
+           "freeing a frame that is on the zeroed list is refused with a panic",
+           "log=frame_release:.frame.0x[0-9a-f]+.is.in.the.paging.daemon's.state.1");
 TEST("daemon_dma", test_dma,
      "the writer's 16-page runs: one DMA command, an injected write error retried, PIO",
      "disk=8 solo blkdebug=tests/blkdebug/daemon_dma.conf");

@@ -117,6 +117,8 @@ static void test_vm_bad_input(void)
               -E_INVAL, "pool over the thread stacks (and their guard pages) accepted");
     CHECK(vmpool_init(&sp, "frametab", FRAMETAB_BASE - (1u << 20), 2u << 20, PTE_W) == -E_INVAL,
           "pool over the frame table accepted");
+    CHECK(vmpool_init(&sp, "rmap", RMAP_BASE + RMAP_SIZE - PAGE_SIZE, 1u << 20, PTE_W) ==
+              -E_INVAL, "pool over the reverse-map arena accepted");
     uint32_t r = vmpool_alloc(&bp, 3 * PAGE_SIZE);
     uint32_t r2 = vmpool_alloc(&bp, PAGE_SIZE);
     CHECK(r && r2, "allocations");

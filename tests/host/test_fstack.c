@@ -7,7 +7,7 @@
  * it is on the stack (or, taken in a batch, keep the stack's state), a
  * push onto a full stack must leave the frame as it was, and
  * fstack_check must find nothing wrong.  Then fstack_check must find
- * each of three kinds of damage done on purpose, and a push of a frame
+ * each of four kinds of damage done on purpose, and a push of a frame
  * already in a state must panic (checked in a child process). */
 #include <stdint.h>
 #include <stdio.h>

@@ -27,6 +27,7 @@ every register of the interrupted code:
     ds es fs gs      -> caller's segments             switch stacks: the
     eax ... edi      pusha -> caller's registers      caller's esp is &tf->esp)
     tf               <- ESP of the trap_common frame, at the return of `call trap`
+                        (of trap_stub_14's, at the return of `call trap_page_fault`)
 
 The double-fault task (kernel/dfault.c) is the same idea with a TSS: the
 CPU saved the interrupted registers in main_tss and switched to df_task,
