@@ -7,7 +7,8 @@
  * so a corrupt stack shortens the backtrace instead of faulting again.
  * The release build (make bench) omits frame pointers, GCC's own choice
  * at -O2, for the register it frees: there (VMLAB_NO_FRAME_POINTERS) the
- * backtrace is the faulting address alone. */
+ * backtrace is its first line alone (the faulting address, or panic's
+ * caller), and a line saying why. */
 #include <stdarg.h>
 #include "kernel/panic.h"
 #include "kernel/exit.h"
