@@ -158,7 +158,6 @@ static int put_zeroed(uint32_t f)
     return 0;
 }
 
-
 void daemon_unstash(struct pager *pg)
 {
     if (!pg->nzstash) return;

@@ -188,7 +188,7 @@ static int page_fault(struct trapframe *tf)
  * 1 or 0 as it is; after FAULT_WAIT, wait for the daemon and let the
  * access fault again, up to FAULT_WAIT_MAX ticks in a row; after
  * FAULT_OVERFLOW, end the thread. */
-static int wait_fault(struct trapframe *tf, uint32_t va, int r);
+static int after_fault_slow(struct trapframe *tf, uint32_t va, int r);
 
 static inline int after_fault(struct trapframe *tf, uint32_t va, int r)
 {
@@ -197,10 +197,10 @@ static inline int after_fault(struct trapframe *tf, uint32_t va, int r)
         if (t) t->vm_waits = 0;             /* (a store is cheaper than a test first) */
         return r;
     }
-    return wait_fault(tf, va, r);
+    return after_fault_slow(tf, va, r);
 }
 
-static int __attribute__((noinline)) wait_fault(struct trapframe *tf, uint32_t va, int r)
+static int __attribute__((noinline)) after_fault_slow(struct trapframe *tf, uint32_t va, int r)
 {
     if (r == FAULT_OVERFLOW) stack_overflow(tf, va);
     struct thread *t = thread_current();
