@@ -76,13 +76,15 @@ KOPTS    := $(strip \
 # a shipped kernel would have them), without frame pointers (GCC's own
 # default at -O2: EBP becomes a seventh register for the allocator; a
 # panic there prints only the backtrace's first line, kernel/panic.c,
-# which VMLAB_NO_FRAME_POINTERS tells: the two go together) and without the
-# lock-order checker: benchmarks measure what a user would ship.
+# told by VMLAB_NO_FRAME_POINTERS, which NOFP sets whenever OPT omits
+# them) and without the lock-order checker: benchmarks measure what a
+# user would ship.
 OPT      ?= -Og
+NOFP      = $(if $(findstring -fomit-frame-pointer,$(OPT)),-DVMLAB_NO_FRAME_POINTERS)
 DEFS     ?=
 COMMON   := -m32 -march=i686 -ffreestanding -fno-pic -fno-pie \
             -fno-stack-protector -mgeneral-regs-only -fno-omit-frame-pointer \
-            -fno-asynchronous-unwind-tables $(OPT) $(DEFS) -g -Wall -Wextra -Werror \
+            -fno-asynchronous-unwind-tables $(OPT) $(DEFS) $(NOFP) -g -Wall -Wextra -Werror \
             -I. -MMD -MP
 CFLAGS   := -std=gnu11 $(COMMON)
 CXXFLAGS := -std=gnu++17 $(COMMON) -fno-exceptions -fno-rtti -fno-threadsafe-statics \
@@ -175,7 +177,7 @@ host-test: deps ## build the host unit tests (make test T='host/*' runs them)
 
 bench: deps ## release build; benchmarks under -icount shift=0, matrix table, targets
 	@$(PMAKE) B=build/release OPT='-O2 -flto=auto -fomit-frame-pointer' \
-	    DEFS='-DVMLAB_NO_LOCKCHECK -DVMLAB_NO_FRAME_POINTERS' bench-files
+	    DEFS=-DVMLAB_NO_LOCKCHECK bench-files
 	VMLAB_BUILD=build/release $(PYTHON) tools/bench.py --mem $(MEM)
 
 debug: all ## boot ARGS halted, gdb stub on port GDBPORT; the verdict when it ends

@@ -34,12 +34,11 @@ CMDLINE_KEY(pager, "pager", "daemon or sync: pagers evict in the background (the
 CMDLINE_KEY(wm_low, "wm_low", "N: the trimmer starts when fewer than N frames are available");
 CMDLINE_KEY(wm_high, "wm_high", "N: ... and trims until N are (or are being written)");
 
-#define ZERO_TARGET (2 * DAEMON_ZEROED_LOW)    /* zeroed frames the zero thread keeps ready */
 #define ZERO_MIN    8               /* below this it repurposes standby frames for them */
 /* Room on the zeroed list: the zero thread's target, and pagers' stashes
  * given back on top of it (daemon_unstash); a frame that finds it full
  * goes back to the pool. */
-#define ZEROED_CAP  (ZERO_TARGET + 2 * PAGER_ZSTASH)
+#define ZEROED_CAP  (DAEMON_ZEROED_TARGET + 2 * PAGER_ZSTASH)
 
 struct daemon_stats daemon_stats;
 uint32_t daemon_wm_low, daemon_wm_high, daemon_zeroing;
@@ -290,8 +289,7 @@ static void finish(const uint32_t *frames, uint32_t n, uint32_t first, int err)
         }
         if (fr->flags & FRAME_DOOMED) {     /* (frame_release clears the rest) */
             if (fr->slot != SWAP_NONE) swap_free(fr->slot);
-            fr->state = FS_NONE;
-            fr->pager = 0;
+            frame_to_none(fr);
             frame_release(f);
             continue;
         }
@@ -411,7 +409,7 @@ static void zeroer(void *arg)
             sema_down(&zero_sem);
             continue;
         }
-        if (daemon_zeroed.count >= ZERO_TARGET) {  /* woken when takes bring it low */
+        if (daemon_zeroed.count >= DAEMON_ZEROED_TARGET) {  /* woken when takes bring it low */
             sema_down(&zero_sem);
             continue;
         }

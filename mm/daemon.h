@@ -194,9 +194,9 @@ static inline uint32_t daemon_stash_pop(struct pager *pg)
 /* Wake the zero thread if the zeroed list is below DAEMON_ZEROED_LOW,
  * and the trimmer if available memory is below the low watermark: after
  * anything that took frames off the zeroed list or out of the pool. */
-#define DAEMON_ZEROED_LOW (3 * PAGER_ZSTASH / 2)   /* half the zero thread's target
-                                                      (mm/daemon.c: ZERO_TARGET, three
-                                                      stashes' refills) */
+#define DAEMON_ZEROED_TARGET (3 * PAGER_ZSTASH)   /* zeroed frames the zero thread keeps
+                                                      ready: three stashes' refills */
+#define DAEMON_ZEROED_LOW (DAEMON_ZEROED_TARGET / 2)
 void daemon_wake_low(void);
 
 /* The demand-zero fault's usual frame: one from PG's stash, zeroed

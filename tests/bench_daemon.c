@@ -61,9 +61,7 @@ static void teardown(uint32_t va)
 static void faults(void)
 {
     uint32_t va = setup("dbench", 4096, 4096, 1);
-    for (int i = 0; i < 300 && daemon_zeroed.count <= N; i++) thread_sleep(1);
-    CHECK(daemon_zeroed.count > N, "the zero thread made only %u zeroed frames",
-          daemon_zeroed.count);
+    daemon_wait_zeroed(N + 1);
     uint32_t z0 = daemon_stats.zeroed_used;
     cli();
     uint64_t t0 = rdtsc();

@@ -354,7 +354,10 @@ static void unhold(struct held *h, uint32_t n)
 {
     int all = n >= h->n;
     while (n-- && h->n) release_frames(h->f[--h->n]);
-    if (all) kfree(h->f);
+    if (all) {
+        kfree(h->f);
+        h->f = 0;                       /* (a second "all" frees nothing) */
+    }
 }
 
 static void test_repurpose(void)
@@ -715,14 +718,6 @@ static void test_fault_locks(void)
 
 /* ---- the zeroed list full ---- */
 
-/* Wait for the zero thread to fill the zeroed list to its target. */
-static void zeroed_ready(void)
-{
-    for (int i = 0; i < 500 && daemon_zeroed.count < 2 * DAEMON_ZEROED_LOW; i++) thread_sleep(1);
-    CHECK(daemon_zeroed.count >= 2 * DAEMON_ZEROED_LOW, "the zero thread made only %u frames",
-          daemon_zeroed.count);
-}
-
 #define ZPAGERS 4
 
 static void test_zeroed_full(void)
@@ -733,14 +728,14 @@ static void test_zeroed_full(void)
     struct start s0 = start();
     uint32_t va[ZPAGERS], stashed = 0;
     for (int i = 0; i < ZPAGERS; i++) {
-        zeroed_ready();
+        daemon_wait_zeroed(DAEMON_ZEROED_TARGET);
         va[i] = pool(&zp[i], &zpg[i], BASE_A + i * (64u << 20), names[i], 64, 4);
         ((volatile uint32_t *)va[i])[0] = i;    /* its first fault fills its stash */
         CHECK(zpg[i].nzstash == PAGER_ZSTASH - 1, "pager %d's stash holds %u frames, not %u", i,
               zpg[i].nzstash, PAGER_ZSTASH - 1);
         stashed += zpg[i].nzstash;
     }
-    zeroed_ready();
+    daemon_wait_zeroed(DAEMON_ZEROED_TARGET);
     uint32_t listed = daemon_zeroed.count, spilled0 = daemon_stats.zeroed_spilled;
     daemon_hold_zero(1);                        /* the stashes back onto the list: too many */
     uint32_t spilled = daemon_stats.zeroed_spilled - spilled0;
@@ -767,7 +762,7 @@ static void test_zeroed_full(void)
  * new owner's data to the next fault). */
 static void test_release_listed(void)
 {
-    zeroed_ready();
+    daemon_wait_zeroed(DAEMON_ZEROED_TARGET);
     uint32_t f = daemon_zeroed.frame[daemon_zeroed.count - 1];  /* (the zero thread waits) */
     msg("releasing frame 0x%x, which is on the zeroed list", f);
     frame_release(f);

@@ -81,9 +81,7 @@ static void zeroed_list_zero(void)
      * daemon mode it keeps no zeroed frames): let it fill its list
      * first, so that the faults below use the list up whatever the
      * timing. */
-    for (int i = 0; i < 500 && daemon_zeroed.count < 2 * DAEMON_ZEROED_LOW; i++) thread_sleep(1);
-    CHECK(daemon_zeroed.count >= 2 * DAEMON_ZEROED_LOW, "the zero thread made only %u frames",
-          daemon_zeroed.count);
+    daemon_wait_zeroed(DAEMON_ZEROED_TARGET);
     uint32_t d = vmpool_alloc(&pa, 96 * PAGE_SIZE);
     CHECK(d, "region");
     dirty(d, 96);

@@ -45,6 +45,13 @@ void daemon_page_out_lists(void)
     }
 }
 
+void daemon_wait_zeroed(uint32_t n)
+{
+    for (int i = 0; i < 500 && daemon_zeroed.count < n; i++) thread_sleep(1);
+    CHECK(daemon_zeroed.count >= n, "the zero thread made only %u zeroed frames (of %u)",
+          daemon_zeroed.count, n);
+}
+
 void *frame_map(uint32_t f) { return kmap(f); }
 void frame_unmap(void *p) { kunmap(p); }
 

@@ -33,6 +33,11 @@ uint32_t free_frames(void);
  * lists empty (sync mode), nothing. */
 void daemon_wait_written(void);
 
+/* Daemon mode: wait until the zero thread has at least N zeroed frames
+ * listed (it keeps DAEMON_ZEROED_TARGET, mm/daemon.h).  Fails the test
+ * if it has not after 5 s. */
+void daemon_wait_zeroed(uint32_t n);
+
 /* Daemon mode (mm/daemon.h): take every page of PG's working set out of
  * it (pager_trim_one until PG holds none), the VM lock held exclusive
  * meanwhile: each page's PTEs become transition entries and its frame
